@@ -1,0 +1,80 @@
+"""planflow: run an official annual plan (kế hoạch) as a living schedule.
+
+Load a plan file, look at its dependency graph and timeline::
+
+    import planflow
+
+    plan = planflow.load_plan("examples/boy_2025")
+    for occurrence in planflow.Timeline(plan):
+        print(occurrence.due, occurrence.task)
+"""
+
+from typing import TYPE_CHECKING
+
+from .errors import CycleError, ModelError, PlanError, PlanFileError, Problem, RecurrenceError
+from .loading import LoadedPlan, load, load_plan, loads
+from .model import (
+    Dependency,
+    DependencyMode,
+    Group,
+    LeadMode,
+    LegalBasis,
+    Offset,
+    Period,
+    Plan,
+    ReportingPeriod,
+    Shift,
+    Target,
+    Task,
+    TimeRange,
+    Unit,
+    Window,
+)
+
+if TYPE_CHECKING:
+    from .timeline import Occurrence, Timeline
+
+__version__ = "0.1.0"
+
+_LAZY = {"Occurrence": "timeline", "Timeline": "timeline"}
+
+
+def __getattr__(name: str) -> object:
+    # the timeline pulls in the holiday calendars; load it only when asked for
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'planflow' has no attribute {name!r}")
+
+
+__all__ = [
+    "CycleError",
+    "Dependency",
+    "DependencyMode",
+    "Group",
+    "LeadMode",
+    "LegalBasis",
+    "LoadedPlan",
+    "ModelError",
+    "Occurrence",
+    "Offset",
+    "Period",
+    "Plan",
+    "PlanError",
+    "PlanFileError",
+    "Problem",
+    "RecurrenceError",
+    "ReportingPeriod",
+    "Shift",
+    "Target",
+    "Task",
+    "TimeRange",
+    "Timeline",
+    "Unit",
+    "Window",
+    "__version__",
+    "load",
+    "load_plan",
+    "loads",
+]

@@ -1,0 +1,584 @@
+"""Plan files (YAML) → :class:`~planflow.model.Plan`.
+
+Every problem is reported at once, each as ``FILE:LINE:COL: path: message — hint``,
+inside one :class:`~planflow.errors.PlanFileError`. No input file, however
+malformed, makes this module raise anything else. The format is documented in
+``docs/plan-format.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+
+from . import forms
+from .errors import PlanError, PlanFileError, Problem, Severity
+from .model import (
+    ID_PATTERN,
+    Dependency,
+    DependencyMode,
+    Group,
+    LeadMode,
+    LegalBasis,
+    Offset,
+    Period,
+    Plan,
+    ReportingPeriod,
+    Shift,
+    Task,
+    Unit,
+    Window,
+    format_path,
+    plan_problems,
+    suggest,
+    unchecked,
+)
+from .recurrence import normalise_recurrence
+from .yamldoc import MAX_BYTES, Document, parse_yaml
+
+__all__ = ["FORMAT_VERSION", "LoadedPlan", "load", "load_plan", "loads"]
+
+FORMAT_VERSION = 1
+T = TypeVar("T")
+_MISSING: Any = object()
+
+_TOP_KEYS = {"planflow", "plan", "calendar", "reporting_periods", "units", "groups", "tasks"}
+_PLAN_KEYS = {"id", "title", "title_en", "issuer", "year", "timezone", "issued", "signed_by",
+              "notes", "legal_bases"}
+_CALENDAR_KEYS = {"country", "shift", "reminder", "check_in", "days_off", "working_days"}
+_UNIT_KEYS = {"id", "name", "name_en", "aliases", "contacts", "channels", "note"}
+_TASK_KEYS = {"id", "ref", "title", "title_en", "category", "lead", "lead_mode", "coordinators",
+              "window", "recurrence", "dates", "except", "period", "check_in", "target", "after",
+              "due", "shift", "reminder", "time", "notes", "source"}
+
+
+@attrs.frozen
+class LoadedPlan:
+    """A plan together with where it came from, so later checks can point into the file."""
+
+    plan: Plan
+    document: Document
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def file(self) -> str:
+        """The file name as shown in messages."""
+        return self.document.file
+
+    def problem(self, path: tuple[Any, ...], message: str, *, hint: str | None = None,
+                severity: Severity = Severity.WARNING) -> Problem:
+        """A :class:`Problem` located at ``path`` in the plan file (e.g. ``("tasks", 3)``)."""
+        line, column = self.document.where(path)
+        return Problem(message, self.file, line, column, format_path(path), hint, severity)
+
+
+def resolve_plan_path(path: str | os.PathLike[str]) -> Path:
+    """PLAN may be a file or a folder holding ``plan.yaml``."""
+    p = Path(path)
+    if p.is_dir():
+        for name in ("plan.yaml", "plan.yml"):
+            if (p / name).is_file():
+                return p / name
+        raise PlanFileError([Problem(f"no plan.yaml in folder {str(p)!r}", str(p),
+                                     hint="give the plan file itself, or a folder holding plan.yaml")])
+    return p
+
+
+def load(path: str | os.PathLike[str]) -> LoadedPlan:
+    """Load a plan file (or a folder holding ``plan.yaml``); raise :class:`PlanFileError`."""
+    file = resolve_plan_path(path)
+    name = str(file)
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            raise PlanFileError([Problem(
+                f"the file is {size:,} bytes; plan files are limited to {MAX_BYTES:,}",
+                name, hint="a plan file is a few hundred kilobytes at most; is this the right file?")])
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise PlanFileError([Problem("no such file", name,
+                                     hint="check the path; PLAN may also be a folder "
+                                     "holding plan.yaml")]) from None
+    except IsADirectoryError:  # pragma: no cover - resolve_plan_path handles folders
+        raise PlanFileError([Problem("is a folder", name)]) from None
+    except OSError as exc:
+        raise PlanFileError([Problem(f"cannot read the file: {exc.strerror}", name)]) from None
+    return loads(_decode(raw, name), file=name)
+
+
+def load_plan(path: str | os.PathLike[str]) -> Plan:
+    """Load and return just the :class:`Plan` (see :func:`load`)."""
+    return load(path).plan
+
+
+def _decode(raw: bytes, file: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise PlanFileError([Problem(
+            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})", file, line, column,
+            hint="save the file as UTF-8 (Vietnamese text needs it)")]) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise PlanFileError([Problem("the file contains NUL characters", file, line, 1,
+                                     hint="this looks like a binary file, not a plan")])
+    return text
+
+
+def loads(text: str, *, file: str = "<string>") -> LoadedPlan:
+    """Load a plan from YAML text; ``file`` is the name used in messages."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise PlanFileError([Problem(f"the plan is larger than {MAX_BYTES:,} bytes", file)])
+    doc = parse_yaml(text, file)
+    reader = _Reader(doc)
+    plan = reader.read()
+    errors = [p for p in reader.problems if p.severity is Severity.ERROR]
+    if plan is None or errors:
+        if not errors:  # pragma: no cover - read() returns None only after an error
+            errors.append(Problem("the plan could not be read", file))
+        raise PlanFileError(reader.problems)
+    return LoadedPlan(plan, doc, tuple(reader.problems))
+
+
+class _Reader:
+    """Walks the plain document, collecting every problem with its position."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.names: dict[str, str] = {}  # normalised alias → unit id
+        self.unit_ids: list[str] = []
+        self.failed_ids: set[str] = set()  # ids of entries that did not load
+        self.unit_paths: list[tuple[Any, ...]] = []  # file path of each loaded unit
+        self.task_paths: list[int] = []  # file index of each loaded task
+
+    # --- reporting ------------------------------------------------------
+
+    def fail(self, path: tuple[Any, ...], message: str, hint: str | None = None, *,
+             key: bool = False, severity: Severity = Severity.ERROR) -> None:
+        line, column = self.doc.where(path, key=key)
+        shown = format_path(path[:-1] if key else path)
+        self.problems.append(Problem(message, self.doc.file, line, column, shown, hint, severity))
+
+    def attempt(self, path: tuple[Any, ...], fn: Callable[[], T]) -> T | None:
+        """Run a parser or model constructor, turning its PlanError into a located problem."""
+        try:
+            return fn()
+        except PlanError as exc:
+            self.fail(path, exc.message, exc.hint)
+        except (ValueError, TypeError) as exc:  # attrs validators from the library itself
+            self.fail(path, str(exc))
+        return None
+
+    # --- shapes ---------------------------------------------------------
+
+    def mapping(self, path: tuple[Any, ...], value: Any, allowed: set[str],
+                required: Iterable[str] = ()) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a mapping (key: value lines), got {_kind(value)}")
+            return None
+        for key in value:
+            if key not in allowed:
+                hint = suggest(str(key), sorted(allowed)) or f"allowed keys: {', '.join(sorted(allowed))}"
+                self.fail((*path, key), f"unknown key {key!r}", hint, key=True)
+        for key in required:
+            if value.get(key) is None:
+                self.fail(path, f"missing required key {key!r}")
+        return value
+
+    def sequence(self, path: tuple[Any, ...], value: Any, *, single_ok: bool = False) -> list[Any]:
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        if single_ok and isinstance(value, str | int | date):
+            return [value]
+        self.fail(path, f"expected a list, got {_kind(value)}", "write one '- item' per line")
+        return []
+
+    def text(self, path: tuple[Any, ...], value: Any, *, required: bool = False) -> str:
+        if value is None:
+            if required:
+                self.fail(path, "missing required text")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(path, f"expected a text, got {_kind(value)}")
+            return ""
+        return unicodedata.normalize("NFC", str(value)).strip()
+
+    def ident(self, path: tuple[Any, ...], value: Any) -> str | None:
+        import re
+
+        if not isinstance(value, str) or not re.fullmatch(ID_PATTERN, value):
+            self.fail(path, f"{value!r} is not a valid id",
+                      "use lower-case ASCII letters, digits, '-', '_' or '.' (write 'đ' as 'dd')")
+            return None
+        return value
+
+    def day(self, path: tuple[Any, ...], value: Any) -> date | None:
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.fail(path, f"expected a date (YYYY-MM-DD), got {value!r}")
+        return None
+
+    def choice(self, path: tuple[Any, ...], value: Any, enum: type[Any]) -> Any:
+        if value is None:
+            return None
+        options = [e.value for e in enum]
+        text = str(value).strip().lower().replace("_", "-").replace(" ", "-")
+        if text in options:
+            return enum(text)
+        self.fail(path, f"{value!r} is not one of {', '.join(options)}",
+                  suggest(text, options))
+        return None
+
+    # --- the document ---------------------------------------------------
+
+    def read(self) -> Plan | None:
+        top = self.mapping((), self.doc.data, _TOP_KEYS, ("plan", "tasks"))
+        if top is None:
+            if self.doc.data is None:
+                self.problems.clear()
+                self.fail((), "the plan file is empty", "start from the example in docs/plan-format.md")
+            return None
+        version = top.get("planflow", FORMAT_VERSION)
+        if version != FORMAT_VERSION:
+            self.fail(("planflow",), f"unknown format version {version!r}",
+                      f"this planflow reads format {FORMAT_VERSION}")
+        meta = self.mapping(("plan",), top.get("plan"), _PLAN_KEYS, ("id", "title", "issuer", "year"))
+        meta = meta or {}
+        year = meta.get("year")
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9999:
+            if year is not None:
+                self.fail(("plan", "year"), f"expected a year such as 2025, got {year!r}")
+            year = date.today().year if year is None else 2000
+        calendar = self.mapping(("calendar",), top.get("calendar") or {}, _CALENDAR_KEYS) or {}
+        units = self.read_units(top)
+        periods = self.read_periods(top.get("reporting_periods"))
+        tasks = self.read_tasks(top.get("tasks"), year, calendar)
+        defaults = self.read_calendar(calendar)
+        legal = self.read_legal(meta.get("legal_bases"))
+        plan_id = self.ident(("plan", "id"), meta.get("id")) if "id" in meta else None
+        timezone = self.text(("plan", "timezone"), meta.get("timezone")) or "Asia/Ho_Chi_Minh"
+        self.check_timezone(timezone)
+        with unchecked():
+            plan = Plan(
+                id=plan_id or "plan", title=self.text(("plan", "title"), meta.get("title")) or "-",
+                title_en=self.text(("plan", "title_en"), meta.get("title_en")),
+                issuer=self.text(("plan", "issuer"), meta.get("issuer")) or "-", year=year,
+                timezone=timezone,
+                issued=self.day(("plan", "issued"), meta["issued"]) if meta.get("issued") else None,
+                signed_by=self.text(("plan", "signed_by"), meta.get("signed_by")),
+                notes=self.text(("plan", "notes"), meta.get("notes")),
+                legal_bases=legal, units=units, tasks=tasks, reporting_periods=periods,
+                **defaults,
+            )
+        # cross-checks run even when some entries failed, so every problem shows at once;
+        # references to entries that failed to load are not reported a second time
+        for problem in plan_problems(plan):
+            if problem.message.startswith(("unknown task", "unknown unit")) and (
+                problem.message.split("'")[1] in self.failed_ids
+            ):
+                continue
+            self.fail(self.file_path(problem.path), problem.message, problem.hint)
+        if any(p.severity is Severity.ERROR for p in self.problems):
+            return None
+        return plan
+
+    def file_path(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Map a path into the model (units and groups in one list) back into the file."""
+        if len(path) >= 2 and path[0] == "units" and isinstance(path[1], int):
+            return (*self.unit_paths[path[1]], *path[2:])
+        if len(path) >= 2 and path[0] == "tasks" and isinstance(path[1], int):
+            return ("tasks", self.task_paths[path[1]], *path[2:])
+        return path
+
+    def check_timezone(self, name: str) -> None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.fail(("plan", "timezone"), f"unknown time zone {name!r}",
+                      "use an IANA name such as Asia/Ho_Chi_Minh")
+
+    def read_legal(self, value: Any) -> list[LegalBasis]:
+        out = []
+        for i, item in enumerate(self.sequence(("plan", "legal_bases"), value)):
+            path = ("plan", "legal_bases", i)
+            m = self.mapping(path, item, {"verb", "number", "date", "issuer", "title", "note"},
+                             ("number",))
+            if m is None:
+                continue
+            day = self.day((*path, "date"), m["date"]) if m.get("date") else None
+            basis = self.attempt(path, lambda m=m, p=path, d=day: LegalBasis(
+                number=self.text((*p, "number"), m.get("number")),
+                title=self.text((*p, "title"), m.get("title")),
+                issuer=self.text((*p, "issuer"), m.get("issuer")), date=d,
+                verb=self.text((*p, "verb"), m.get("verb")),
+                note=self.text((*p, "note"), m.get("note"))))
+            if basis is not None:
+                out.append(basis)
+        return out
+
+    def read_calendar(self, cal: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if "country" in cal:
+            out["country"] = self.text(("calendar", "country"), cal["country"]).upper()
+        if cal.get("shift") is not None:
+            shift = self.choice(("calendar", "shift"), cal["shift"], Shift)
+            if shift is not None:
+                out["shift"] = shift
+        if cal.get("reminder") is not None:
+            reminder = self.attempt(("calendar", "reminder"),
+                                    lambda: forms.parse_offset(cal["reminder"]))
+            if reminder is not None:
+                out["reminder"] = reminder
+        if cal.get("check_in") is not None:
+            rule = self.rule(("calendar", "check_in"), cal["check_in"])
+            if rule is not None:
+                out["check_in"] = rule
+        for key in ("days_off", "working_days"):
+            notes = []
+            for i, item in enumerate(self.sequence(("calendar", key), cal.get(key))):
+                path = ("calendar", key, i)
+                m = self.mapping(path, item, {"date", "reason", "source"}, ("date",))
+                if m is None:
+                    continue
+                day = self.day((*path, "date"), m.get("date"))
+                if day is not None:
+                    notes.append((day, self.text((*path, "reason"), m.get("reason")),
+                                  self.text((*path, "source"), m.get("source"))))
+            out[key] = notes
+        clash = {d for d, _, _ in out.get("days_off", [])} & {d for d, _, _ in out.get("working_days", [])}
+        for day in sorted(clash):
+            self.fail(("calendar", "working_days"), f"{day} is listed both as a day off and as a "
+                      "working day", "keep it in one list only")
+        return out
+
+    def rule(self, path: tuple[Any, ...], value: Any) -> str | None:
+        if not isinstance(value, str):
+            self.fail(path, f"expected a recurrence rule or shorthand, got {_kind(value)}",
+                      "write e.g. 'monthly', 'every 2 weeks' or 'FREQ=MONTHLY;BYMONTHDAY=15'")
+            return None
+        return self.attempt(path, lambda: normalise_recurrence(value))
+
+    def read_periods(self, value: Any) -> list[ReportingPeriod]:
+        out = []
+        for i, item in enumerate(self.sequence(("reporting_periods",), value)):
+            path = ("reporting_periods", i)
+            m = self.mapping(path, item, {"id", "name", "name_en", "start", "end"},
+                             ("id", "name", "start", "end"))
+            if m is None or any(m.get(k) is None for k in ("id", "name", "start", "end")):
+                continue
+            pid = self.ident((*path, "id"), m["id"])
+            start, end = self.day((*path, "start"), m["start"]), self.day((*path, "end"), m["end"])
+            if pid is None or start is None or end is None:
+                continue
+            period = self.attempt((*path, "end"), lambda m=m, p=path, i=pid, s=start, e=end:
+                                  ReportingPeriod(i, self.text((*p, "name"), m["name"]), s, e,
+                                                  self.text((*p, "name_en"), m.get("name_en"))))
+            if period is not None:
+                out.append(period)
+        return out
+
+    def read_units(self, top: dict[str, Any]) -> list[Unit]:
+        raw: list[tuple[tuple[Any, ...], dict[str, Any], bool]] = []
+        for key, is_group in (("units", False), ("groups", True)):
+            for i, item in enumerate(self.sequence((key,), top.get(key))):
+                allowed = _UNIT_KEYS | ({"members"} if is_group else set())
+                m = self.mapping((key, i), item, allowed, ("id", "name"))
+                if m is not None and m.get("id") is not None and m.get("name") is not None:
+                    raw.append(((key, i), m, is_group))
+        if not raw and "units" not in top:
+            self.fail((), "missing required key 'units'", "list the units that lead or coordinate")
+        # every id, name and alias names its unit, so tasks may use any of them
+        for path, m, _ in raw:
+            uid = self.ident((*path, "id"), m["id"])
+            if uid is None:
+                continue
+            self.unit_ids.append(uid)
+            spellings = [(("name",), m["name"])] + [
+                (("aliases", j), a) for j, a in enumerate(self.sequence((*path, "aliases"),
+                                                                         m.get("aliases")))]
+            for sub, spelling in spellings:
+                if not isinstance(spelling, str):
+                    self.fail((*path, *sub), f"expected a text, got {_kind(spelling)}")
+                    continue
+                norm = forms.normalise_name(spelling)
+                other = self.names.get(norm)
+                if other is not None and other != uid:
+                    self.fail((*path, *sub), f"name {spelling!r} already names unit {other!r}",
+                              "each spelling may name only one unit")
+                self.names[norm] = uid
+        units: list[Unit] = []
+        for path, m, is_group in raw:
+            unit = self.build_unit(path, m, is_group)
+            if unit is None:
+                self.failed_ids.add(str(m["id"]))
+            else:
+                units.append(unit)
+                self.unit_paths.append(path)
+        return units
+
+    def build_unit(self, path: tuple[Any, ...], m: dict[str, Any], is_group: bool) -> Unit | None:
+        uid = m["id"] if isinstance(m["id"], str) else ""
+        aliases = [self.text((*path, "aliases", j), a)
+                   for j, a in enumerate(self.sequence((*path, "aliases"), m.get("aliases")))]
+        contacts = self.string_map((*path, "contacts"), m.get("contacts"))
+        channels = m.get("channels") or {}
+        if not isinstance(channels, dict) or not all(isinstance(v, dict) for v in channels.values()):
+            self.fail((*path, "channels"), "channels must map a channel name to its settings")
+            channels = {}
+        kwargs: dict[str, Any] = dict(
+            id=uid, name=self.text((*path, "name"), m["name"]),
+            name_en=self.text((*path, "name_en"), m.get("name_en")), aliases=aliases,
+            contacts=contacts, channels=channels, note=self.text((*path, "note"), m.get("note")))
+        if is_group:
+            members = self.sequence((*path, "members"), m.get("members"), single_ok=True)
+            kwargs["members"] = [self.unit_ref((*path, "members", j), v) or ""
+                                 for j, v in enumerate(members)]
+            return self.attempt(path, lambda: Group(**kwargs))
+        return self.attempt(path, lambda: Unit(**kwargs))
+
+    def string_map(self, path: tuple[Any, ...], value: Any) -> dict[str, str]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a mapping of texts, got {_kind(value)}")
+            return {}
+        return {str(k): self.text((*path, k), v) for k, v in value.items()}
+
+    def unit_ref(self, path: tuple[Any, ...], value: Any) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.fail(path, f"expected a unit id or name, got {_kind(value)}")
+            return None
+        if value in self.unit_ids:
+            return value
+        found = self.names.get(forms.normalise_name(value))
+        if found is not None:
+            return found
+        self.fail(path, f"unknown unit {value!r}",
+                  suggest(value, self.unit_ids) or "list it under units: or groups:, or use the id "
+                  "or one of the aliases of a listed unit")
+        return None
+
+    def read_tasks(self, value: Any, year: int, calendar: dict[str, Any]) -> list[Task]:
+        tasks = []
+        for i, item in enumerate(self.sequence(("tasks",), value)):
+            task = self.read_task(("tasks", i), item, year)
+            if task is not None:
+                tasks.append(task)
+                self.task_paths.append(i)
+            elif isinstance(item, dict) and item.get("id") is not None:
+                self.failed_ids.add(str(item["id"]))
+        return tasks
+
+    def read_task(self, path: tuple[Any, ...], item: Any, year: int) -> Task | None:
+        m = self.mapping(path, item, _TASK_KEYS, ("id", "title", "lead", "window"))
+        if m is None:
+            return None
+        before = len(self.problems)
+        tid = self.ident((*path, "id"), m.get("id")) if m.get("id") is not None else None
+        lead = self.unit_ref((*path, "lead"), m["lead"]) if m.get("lead") is not None else None
+        coordinators = [self.unit_ref((*path, "coordinators", j), v) for j, v in
+                        enumerate(self.sequence((*path, "coordinators"), m.get("coordinators"),
+                                                single_ok=True))]
+        window: Window | None = None
+        if m.get("window") is not None:
+            window = self.attempt((*path, "window"), lambda: self.window(m["window"], year))
+        fields: dict[str, Any] = {}
+        if m.get("recurrence") is not None:
+            fields["recurrence"] = self.rule((*path, "recurrence"), m["recurrence"])
+        if m.get("check_in") is not None:
+            fields["check_in"] = self.rule((*path, "check_in"), m["check_in"])
+        for key, name in (("dates", "dates"), ("except", "except_dates")):
+            days = [self.day((*path, key, j), v) for j, v in
+                    enumerate(self.sequence((*path, key), m.get(key), single_ok=True))]
+            fields[name] = [d for d in days if d is not None]
+        for key, parser in (("target", forms.parse_target), ("due", forms.parse_offset),
+                            ("reminder", forms.parse_offset), ("time", forms.parse_time_range)):
+            if m.get(key) is not None:
+                fields[key] = self.attempt((*path, key), lambda p=parser, k=key: p(m[k]))
+        for key, enum in (("period", Period), ("shift", Shift), ("lead_mode", LeadMode)):
+            if m.get(key) is not None:
+                fields[key] = self.choice((*path, key), m[key], enum)
+        category = self.sequence((*path, "category"), m.get("category"), single_ok=True)
+        fields["category"] = [self.text((*path, "category", j), c) for j, c in enumerate(category)]
+        fields["after"] = [d for j, v in enumerate(self.sequence((*path, "after"), m.get("after"),
+                                                                  single_ok=True))
+                           if (d := self.dependency((*path, "after", j), v)) is not None]
+        fields["source"] = self.string_map((*path, "source"), m.get("source"))
+        if len(self.problems) > before or tid is None or lead is None or window is None:
+            return None
+        if None in coordinators:
+            return None
+        return self.attempt(path, lambda: Task(
+            id=tid, title=self.text((*path, "title"), m.get("title"), required=True), lead=lead,
+            window=window, ref=self.text((*path, "ref"), m.get("ref")),
+            title_en=self.text((*path, "title_en"), m.get("title_en")),
+            coordinators=coordinators, notes=self.text((*path, "notes"), m.get("notes")),
+            **{k: v for k, v in fields.items() if v is not None}))
+
+    def window(self, value: Any, year: int) -> Window:
+        if isinstance(value, dict):
+            unknown = set(value) - {"start", "end", "label", "continuous"}
+            if unknown:
+                raise PlanError(f"unknown window field {sorted(unknown)[0]!r}",
+                                hint="a window mapping has start, end, label and continuous")
+            start, end = value.get("start"), value.get("end")
+            if not isinstance(start, date) or not isinstance(end, date):
+                raise PlanError("a window mapping needs start and end dates (YYYY-MM-DD)")
+            continuous = value.get("continuous", False)
+            if not isinstance(continuous, bool):
+                raise PlanError("window continuous must be true or false")
+            label = str(value.get("label") or f"{start}..{end}")
+            return Window(start, end, label, continuous)
+        return forms.parse_window(value, year)
+
+    def dependency(self, path: tuple[Any, ...], value: Any) -> Dependency | None:
+        if isinstance(value, str):
+            return self.attempt(path, lambda: Dependency(value.strip()))
+        m = self.mapping(path, value, {"task", "mode", "lag", "note"}, ("task",))
+        if m is None or m.get("task") is None:
+            return None
+        mode = self.choice((*path, "mode"), m.get("mode"), DependencyMode) or DependencyMode.TASK
+        lag = Offset(0)
+        if m.get("lag") is not None:
+            lag = self.attempt((*path, "lag"), lambda: forms.parse_offset(m["lag"])) or lag
+        task = m["task"]
+        if not isinstance(task, str):
+            self.fail((*path, "task"), f"expected a task id, got {_kind(task)}")
+            return None
+        return self.attempt(path, lambda: Dependency(task.strip(), mode, lag,
+                                                     self.text((*path, "note"), m.get("note"))))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, date):
+        return f"a date ({value})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    return f"{type(value).__name__} {value!r}"
