@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import date, time
 from enum import Enum
+from functools import cached_property
 from typing import Any, TypeAlias
 
 import attrs
@@ -231,8 +232,8 @@ class Unit:
     name: str = field(validator=_non_empty)
     name_en: str = field(default="", validator=instance_of(str))
     aliases: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
-    contacts: Mapping[str, str] = field(factory=dict, converter=lambda m: dict(m))
-    channels: Mapping[str, Mapping[str, Any]] = field(factory=dict, converter=lambda m: dict(m))
+    contacts: Mapping[str, str] = field(factory=dict, hash=False, converter=lambda m: dict(m))
+    channels: Mapping[str, Mapping[str, Any]] = field(factory=dict, hash=False, converter=lambda m: dict(m))
     note: str = field(default="", validator=instance_of(str))
 
     @property
@@ -293,7 +294,7 @@ class Task:
     time: TimeRange | None = field(default=None, validator=optional(instance_of(TimeRange)))
     category: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
     notes: str = field(default="", validator=instance_of(str))
-    source: Mapping[str, str] = field(factory=dict, converter=lambda m: dict(m))
+    source: Mapping[str, str] = field(factory=dict, hash=False, converter=lambda m: dict(m))
 
     @coordinators.validator
     def _coordinators_ids(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
@@ -385,11 +386,11 @@ class Plan:
         """The task with this id; ``KeyError`` if there is none."""
         return self._tasks_by_id[task_id]
 
-    @property
+    @cached_property
     def _units_by_id(self) -> dict[str, Unit]:
         return {u.id: u for u in self.units}
 
-    @property
+    @cached_property
     def _tasks_by_id(self) -> dict[str, Task]:
         return {t.id: t for t in self.tasks}
 

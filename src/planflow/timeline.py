@@ -173,6 +173,7 @@ class Timeline:
         self.plan = plan
         self.calendar = calendar if calendar is not None else calendar_for(plan)
         self._occurrences: dict[str, tuple[Occurrence, ...]] = {}
+        self._schedules: dict[tuple[object, ...], tuple[tuple[date, date, str, date], ...]] = {}
         self._visiting: set[str] = set()
 
     # --- duties ---------------------------------------------------------
@@ -219,7 +220,28 @@ class Timeline:
     # --- occurrences ----------------------------------------------------
 
     def __iter__(self) -> Iterator[Occurrence]:
-        return heapq.merge(*(iter(self.occurrences(d.id)) for d in self.duties), key=_order)
+        # Duties that share a schedule (the same template in thousands of communes) are
+        # merged as one stream; occurrences on the same (start, due) are then put in
+        # (duty, index) order. Lazy: a duty is expanded when the merge first reaches it.
+        groups: dict[tuple[object, ...], list[Duty]] = {}
+        for duty in self.duties:
+            groups.setdefault(_schedule_key(duty.task), []).append(duty)
+        members = list(groups.values())
+        streams = [self._stream(g, duties[0].task) for g, duties in enumerate(members)]
+        batch: list[Occurrence] = []
+        current: tuple[date, date] | None = None
+        for start, due, g, i in heapq.merge(*streams):
+            if (start, due) != current:
+                batch.sort(key=_tie_order)
+                yield from batch
+                batch, current = [], (start, due)
+            batch.extend(self.occurrences(duty.id)[i] for duty in members[g])
+        batch.sort(key=_tie_order)
+        yield from batch
+
+    def _stream(self, group: int, task: Task) -> Iterator[tuple[date, date, int, int]]:
+        for i, (start, due, _, _) in enumerate(self._schedule(task)):
+            yield start, due, group, i
 
     def occurrences(self, duty_id: str) -> tuple[Occurrence, ...]:
         """A duty's occurrences in order, with what each waits for."""
@@ -267,9 +289,36 @@ class Timeline:
         return self.calendar.shift(day + timedelta(days=offset.days), policy)
 
     def _dated(self, duty: Duty) -> list[Occurrence]:
-        task, window = duty.task, duty.task.window
+        task = duty.task
+        return [
+            Occurrence(duty.id, i, start, due, period, duty.unit, task.id, nominal)
+            for i, (start, due, period, nominal) in enumerate(self._schedule(task), 1)
+        ]
+
+    def _schedule(self, task: Task) -> tuple[tuple[date, date, str, date], ...]:
+        """(start, due, period, nominal) of each occurrence of a task.
+
+        Cached by everything that decides the dates, so the thousands of communes that
+        run the same template share one computation.
+        """
+        key = (
+            task.recurrence,
+            task.dates,
+            task.except_dates,
+            task.window,
+            task.period,
+            task.check_in,
+            task.due,
+            task.shift,
+        )
+        cached = self._schedules.get(key)
+        if cached is None:
+            cached = self._schedules[key] = tuple(self._compute_schedule(task))
+        return cached
+
+    def _compute_schedule(self, task: Task) -> Iterator[tuple[date, date, str, date]]:
+        window = task.window
         policy = self._policy(task)
-        out: list[Occurrence] = []
         if task.recurring:
             period = task.period or default_period(task.recurrence)
             if task.recurrence is None:
@@ -282,21 +331,10 @@ class Timeline:
                     rdates=task.dates,
                     exdates=task.except_dates,
                 )
-            for i, nominal in enumerate(days, 1):
+            for nominal in days:
                 start = self._move(nominal, policy, window.start, window.end)
                 due = self._offset(start, task.due, policy)
-                out.append(
-                    Occurrence(
-                        duty.id,
-                        i,
-                        start,
-                        due,
-                        period_label(nominal, period, window.label),
-                        duty.unit,
-                        task.id,
-                        nominal,
-                    )
-                )
+                yield start, due, period_label(nominal, period, window.label), nominal
         elif window.continuous:
             rule = task.check_in or self.plan.check_in
             period = task.period or default_period(rule)
@@ -304,29 +342,15 @@ class Timeline:
             if not days or days[-1] != window.end:
                 days = (*days, window.end)  # the last check-in closes the window
             opened = window.start
-            for i, nominal in enumerate(days, 1):
+            for nominal in days:
                 due = self._move(nominal, policy, window.start, window.end)
-                out.append(
-                    Occurrence(
-                        duty.id,
-                        i,
-                        min(opened, due),
-                        due,
-                        period_label(nominal, period, window.label),
-                        duty.unit,
-                        task.id,
-                        nominal,
-                    )
-                )
+                yield min(opened, due), due, period_label(nominal, period, window.label), nominal
                 opened = nominal + timedelta(days=1)
         else:
             due = self._move(window.end, policy, window.start, window.end)
             due = self._offset(due, task.due, policy)
             label = period_label(window.end, task.period or Period.WINDOW, window.label)
-            out.append(
-                Occurrence(duty.id, 1, window.start, due, label, duty.unit, task.id, window.end)
-            )
-        return out
+            yield window.start, due, label, window.end
 
     def _link(self, duty: Duty, occurrences: list[Occurrence]) -> Iterator[Occurrence]:
         task = duty.task
@@ -422,6 +446,24 @@ def _periods_in(start: date, end: date, per: Period) -> int:
     first = (start.month - 1) // size
     last = (end.year - start.year) * (12 // size) + (end.month - 1) // size
     return last - first + 1
+
+
+def _schedule_key(task: Task) -> tuple[object, ...]:
+    """Everything that decides a task's dates."""
+    return (
+        task.recurrence,
+        task.dates,
+        task.except_dates,
+        task.window,
+        task.period,
+        task.check_in,
+        task.due,
+        task.shift,
+    )
+
+
+def _tie_order(occ: Occurrence) -> tuple[str, int]:
+    return (occ.task, occ.index)
 
 
 def _order(occ: Occurrence) -> tuple[date, date, str, int]:
