@@ -49,6 +49,16 @@ def _canon(text: str) -> str:
 
 def parse_window(value: object, year: int) -> Window:
     """A window from a year, quarter(s), half, month, date range or "throughout the year"."""
+    try:
+        return _parse_window(value, year)
+    except PlanError:
+        raise
+    except ValueError as exc:  # a date the calendar cannot hold, such as year 0
+        raise PlanError(f"cannot read {value!r} as a window: {exc}",
+                        hint="years run from 1900 to 9999") from None
+
+
+def _parse_window(value: object, year: int) -> Window:
     if isinstance(value, int) and not isinstance(value, bool):
         return _year_window(value)
     if not isinstance(value, str):
@@ -124,11 +134,11 @@ def parse_offset(value: object) -> Offset:
 _PERIOD_WORDS = {
     "DAY": Period.DAY, "NGÀY": Period.DAY, "WEEK": Period.WEEK, "TUẦN": Period.WEEK,
     "MONTH": Period.MONTH, "THÁNG": Period.MONTH, "QUARTER": Period.QUARTER,
-    "QUÝ": Period.QUARTER, "YEAR": Period.YEAR, "NĂM": Period.YEAR, "WINDOW": Period.WINDOW,
+    "QUÝ": Period.QUARTER, "HALF": Period.HALF, "YEAR": Period.YEAR, "NĂM": Period.YEAR, "WINDOW": Period.WINDOW,
 }
 _TARGET = re.compile(
     r"(ABOUT|APPROX\.?|APPROXIMATELY|AROUND|~|KHOẢNG)?\s*(\d+)\s*([^\d/]*?)\s*"
-    r"(?:/|PER|A|AN|EACH|MỖI|MỘT)\s*(DAY|WEEK|MONTH|QUARTER|YEAR|WINDOW|NGÀY|TUẦN|THÁNG|QUÝ|NĂM)"
+    r"(?:/|PER|A|AN|EACH|MỖI|MỘT)\s*(DAY|WEEK|MONTH|QUARTER|HALF|YEAR|WINDOW|NGÀY|TUẦN|THÁNG|QUÝ|NĂM)"
 )
 
 
@@ -145,7 +155,7 @@ def parse_target(value: object) -> Target:
         per = _PERIOD_WORDS.get(_canon(str(value.get("per", "year"))))
         if per is None:
             raise PlanError(f"unknown target period {value.get('per')!r}",
-                            hint="use day, week, month, quarter, year or window")
+                            hint="use day, week, month, quarter, half, year or window")
         approximate = value.get("approximate", False)
         unit = value.get("unit", "")
         if not isinstance(approximate, bool) or not isinstance(unit, str):
@@ -171,6 +181,9 @@ def parse_time_range(value: object) -> TimeRange:
         h1, m1, h2, m2 = (int(g) for g in m.groups())
         try:
             return TimeRange(time(h1, m1), time(h2, m2))
+        except PlanError as exc:  # ends at or before it starts
+            raise PlanError(f"{value!r}: {exc.message}",
+                            hint="the end time must be later than the start") from None
         except ValueError as exc:
             raise PlanError(f"{value!r}: {exc}", hint="hours are 0-23, minutes 0-59") from None
     raise PlanError(f"cannot read {value!r} as a time range", hint="write e.g. '08:00-11:30'")

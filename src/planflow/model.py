@@ -24,7 +24,7 @@ from typing import Any, TypeAlias
 
 import attrs
 from attrs import field, frozen
-from attrs.validators import ge, instance_of, matches_re, optional
+from attrs.validators import instance_of, matches_re, optional
 
 from .errors import ModelError
 
@@ -67,6 +67,20 @@ def _check_id(instance: Any, attribute: attrs.Attribute[Any], value: str) -> Non
 def _non_empty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ModelError(f"{attribute.name} must be a non-empty text")
+
+
+def _at_least(low: int) -> Any:
+    """Like ``attrs.validators.ge`` but raising :class:`ModelError`."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+        if value < low:
+            raise ModelError(f"{attribute.name} must be at least {low}, got {value}")
+
+    return check
+
+
+def _to_dict(value: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(value)
 
 
 def _tuple_of_str(value: Any) -> tuple[str, ...]:
@@ -191,7 +205,7 @@ class TimeRange:
 class Target:
     """A quantity the plan asks for: ``24`` per ``year``, ``about 3`` per ``month``."""
 
-    count: int = field(validator=[instance_of(int), ge(1)])
+    count: int = field(validator=[instance_of(int), _at_least(1)])
     per: Period = field(converter=Period, default=Period.YEAR)
     approximate: bool = field(default=False, validator=instance_of(bool))
     unit: str = field(default="", validator=instance_of(str))
@@ -232,8 +246,8 @@ class Unit:
     name: str = field(validator=_non_empty)
     name_en: str = field(default="", validator=instance_of(str))
     aliases: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
-    contacts: Mapping[str, str] = field(factory=dict, hash=False, converter=lambda m: dict(m))
-    channels: Mapping[str, Mapping[str, Any]] = field(factory=dict, hash=False, converter=lambda m: dict(m))
+    contacts: Mapping[str, str] = field(factory=dict, hash=False, converter=_to_dict)
+    channels: Mapping[str, Mapping[str, Any]] = field(factory=dict, hash=False, converter=_to_dict)
     note: str = field(default="", validator=instance_of(str))
 
     @property
@@ -294,7 +308,7 @@ class Task:
     time: TimeRange | None = field(default=None, validator=optional(instance_of(TimeRange)))
     category: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
     notes: str = field(default="", validator=instance_of(str))
-    source: Mapping[str, str] = field(factory=dict, hash=False, converter=lambda m: dict(m))
+    source: Mapping[str, str] = field(factory=dict, hash=False, converter=_to_dict)
 
     @coordinators.validator
     def _coordinators_ids(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
@@ -351,7 +365,7 @@ class Plan:
     id: str = field(validator=_check_id)
     title: str = field(validator=_non_empty)
     issuer: str = field(validator=_non_empty)
-    year: int = field(validator=[instance_of(int), ge(1900)])
+    year: int = field(validator=[instance_of(int), _at_least(1900)])
     units: tuple[Unit, ...] = field(converter=tuple)
     tasks: tuple[Task, ...] = field(converter=tuple)
     timezone: str = field(default="Asia/Ho_Chi_Minh", validator=instance_of(str))
