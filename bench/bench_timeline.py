@@ -15,17 +15,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from national import national_plan  # noqa: E402
+from national import national_plan
 
-from planflow import load_plan  # noqa: E402
-from planflow.recurrence import expand  # noqa: E402
-from planflow.timeline import Timeline  # noqa: E402
+from planflow import load_plan
+from planflow.recurrence import expand
+from planflow.timeline import Timeline
 
 
 def measure(communes: int) -> tuple[int, int, float, float, float]:
     t0 = time.perf_counter()
-    plan = national_plan(communes) if communes > 1 else load_plan(
-        Path(__file__).resolve().parent.parent / "examples" / "boy_2025")
+    plan = (
+        national_plan(communes)
+        if communes > 1
+        else load_plan(Path(__file__).resolve().parent.parent / "examples" / "boy_2025")
+    )
     t1 = time.perf_counter()
     timeline = Timeline(plan)
     count = sum(1 for _ in timeline)  # in time order, with occurrence-level dependencies
@@ -37,13 +40,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--communes", default="1,10,100,1000,3300")
     args = parser.parse_args()
-    print(f"{'communes':>8} {'tasks':>8} {'occurrences':>12} {'build s':>8} "
-          f"{'timeline s':>10} {'occ/s':>10} {'max RSS MiB':>11}")
+    print(
+        f"{'communes':>8} {'tasks':>8} {'occurrences':>12} {'build s':>8} "
+        f"{'timeline s':>10} {'occ/s':>10} {'max RSS MiB':>11}"
+    )
     for n in (int(x) for x in args.communes.split(",")):
         tasks, count, build, run, rate = measure(n)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{n:>8} {tasks:>8} {count:>12,} {build:>8.2f} {run:>10.2f} {rate:>10,.0f} "
-              f"{rss:>11.0f}")
+        print(
+            f"{n:>8} {tasks:>8} {count:>12,} {build:>8.2f} {run:>10.2f} {rate:>10,.0f} {rss:>11.0f}"
+        )
     info = getattr(expand, "cache_info", None)
     if info:
         print(f"expansion cache: {info()}")

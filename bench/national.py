@@ -30,11 +30,13 @@ def national_plan(communes: int = COMMUNES, base: Plan | None = None) -> Plan:
                 changes["members"] = tuple(p + m for m in unit.members)
             units.append(attrs.evolve(unit, **changes))
         for task in base.tasks:
-            tasks.append(attrs.evolve(
-                task,
-                id=p + task.id,
-                lead=p + task.lead,
-                coordinators=tuple(p + u for u in task.coordinators),
-                after=tuple(attrs.evolve(d, task=p + d.task) for d in task.after),
-            ))
+            tasks.append(
+                attrs.evolve(
+                    task,
+                    id=p + task.id,
+                    lead=p + task.lead,
+                    coordinators=tuple(p + u for u in task.coordinators),
+                    after=tuple(attrs.evolve(d, task=p + d.task) for d in task.after),
+                )
+            )
     return attrs.evolve(base, id="national", units=units, tasks=tasks)

@@ -54,8 +54,9 @@ def test_validate_ok_prints_one_line_summary(runner: CliRunner, plan_dir: Path) 
     # 12 programmes + 36 rebroadcasts + 2 units × 2 reports + 2 consolidated reports
     # + 1 DX day + 12 month-end check-ins
     occurrences = 12 + 36 + 2 * 2 + 2 + 1 + 12
-    assert line.endswith(f"OK — 6 tasks, 3 units, 1 groups, 2 dependencies, "
-                         f"{occurrences} occurrences in 2025"), line
+    assert line.endswith(
+        f"OK — 6 tasks, 3 units, 1 groups, 2 dependencies, {occurrences} occurrences in 2025"
+    ), line
     assert "\n" not in line
 
 
@@ -91,8 +92,12 @@ def test_show_json_contract(runner: CliRunner, plan_dir: Path) -> None:
     programme = tasks["radio-programme"]
     assert programme["lead"] == "vhxh"  # written as "Phòng Văn hóa - Xã hội" in the file
     assert programme["coordinators"] == ["radio"]
-    assert programme["window"] == {"start": "2025-01-01", "end": "2025-12-31", "label": "2025",
-                                   "continuous": False}
+    assert programme["window"] == {
+        "start": "2025-01-01",
+        "end": "2025-12-31",
+        "label": "2025",
+        "continuous": False,
+    }
     assert set(programme["recurrence"].split(";")) == {"FREQ=MONTHLY", "BYDAY=MO", "BYSETPOS=1"}
     assert programme["target"] == {"count": 12, "per": "year", "approximate": False, "unit": ""}
     assert tasks["radio-rebroadcast"]["after"] == ["radio-programme"]
@@ -109,12 +114,15 @@ def test_show_human(runner: CliRunner, plan_dir: Path) -> None:
         assert task_id in result.stdout
 
 
-@pytest.mark.parametrize(("fmt", "needle"), [
-    ("text", "longest chain"),
-    ("dot", "digraph"),
-    ("mermaid", "flowchart LR"),
-    ("json", '"longest_chain"'),
-])
+@pytest.mark.parametrize(
+    ("fmt", "needle"),
+    [
+        ("text", "longest chain"),
+        ("dot", "digraph"),
+        ("mermaid", "flowchart LR"),
+        ("json", '"longest_chain"'),
+    ],
+)
 def test_graph_formats(runner: CliRunner, plan_dir: Path, fmt: str, needle: str) -> None:
     """graph writes each format."""
     result = runner.invoke(cli, ["graph", str(plan_dir), "--format", fmt], catch_exceptions=False)
@@ -127,17 +135,38 @@ def test_agenda_json_and_filters(runner: CliRunner, plan_dir: Path) -> None:
     result = runner.invoke(cli, ["agenda", str(plan_dir), "--json"], catch_exceptions=False)
     everything = json.loads(result.stdout)
     assert [(o["start"], o["due"]) for o in everything] == sorted(
-        (o["start"], o["due"]) for o in everything)
+        (o["start"], o["due"]) for o in everything
+    )
     assert {"task", "index", "start", "due", "period", "unit", "waits_for"} <= set(everything[0])
-    radio = json.loads(runner.invoke(cli, ["agenda", str(plan_dir), "--unit", "radio", "--json"],
-                                     catch_exceptions=False).stdout)
+    radio = json.loads(
+        runner.invoke(
+            cli, ["agenda", str(plan_dir), "--unit", "radio", "--json"], catch_exceptions=False
+        ).stdout
+    )
     roles = {(o["plan_task"], o["role"]) for o in radio}
     # radio coordinates the programme and rebroadcasts and has its own share of unit reports
-    assert roles == {("radio-programme", "coordinator"), ("radio-rebroadcast", "coordinator"),
-                     ("unit-report", "lead")}
-    march = json.loads(runner.invoke(
-        cli, ["agenda", str(plan_dir), "--task", "radio-rebroadcast", "--from", "2025-03-01",
-              "--to", "2025-03-31", "--json"], catch_exceptions=False).stdout)
+    assert roles == {
+        ("radio-programme", "coordinator"),
+        ("radio-rebroadcast", "coordinator"),
+        ("unit-report", "lead"),
+    }
+    march = json.loads(
+        runner.invoke(
+            cli,
+            [
+                "agenda",
+                str(plan_dir),
+                "--task",
+                "radio-rebroadcast",
+                "--from",
+                "2025-03-01",
+                "--to",
+                "2025-03-31",
+                "--json",
+            ],
+            catch_exceptions=False,
+        ).stdout
+    )
     assert [o["index"] for o in march] == [7, 8, 9]
     programme_march = ["radio-programme", 3]
     assert all(o["waits_for"] == [programme_march] for o in march)
@@ -159,8 +188,13 @@ def _executable() -> str:
 
 def test_installed_executable_validates(plan_dir: Path) -> None:
     """The installed `planflow` script runs as a subprocess and exits 0 on a valid plan."""
-    done = subprocess.run([_executable(), "validate", str(plan_dir)], capture_output=True,
-                          text=True, encoding="utf-8", check=False)
+    done = subprocess.run(
+        [_executable(), "validate", str(plan_dir)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "OK — 6 tasks" in done.stdout
 
@@ -169,8 +203,13 @@ def test_installed_executable_never_shows_a_traceback(tmp_path: Path) -> None:
     """Binary garbage as a plan file is a located error and exit 1."""
     path = tmp_path / "plan.yaml"
     path.write_bytes(b"\xff\xfe\x00garbage")
-    done = subprocess.run([_executable(), "validate", str(path)], capture_output=True,
-                          text=True, encoding="utf-8", check=False)
+    done = subprocess.run(
+        [_executable(), "validate", str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
     assert done.returncode == 1
     assert done.stderr.startswith(f"{path}:1:1: the file is not UTF-8")
     assert "Traceback" not in done.stderr
@@ -178,6 +217,11 @@ def test_installed_executable_never_shows_a_traceback(tmp_path: Path) -> None:
 
 def test_python_dash_m(plan_dir: Path) -> None:
     """`python -m planflow` is the same command line."""
-    done = subprocess.run([sys.executable, "-m", "planflow", "validate", str(plan_dir)],
-                          capture_output=True, text=True, encoding="utf-8", check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "planflow", "validate", str(plan_dir)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
     assert done.returncode == 0, done.stderr

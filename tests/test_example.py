@@ -11,7 +11,6 @@ import pytest
 from planflow import forms, graph
 from planflow.loading import load
 from planflow.model import Group
-
 from plans import EXAMPLE_DIR
 
 SOURCE = Path(__file__).resolve().parent / "data" / "boy_2025_source.vi.txt"
@@ -96,7 +95,8 @@ def test_units_keep_exact_vietnamese_names(loaded) -> None:
     plan = loaded.plan
     assert plan.unit("bcd").name == (
         "Ban chỉ đạo của UBND xã Bờ Y về phát triển khoa học, công nghệ, đổi mới sáng tạo, "
-        "chuyển đổi số và Đề án 06")
+        "chuyển đổi số và Đề án 06"
+    )
     assert plan.unit("ttvh").name == "Trung tâm Văn hóa – thể thao – du lịch và truyền thông"
     assert "Trang Thông điện tử xã" in plan.unit("web").aliases  # the document's typo, kept
     for unit in plan.units:
@@ -115,8 +115,10 @@ def test_windows_as_written(loaded) -> None:
     """Q4, Q3–Q4 and "throughout the year" windows read as the document writes them."""
     plan = loaded.plan
     by_ref = {t.ref: t for t in plan.tasks}
-    assert (by_ref["C.I.3.a"].window.start.isoformat(), by_ref["C.I.3.a"].window.end.isoformat()) \
-        == ("2025-10-01", "2025-12-31")
+    assert (
+        by_ref["C.I.3.a"].window.start.isoformat(),
+        by_ref["C.I.3.a"].window.end.isoformat(),
+    ) == ("2025-10-01", "2025-12-31")
     assert by_ref["C.I.3.c"].window.start.isoformat() == "2025-07-01"
     assert by_ref["C.II.3"].window.start.isoformat() == "2025-07-01"
     for ref in ("C.II.1", "C.II.2", "C.II.4", "C.II.5", "C.II.7"):

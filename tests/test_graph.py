@@ -10,7 +10,6 @@ import pytest
 from planflow import graph
 from planflow.errors import CycleError
 from planflow.loading import loads
-
 from plans import docs_example
 
 CHAIN = """
@@ -84,8 +83,12 @@ def test_json_export_round_trips():
     """JSON lists nodes with refs, edges with modes, the order and the longest chain."""
     plan = loads(docs_example(), file="plan.yaml").plan
     data = json.loads(graph.to_json(plan))
-    assert {"from": "radio-programme", "to": "radio-rebroadcast", "mode": "same-period",
-            "lag": "+0 days"} in data["edges"]
+    assert {
+        "from": "radio-programme",
+        "to": "radio-rebroadcast",
+        "mode": "same-period",
+        "lag": "+0 days",
+    } in data["edges"]
     refs = {n["id"]: n["ref"] for n in data["nodes"]}
     assert refs["dx-day"] == "C.I.3.a"
     assert data["order"].index("unit-report") < data["order"].index("consolidated-report")

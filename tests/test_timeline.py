@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 
 from planflow.errors import PlanFileError
 from planflow.loading import load, loads
+from planflow.model import Period
 from planflow.timeline import Timeline, default_period, period_label
 from planflow.validation import plan_warnings
-from planflow.model import Period
-
 from plans import EXAMPLE_DIR
 
 # Public holidays of 2025 for civil servants, as the government announced them.
-HOLIDAYS_2025 = {date(2025, 1, 1), *(date(2025, 1, 25) + timedelta(d) for d in range(9)),
-                 date(2025, 4, 7), date(2025, 4, 30), date(2025, 5, 1), date(2025, 5, 2),
-                 date(2025, 9, 1), date(2025, 9, 2)}
+HOLIDAYS_2025 = {
+    date(2025, 1, 1),
+    *(date(2025, 1, 25) + timedelta(d) for d in range(9)),
+    date(2025, 4, 7),
+    date(2025, 4, 30),
+    date(2025, 5, 1),
+    date(2025, 5, 2),
+    date(2025, 9, 1),
+    date(2025, 9, 2),
+}
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +93,7 @@ def test_continuous_tasks_have_monthly_check_ins(example) -> None:
     assert len(check_ins) == 12
     assert check_ins[0].start == date(2025, 1, 1)
     assert check_ins[-1].nominal == date(2025, 12, 31)
-    for before, after in zip(check_ins, check_ins[1:], strict=False):
+    for before, after in pairwise(check_ins):
         assert after.start == before.nominal + timedelta(days=1)
 
 
@@ -137,7 +144,7 @@ def test_time_order(example) -> None:
     occurrences = list(timeline)
     keys = [(o.start, o.due, o.task, o.index) for o in occurrences]
     assert keys == sorted(keys)
-    assert len(set(o.key for o in occurrences)) == len(occurrences)
+    assert len({o.key for o in occurrences}) == len(occurrences)
     assert len(occurrences) == sum(len(timeline.occurrences(d.id)) for d in timeline.duties)
 
 
@@ -183,10 +190,12 @@ def test_conflict_warning_shows_both_dates() -> None:
 
 def test_previous_mode_chains_occurrences() -> None:
     """mode: previous — occurrence n waits for occurrence n-1 of the same task."""
-    timeline = Timeline(_plan("""
+    timeline = Timeline(
+        _plan("""
   - {id: a, title: "Việc", lead: u, window: Q1/2025, recurrence: monthly, shift: keep,
      after: [{task: a, mode: previous}]}
-""").plan)
+""").plan
+    )
     occs = timeline.occurrences("a")
     assert [o.waits_for for o in occs] == [(), (("a", 1),), (("a", 2),)]
 
@@ -204,23 +213,28 @@ def test_cycle_of_occurrence_dependencies_is_an_error() -> None:
 
 def test_group_led_task_gives_each_member_a_duty() -> None:
     """lead_mode each: one duty per member; together: one collective duty."""
-    text = BASE.format(tasks="""
+    text = BASE.format(
+        tasks="""
   - {id: r, title: "Báo cáo", lead: g, window: Q1/2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=10"}
   - {id: s, title: "Chung", lead: g, lead_mode: together, window: Q1/2025}
-""").replace("tasks:", 'groups: [{id: g, name: "Nhóm", members: [u, v]}]\ntasks:')
+"""
+    ).replace("tasks:", 'groups: [{id: g, name: "Nhóm", members: [u, v]}]\ntasks:')
     timeline = Timeline(loads(text, file="plan.yaml").plan)
     assert [d.id for d in timeline.duties] == ["r@u", "r@v", "s"]
     assert [o.unit for o in timeline.of_task("r")][:2] == ["u", "v"]
 
 
-@pytest.mark.parametrize(("rule", "period"), [
-    ("FREQ=MONTHLY;BYMONTHDAY=1", Period.MONTH),
-    ("FREQ=WEEKLY", Period.WEEK),
-    ("FREQ=DAILY", Period.DAY),
-    ("FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15", Period.QUARTER),
-    ("FREQ=YEARLY;BYMONTH=1,2;BYMONTHDAY=15", Period.MONTH),
-    ("FREQ=YEARLY", Period.YEAR),
-])
+@pytest.mark.parametrize(
+    ("rule", "period"),
+    [
+        ("FREQ=MONTHLY;BYMONTHDAY=1", Period.MONTH),
+        ("FREQ=WEEKLY", Period.WEEK),
+        ("FREQ=DAILY", Period.DAY),
+        ("FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15", Period.QUARTER),
+        ("FREQ=YEARLY;BYMONTH=1,2;BYMONTHDAY=15", Period.MONTH),
+        ("FREQ=YEARLY", Period.YEAR),
+    ],
+)
 def test_default_period(rule: str, period: Period) -> None:
     """Occurrences are labelled by the period their rule recurs in."""
     assert default_period(rule) is period

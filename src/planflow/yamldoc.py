@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import PlanFileError, Problem
@@ -58,18 +58,51 @@ class _Budget(Exception):
 def parse_yaml(text: str, file: str) -> Document:
     """Parse ``text``; raise :class:`PlanFileError` for syntax errors and alias bombs."""
     try:
-        root = yaml.compose(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        raise PlanFileError([
-            Problem(f"YAML syntax error: {what}{context}", file, line, col,
-                    hint=_syntax_hint(what))
-        ]) from None
+        raise PlanFileError(
+            [
+                Problem(
+                    f"YAML syntax error: {what}{context}", file, line, col, hint=_syntax_hint(what)
+                )
+            ]
+        ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line, col = _reader_position(text, exc.position)
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise PlanFileError(
+            [
+                Problem(
+                    f"the file contains the character {char!r}, which YAML does not allow "
+                    f"({exc.reason})",
+                    file,
+                    line,
+                    col,
+                    hint="delete it, or write it as an escape inside double quotes",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
-        raise PlanFileError([Problem(f"YAML error: {exc}", file)]) from None
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        raise PlanFileError([Problem(f"YAML error: {first}", file)]) from None
+    except UnicodeEncodeError as exc:  # a lone surrogate in a str given to loads()
+        line = text.count("\n", 0, exc.start) + 1
+        col = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise PlanFileError(
+            [
+                Problem(
+                    "the text contains a lone surrogate, which is not a character",
+                    file,
+                    line,
+                    col,
+                    hint="decode the file as UTF-8 before loading it",
+                )
+            ]
+        ) from None
     except RecursionError:
         raise PlanFileError([_too_deep(file)]) from None
     doc = Document(file, None, {}, {})
@@ -79,15 +112,19 @@ def parse_yaml(text: str, file: str) -> Document:
     try:
         doc.data = builder.build(root, ())
     except _Budget:
-        raise PlanFileError([
-            Problem(
-                f"the document expands to more than {MAX_VALUES:,} values (YAML aliases "
-                "repeated inside each other?)",
-                file, 1, 1,
-                hint="write the plan without nested aliases; a plan file needs no more than "
-                "a few thousand values",
-            )
-        ]) from None
+        raise PlanFileError(
+            [
+                Problem(
+                    f"the document expands to more than {MAX_VALUES:,} values (YAML aliases "
+                    "repeated inside each other?)",
+                    file,
+                    1,
+                    1,
+                    hint="write the plan without nested aliases; a plan file needs no more than "
+                    "a few thousand values",
+                )
+            ]
+        ) from None
     except RecursionError:
         raise PlanFileError([_too_deep(file)]) from None
     if builder.problems:
@@ -95,9 +132,23 @@ def parse_yaml(text: str, file: str) -> Document:
     return doc
 
 
+def _reader_position(text: str, position: int) -> tuple[int, int]:
+    """Line and column of a reader error; libyaml counts UTF-8 bytes, PyYAML characters."""
+    if _Loader is yaml.SafeLoader:
+        before = text[:position]
+    else:
+        before = text.encode("utf-8")[:position].decode("utf-8", "replace")
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
 def _too_deep(file: str) -> Problem:
-    return Problem("the document is nested too deeply", file, 1, 1,
-                   hint="a plan file needs only a few levels of indentation")
+    return Problem(
+        "the document is nested too deeply",
+        file,
+        1,
+        1,
+        hint="a plan file needs only a few levels of indentation",
+    )
 
 
 def _syntax_hint(problem: str) -> str | None:
@@ -136,13 +187,21 @@ class _Builder:
     def _scalar(self, node: ScalarNode, path: tuple[Any, ...]) -> Any:
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (ConstructorError, ValueError, OverflowError) as exc:
+        except Exception as exc:  # any tag's constructor may fail (!!bool x: KeyError)
             line, col = self._pos(node)
-            self.problems.append(Problem(
-                f"cannot read {node.value!r}: {getattr(exc, 'problem', None) or exc}",
-                self.doc.file, line, col, _dotted(path),
-                hint="quote the value to keep it as text",
-            ))
+            why = getattr(exc, "problem", None) or exc
+            if isinstance(exc, LookupError):
+                why = f"not a valid {node.tag.rsplit(':', 1)[-1]} value"
+            self.problems.append(
+                Problem(
+                    f"cannot read {node.value!r}: {why}",
+                    self.doc.file,
+                    line,
+                    col,
+                    _dotted(path),
+                    hint="quote the value to keep it as text",
+                )
+            )
             return node.value
 
     def _mapping(self, node: MappingNode, path: tuple[Any, ...]) -> dict[Any, Any]:
@@ -150,18 +209,31 @@ class _Builder:
         for key_node, value_node in self._pairs(node):
             if not isinstance(key_node, ScalarNode):
                 line, col = self._pos(key_node)
-                self.problems.append(Problem("a mapping key must be a plain text",
-                                             self.doc.file, line, col, _dotted(path)))
+                self.problems.append(
+                    Problem(
+                        "a mapping key must be a plain text",
+                        self.doc.file,
+                        line,
+                        col,
+                        _dotted(path),
+                    )
+                )
                 continue
             key = self._scalar(key_node, path)
             if not isinstance(key, str | int):
                 key = str(key_node.value)
             if key in out:
                 line, col = self._pos(key_node)
-                self.problems.append(Problem(
-                    f"key {key!r} appears twice", self.doc.file, line, col, _dotted(path),
-                    hint="YAML keeps only the last one; remove or merge the duplicates",
-                ))
+                self.problems.append(
+                    Problem(
+                        f"key {key!r} appears twice",
+                        self.doc.file,
+                        line,
+                        col,
+                        _dotted(path),
+                        hint="YAML keeps only the last one; remove or merge the duplicates",
+                    )
+                )
             self.doc.key_positions[(*path, key)] = self._pos(key_node)
             out[key] = self.build(value_node, (*path, key))
         return out
@@ -178,8 +250,9 @@ class _Builder:
                         merged.extend(self._pairs(source))
                     else:
                         line, col = self._pos(source)
-                        self.problems.append(Problem("'<<' must merge a mapping",
-                                                     self.doc.file, line, col))
+                        self.problems.append(
+                            Problem("'<<' must merge a mapping", self.doc.file, line, col)
+                        )
             else:
                 own.append((key_node, value_node))
         own_keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
