@@ -60,14 +60,10 @@ _VIETNAMESE = (
     "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
 )
 # Letters (both cases), digits, spaces and the punctuation that makes YAML quote.
-_ALPHABET = (
-    _VIETNAMESE + _VIETNAMESE.upper() + "fjwzFJWZ0123456789     -–.,;:/()#'\"&*!?%@`|>{}[]"
-)
+_ALPHABET = _VIETNAMESE + _VIETNAMESE.upper() + "fjwzFJWZ0123456789     -–.,;:/()#'\"&*!?%@`|>{}[]"
 
 _ID_START = "abcdefghijklmnopqrstuvwxyz0123456789"
-ids = st.builds(
-    str.__add__, st.sampled_from(_ID_START), st.text(_ID_START + "_.-", max_size=10)
-)
+ids = st.builds(str.__add__, st.sampled_from(_ID_START), st.text(_ID_START + "_.-", max_size=10))
 
 
 def _clean(text: str) -> str:
@@ -76,7 +72,8 @@ def _clean(text: str) -> str:
 
 _TEXT = st.text(_ALPHABET, max_size=30).map(_clean)
 _LINES = st.text(_ALPHABET + "\n", max_size=50).map(_clean)
-_NAMES = _TEXT.filter(bool)
+# never empty, and without filtering (rejected draws slow generation down)
+_NAMES = st.text(_ALPHABET, min_size=1, max_size=30).map(lambda t: _clean(t) or "Đơn vị")
 
 
 def texts(*, lines: bool = False) -> st.SearchStrategy[str]:
@@ -186,15 +183,15 @@ def units(draw: st.DrawFn) -> list[Unit]:
         name = spelling() or f"Đơn vị {uid}"
         taken.add(forms.normalise_name(name))
         aliases = [a for _ in range(draw(st.integers(0, 2))) if (a := spelling())]
-        fields: dict[str, Any] = dict(
-            id=uid,
-            name=name,
-            name_en=draw(_TEXT),
-            aliases=aliases,
-            contacts=draw(_CONTACTS),
-            channels=draw(_CHANNELS),
-            note=draw(_LINES),
-        )
+        fields: dict[str, Any] = {
+            "id": uid,
+            "name": name,
+            "name_en": draw(_TEXT),
+            "aliases": aliases,
+            "contacts": draw(_CONTACTS),
+            "channels": draw(_CHANNELS),
+            "note": draw(_LINES),
+        }
         if i < n_plain:
             out.append(Unit(**fields))
         else:
@@ -211,13 +208,17 @@ def tasks(draw: st.DrawFn, unit_ids: list[str], year: int) -> list[Task]:
         window = draw(windows(year))
         lead = unit_ids[draw(st.integers(0, len(unit_ids) - 1))]
         after = [
-            Dependency(task_ids[draw(st.integers(0, i - 1))], draw(_MODES), draw(_LAGS), draw(_TEXT))
+            Dependency(
+                task_ids[draw(st.integers(0, i - 1))], draw(_MODES), draw(_LAGS), draw(_TEXT)
+            )
             for _ in range(draw(st.integers(0, 2)) if i else 0)
         ]
         if draw(st.booleans()):
             after.append(Dependency(tid, DependencyMode.PREVIOUS, draw(offsets)))
         dates = [_day(draw, window.start, window.end) for _ in range(draw(st.integers(0, 3)))]
-        except_dates = [_day(draw, window.start, window.end) for _ in range(draw(st.integers(0, 2)))]
+        except_dates = [
+            _day(draw, window.start, window.end) for _ in range(draw(st.integers(0, 2)))
+        ]
         out.append(
             Task(
                 id=tid,

@@ -116,14 +116,26 @@ _OFFSET = re.compile(
 )
 
 
+MAX_OFFSET_DAYS = 366
+
+
 def parse_offset(value: object) -> Offset:
-    """``+5 working days``, ``-2 days``, ``3 ngày làm việc``; a bare number is calendar days."""
+    """``+5 working days``, ``-2 days``, ``3 ngày làm việc``; a bare number is calendar days.
+
+    Offsets are at most :data:`MAX_OFFSET_DAYS` either way.
+    """
     if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_OFFSET_DAYS:
+            raise PlanError(f"{value!r} days is more than a year",
+                            hint=f"an offset is at most {MAX_OFFSET_DAYS} days")
         return Offset(value)
     if not isinstance(value, str) or not (m := _OFFSET.fullmatch(_canon(value))):
         raise PlanError(f"cannot read {value!r} as a number of days",
                         hint="write e.g. '+5 working days', '3 days' or '-2 working days'")
     days = int(m.group(2))
+    if days > MAX_OFFSET_DAYS:  # later date arithmetic would overflow
+        raise PlanError(f"{value!r} is more than a year",
+                        hint=f"an offset is at most {MAX_OFFSET_DAYS} days")
     if m.group(1) == "-" or m.group(4) in ("BEFORE", "TRƯỚC"):
         days = -days
     unit = m.group(3) or "DAYS"

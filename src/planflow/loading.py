@@ -12,6 +12,7 @@ import os
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -123,13 +124,14 @@ def _decode(raw: bytes, file: str) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1  # characters
         raise PlanFileError([Problem(
             f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})", file, line, column,
             hint="save the file as UTF-8 (Vietnamese text needs it)")]) from None
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise PlanFileError([Problem("the file contains NUL characters", file, line, 1,
+        at = text.index("\x00")
+        line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        raise PlanFileError([Problem("the file contains NUL characters", file, line, column,
                                      hint="this looks like a binary file, not a plan")])
     return text
 
@@ -157,9 +159,11 @@ class _Reader:
         self.problems: list[Problem] = []
         self.names: dict[str, str] = {}  # normalised alias → unit id
         self.unit_ids: list[str] = []
-        self.failed_ids: set[str] = set()  # ids of entries that did not load
+        # ids of entries that did not load; "" stands for a group member already reported
+        self.failed_ids: set[str] = {""}
         self.unit_paths: list[tuple[Any, ...]] = []  # file path of each loaded unit
         self.task_paths: list[int] = []  # file index of each loaded task
+        self.year_unknown = False  # no valid plan year: windows cannot be checked against it
 
     # --- reporting ------------------------------------------------------
 
@@ -218,7 +222,10 @@ class _Reader:
     def ident(self, path: tuple[Any, ...], value: Any) -> str | None:
         import re
 
-        if not isinstance(value, str) or not re.fullmatch(ID_PATTERN, value):
+        if not isinstance(value, str):
+            self.fail(path, f"expected an id, got {_kind(value)}")
+            return None
+        if not re.fullmatch(ID_PATTERN, value):
             self.fail(path, f"{value!r} is not a valid id",
                       "use lower-case ASCII letters, digits, '-', '_' or '.' (write 'đ' as 'dd')")
             return None
@@ -266,6 +273,7 @@ class _Reader:
             if year is not None:
                 self.fail(("plan", "year"), f"expected a year such as 2025, got {year!r}")
             year = date.today().year if year is None else 2000
+            self.year_unknown = True
         calendar = self.mapping(("calendar",), top.get("calendar") or {}, _CALENDAR_KEYS) or {}
         units = self.read_units(top)
         periods = self.read_periods(top.get("reporting_periods"))
@@ -275,6 +283,9 @@ class _Reader:
         plan_id = self.ident(("plan", "id"), meta.get("id")) if "id" in meta else None
         timezone = self.text(("plan", "timezone"), meta.get("timezone")) or "Asia/Ho_Chi_Minh"
         self.check_timezone(timezone)
+        # (passed through a dict: mypy's attrs plugin cannot type the tuple converters)
+        parts: dict[str, Any] = {"legal_bases": legal, "units": units, "tasks": tasks,
+                                 "reporting_periods": periods}
         with unchecked():
             plan = Plan(
                 id=plan_id or "plan", title=self.text(("plan", "title"), meta.get("title")) or "-",
@@ -284,8 +295,7 @@ class _Reader:
                 issued=self.day(("plan", "issued"), meta["issued"]) if meta.get("issued") else None,
                 signed_by=self.text(("plan", "signed_by"), meta.get("signed_by")),
                 notes=self.text(("plan", "notes"), meta.get("notes")),
-                legal_bases=legal, units=units, tasks=tasks, reporting_periods=periods,
-                **defaults,
+                **parts, **defaults,
             )
         # cross-checks run even when some entries failed, so every problem shows at once;
         # references to entries that failed to load are not reported a second time
@@ -293,6 +303,8 @@ class _Reader:
             if problem.message.startswith(("unknown task", "unknown unit")) and (
                 problem.message.split("'")[1] in self.failed_ids
             ):
+                continue
+            if self.year_unknown and "outside the plan year" in problem.message:
                 continue
             self.fail(self.file_path(problem.path), problem.message, problem.hint)
         if any(p.severity is Severity.ERROR for p in self.problems):
@@ -322,15 +334,15 @@ class _Reader:
             path = ("plan", "legal_bases", i)
             m = self.mapping(path, item, {"verb", "number", "date", "issuer", "title", "note"},
                              ("number",))
-            if m is None:
+            if m is None or m.get("number") is None:
                 continue
             day = self.day((*path, "date"), m["date"]) if m.get("date") else None
-            basis = self.attempt(path, lambda m=m, p=path, d=day: LegalBasis(
-                number=self.text((*p, "number"), m.get("number")),
-                title=self.text((*p, "title"), m.get("title")),
-                issuer=self.text((*p, "issuer"), m.get("issuer")), date=d,
-                verb=self.text((*p, "verb"), m.get("verb")),
-                note=self.text((*p, "note"), m.get("note"))))
+            basis = self.attempt(path, partial(
+                LegalBasis, number=self.text((*path, "number"), m.get("number")),
+                title=self.text((*path, "title"), m.get("title")),
+                issuer=self.text((*path, "issuer"), m.get("issuer")), date=day,
+                verb=self.text((*path, "verb"), m.get("verb")),
+                note=self.text((*path, "note"), m.get("note"))))
             if basis is not None:
                 out.append(basis)
         return out
@@ -389,9 +401,9 @@ class _Reader:
             start, end = self.day((*path, "start"), m["start"]), self.day((*path, "end"), m["end"])
             if pid is None or start is None or end is None:
                 continue
-            period = self.attempt((*path, "end"), lambda m=m, p=path, i=pid, s=start, e=end:
-                                  ReportingPeriod(i, self.text((*p, "name"), m["name"]), s, e,
-                                                  self.text((*p, "name_en"), m.get("name_en"))))
+            period = self.attempt((*path, "end"), partial(
+                ReportingPeriod, pid, self.text((*path, "name"), m["name"]), start, end,
+                self.text((*path, "name_en"), m.get("name_en"))))
             if period is not None:
                 out.append(period)
         return out
@@ -404,22 +416,24 @@ class _Reader:
                 m = self.mapping((key, i), item, allowed, ("id", "name"))
                 if m is not None and m.get("id") is not None and m.get("name") is not None:
                     raw.append(((key, i), m, is_group))
+                elif m is not None and m.get("id") is not None:
+                    self.failed_ids.add(str(m["id"]))
         if not raw and "units" not in top:
             self.fail((), "missing required key 'units'", "list the units that lead or coordinate")
         # every id, name and alias names its unit, so tasks may use any of them
         for path, m, _ in raw:
             uid = self.ident((*path, "id"), m["id"])
             if uid is None:
+                self.failed_ids.add(str(m["id"]))
                 continue
             self.unit_ids.append(uid)
             spellings = [(("name",), m["name"])] + [
                 (("aliases", j), a) for j, a in enumerate(self.sequence((*path, "aliases"),
                                                                          m.get("aliases")))]
             for sub, spelling in spellings:
-                if not isinstance(spelling, str):
-                    self.fail((*path, *sub), f"expected a text, got {_kind(spelling)}")
-                    continue
-                norm = forms.normalise_name(spelling)
+                if isinstance(spelling, bool) or not isinstance(spelling, str | int | float):
+                    continue  # build_unit reports it
+                norm = forms.normalise_name(str(spelling))
                 other = self.names.get(norm)
                 if other is not None and other != uid:
                     self.fail((*path, *sub), f"name {spelling!r} already names unit {other!r}",
@@ -437,6 +451,7 @@ class _Reader:
 
     def build_unit(self, path: tuple[Any, ...], m: dict[str, Any], is_group: bool) -> Unit | None:
         uid = m["id"] if isinstance(m["id"], str) else ""
+        before = len(self.problems)
         aliases = [self.text((*path, "aliases", j), a)
                    for j, a in enumerate(self.sequence((*path, "aliases"), m.get("aliases")))]
         contacts = self.string_map((*path, "contacts"), m.get("contacts"))
@@ -452,6 +467,9 @@ class _Reader:
             members = self.sequence((*path, "members"), m.get("members"), single_ok=True)
             kwargs["members"] = [self.unit_ref((*path, "members", j), v) or ""
                                  for j, v in enumerate(members)]
+        if len(self.problems) > before or str(m["id"]) in self.failed_ids:
+            return None  # already reported
+        if is_group:
             return self.attempt(path, lambda: Group(**kwargs))
         return self.attempt(path, lambda: Unit(**kwargs))
 
@@ -469,6 +487,8 @@ class _Reader:
             return None
         if value in self.unit_ids:
             return value
+        if value in self.failed_ids:
+            return None  # its own problem is reported where it is defined
         found = self.names.get(forms.normalise_name(value))
         if found is not None:
             return found
@@ -513,7 +533,7 @@ class _Reader:
         for key, parser in (("target", forms.parse_target), ("due", forms.parse_offset),
                             ("reminder", forms.parse_offset), ("time", forms.parse_time_range)):
             if m.get(key) is not None:
-                fields[key] = self.attempt((*path, key), lambda p=parser, k=key: p(m[k]))
+                fields[key] = self.attempt((*path, key), partial(parser, m[key]))
         for key, enum in (("period", Period), ("shift", Shift), ("lead_mode", LeadMode)):
             if m.get(key) is not None:
                 fields[key] = self.choice((*path, key), m[key], enum)
@@ -523,12 +543,20 @@ class _Reader:
                                                                   single_ok=True))
                            if (d := self.dependency((*path, "after", j), v)) is not None]
         fields["source"] = self.string_map((*path, "source"), m.get("source"))
+        title: str | None = None
+        if m.get("title") is not None:
+            seen = len(self.problems)
+            title = self.text((*path, "title"), m["title"])
+            if not title and len(self.problems) == seen:
+                self.fail((*path, "title"), "the title is empty")
         if len(self.problems) > before or tid is None or lead is None or window is None:
+            return None
+        if not title:
             return None
         if None in coordinators:
             return None
         return self.attempt(path, lambda: Task(
-            id=tid, title=self.text((*path, "title"), m.get("title"), required=True), lead=lead,
+            id=tid, title=title, lead=lead,
             window=window, ref=self.text((*path, "ref"), m.get("ref")),
             title_en=self.text((*path, "title_en"), m.get("title_en")),
             coordinators=coordinators, notes=self.text((*path, "notes"), m.get("notes")),

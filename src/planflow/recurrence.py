@@ -36,7 +36,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal, TypeVar
@@ -202,8 +202,22 @@ class _Rule:
         }
         return ";".join(f"{key}={values[key]}" for key in CANONICAL_ORDER if values[key])
 
-    def rrule(self, dtstart: datetime, until: datetime | None, *, interval: int = 0) -> du.rrule:
-        """A dateutil rule from ``dtstart``, without COUNT (the caller slices instead)."""
+    def rrule(
+        self,
+        dtstart: datetime,
+        until: datetime | None,
+        *,
+        interval: int = 0,
+        weekday: int | None = None,
+    ) -> du.rrule:
+        """A dateutil rule from ``dtstart``, without COUNT (the caller slices instead).
+
+        ``weekday`` replaces dtstart's weekday as the default day of a WEEKLY rule
+        without BYDAY, for when dateutil is anchored on another day than the real start.
+        """
+        days = [du.weekday(d, n or None) for d, n in self.byday]
+        if not days and weekday is not None and self.freq == "WEEKLY":
+            days = [du.weekday(weekday)]
         return du.rrule(
             _FREQS[self.freq],
             dtstart=dtstart,
@@ -214,7 +228,7 @@ class _Rule:
             byweekno=self.byweekno or None,
             byyearday=self.byyearday or None,
             bymonthday=self.bymonthday or None,
-            byweekday=[du.weekday(d, n or None) for d, n in self.byday] or None,
+            byweekday=days or None,
             bysetpos=self.bysetpos or None,
             cache=False,
         )
@@ -618,11 +632,29 @@ def _expand(
     # dateutil does (instances on or after dtstart).
     found: Iterable[datetime] = ()
     if stop >= dtstart and not _stuck(rule, dtstart):
-        found = itertools.islice(rule.rrule(dtstart, stop), rule.count)
+        anchor = _anchor(rule, dtstart)
+        matches = rule.rrule(anchor, stop, weekday=dtstart.weekday())
+        found = itertools.islice((d for d in matches if d >= dtstart), rule.count)
     dates = {d for d in found if d >= start}
     dates.update(d for d in rdates if start <= d <= end)
     dates.difference_update(exdates)
     return tuple(sorted(dates))
+
+
+def _anchor(rule: _Rule, dtstart: datetime) -> datetime:
+    """Where dateutil must start so that its first period is a whole period.
+
+    dateutil builds the first WEEKLY period from dtstart's day to the end of the week,
+    so BYSETPOS counted within a week started mid-week picks the wrong day (RFC 5545
+    counts within the whole week, then drops instances before DTSTART): with
+    ``FREQ=WEEKLY;BYDAY=MO,TU,WE;BYSETPOS=2`` from Tuesday 7 January 2020 it gives
+    Wednesday 8 instead of Tuesday 7. Starting at the week's first day (WKST) fixes
+    it and keeps the INTERVAL phase; the caller drops dates before dtstart. MONTHLY
+    and YEARLY periods are always whole.
+    """
+    if rule.freq != "WEEKLY" or not rule.bysetpos:
+        return dtstart
+    return dtstart - timedelta(days=(dtstart.weekday() - rule.wkst) % 7)
 
 
 def _stuck(rule: _Rule, dtstart: datetime) -> bool:

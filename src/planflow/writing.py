@@ -19,28 +19,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
 import yaml
 
 from . import forms
 from .errors import PlanError
+from .loading import FORMAT_VERSION
 from .model import Dependency, Group, LeadMode, Offset, Plan, Target, Task, TimeRange, Unit, Window
 
 __all__ = ["dump_plan"]
 
 _M = TypeVar("_M", bound=dict[str, Any])
 
-FORMAT_VERSION = 1  # the ``planflow:`` key; kept equal to loading.FORMAT_VERSION by the tests
 
-# Defaults of :class:`Plan` that the file leaves out when the plan keeps them.
-_DEFAULT_PLAN = {
-    "timezone": "Asia/Ho_Chi_Minh",
-    "country": "VN",
-    "shift": "previous",
-    "reminder": Offset(3, working=True),
-    "check_in": "FREQ=MONTHLY;BYMONTHDAY=-1",
-}
+def _default(name: str) -> Any:
+    """The default of a :class:`Plan` field: the file leaves out values equal to it."""
+    default: Any = attrs.fields_dict(Plan)[name].default
+    factory = getattr(default, "factory", None)  # an attrs.Factory
+    return factory() if callable(factory) else default
 
 
 class _Flow(dict[str, Any]):
@@ -52,10 +50,13 @@ class _FlowList(list[Any]):
 
 
 # libyaml's emitter when PyYAML was built with it (about ten times faster), else PyYAML's.
-_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+if TYPE_CHECKING:
+    _BaseDumper = yaml.SafeDumper
+else:
+    _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
+class _Dumper(_BaseDumper):
     """Safe YAML with one-line small mappings and no anchors or aliases."""
 
     def ignore_aliases(self, data: Any) -> bool:
@@ -86,9 +87,7 @@ def dump_plan(plan: Plan) -> str:
         doc["calendar"] = calendar
     if plan.reporting_periods:
         doc["reporting_periods"] = [
-            _drop_empty(
-                _Flow(id=p.id, name=p.name, name_en=p.name_en, start=p.start, end=p.end)
-            )
+            _drop_empty(_Flow(id=p.id, name=p.name, name_en=p.name_en, start=p.start, end=p.end))
             for p in plan.reporting_periods
         ]
     doc["units"] = [_unit(u) for u in plan.units if not isinstance(u, Group)]
@@ -124,7 +123,7 @@ def _meta(plan: Plan) -> dict[str, Any]:
         "title_en": plan.title_en,
         "issuer": plan.issuer,
         "year": plan.year,
-        "timezone": plan.timezone if plan.timezone != _DEFAULT_PLAN["timezone"] else None,
+        "timezone": plan.timezone if plan.timezone != _default("timezone") else None,
         "issued": plan.issued,
         "signed_by": plan.signed_by,
         "notes": plan.notes,
@@ -150,10 +149,10 @@ def _calendar(plan: Plan) -> dict[str, Any]:
         return [_drop_empty(_Flow(date=d, reason=reason, source=src)) for d, reason, src in days]
 
     cal: dict[str, Any] = {
-        "country": plan.country if plan.country != _DEFAULT_PLAN["country"] else None,
-        "shift": plan.shift.value if plan.shift.value != _DEFAULT_PLAN["shift"] else None,
-        "reminder": _offset(plan.reminder) if plan.reminder != _DEFAULT_PLAN["reminder"] else None,
-        "check_in": plan.check_in if plan.check_in != _DEFAULT_PLAN["check_in"] else None,
+        "country": plan.country if plan.country != _default("country") else None,
+        "shift": plan.shift.value if plan.shift != _default("shift") else None,
+        "reminder": _offset(plan.reminder) if plan.reminder != _default("reminder") else None,
+        "check_in": plan.check_in if plan.check_in != _default("check_in") else None,
         "days_off": notes(plan.days_off),
         "working_days": notes(plan.working_days),
     }
