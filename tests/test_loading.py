@@ -11,6 +11,7 @@ import pytest
 from planflow.errors import PlanError, PlanFileError, Problem, Severity
 from planflow.loading import load, load_plan, loads
 from planflow.model import DependencyMode, Group, LeadMode, Offset, Period, Target, Window
+from planflow.recurrence import SHORTHANDS
 from planflow.yamldoc import MAX_BYTES, MAX_VALUES
 
 BASE = """\
@@ -179,6 +180,27 @@ class TestValid:
         assert (str(t.time.start), str(t.time.end)) == ("08:00:00", "11:30:00")  # type: ignore[union-attr]
         assert t.notes == "dòng 1\ndòng 2"
         assert t.source == {"page": "3"}
+
+    @pytest.mark.parametrize(("shorthand", "rule"), sorted(SHORTHANDS.items()))
+    def test_recurrence_shorthands(self, shorthand: str, rule: str) -> None:
+        """Every recurrence shorthand, English or Vietnamese, is stored as its canonical RRULE."""
+        text = edit(("    window: 2025\n", f"    window: 2025\n    recurrence: {shorthand}\n"))
+        assert loads(text).plan.task("b").recurrence == rule
+
+    @pytest.mark.parametrize(
+        ("written", "rule"),
+        [
+            ("every 2 weeks", "FREQ=WEEKLY;INTERVAL=2"),
+            ("mỗi 3 tháng", "FREQ=MONTHLY;INTERVAL=3"),
+            ("2 tuần/lần", "FREQ=WEEKLY;INTERVAL=2"),
+            ("weekly on monday and thursday", "FREQ=WEEKLY;BYDAY=MO,TH"),
+            ("RRULE:freq=monthly;byday=-1fr", "FREQ=MONTHLY;BYDAY=-1FR"),
+        ],
+    )
+    def test_recurrence_patterns(self, written: str, rule: str) -> None:
+        """Patterned shorthands and lower-case RRULEs are normalised too."""
+        text = edit(("    window: 2025\n", f"    window: 2025\n    recurrence: {written}\n"))
+        assert loads(text).plan.task("b").recurrence == rule
 
     def test_window_mapping_and_continuous(self) -> None:
         """A window mapping takes start, end, an optional label and continuous."""

@@ -328,3 +328,7 @@ def main(argv: list[str] | None = None) -> None:
     except PlanError as exc:  # anything the commands did not turn into a message themselves
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+
+
+# commands that live in their own modules register themselves on import
+from . import cli_simulate as _cli_simulate  # noqa: E402, F401

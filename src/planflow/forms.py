@@ -21,7 +21,8 @@ __all__ = ["normalise_name", "parse_offset", "parse_target", "parse_time_range",
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _QUARTER = r"(?:Q\s*([1-4])|QUÝ\s+(IV|III|II|I))"
 _THROUGHOUT = re.compile(
-    r"(?:THROUGHOUT(?: THE YEAR| (\d{4}))?|ALL YEAR|REGULARLY|THƯỜNG XUYÊN(?: TRONG NĂM(?: (\d{4}))?)?)"
+    r"(?:THROUGHOUT(?: THE YEAR| (\d{4}))?|ALL YEAR|REGULARLY"
+    r"|THƯỜNG XUYÊN(?: TRONG NĂM(?: (\d{4}))?)?)"
 )
 _YEAR = re.compile(r"(?:(?:TRONG )?NĂM )?(\d{4})")
 _QUARTERS = re.compile(
@@ -54,8 +55,9 @@ def parse_window(value: object, year: int) -> Window:
     except PlanError:
         raise
     except ValueError as exc:  # a date the calendar cannot hold, such as year 0
-        raise PlanError(f"cannot read {value!r} as a window: {exc}",
-                        hint="years run from 1900 to 9999") from None
+        raise PlanError(
+            f"cannot read {value!r} as a window: {exc}", hint="years run from 1900 to 9999"
+        ) from None
 
 
 def _parse_window(value: object, year: int) -> Window:
@@ -74,8 +76,9 @@ def _parse_window(value: object, year: int) -> Window:
         last = _quarter(m.group(3), m.group(4)) if (m.group(3) or m.group(4)) else first
         y = int(m.group(5))
         if last < first:
-            raise PlanError(f"quarter range {value!r} ends before it starts",
-                            hint=f"write Q{last}-Q{first}/{y}")
+            raise PlanError(
+                f"quarter range {value!r} ends before it starts", hint=f"write Q{last}-Q{first}/{y}"
+            )
         label = f"Q{first}/{y}" if first == last else f"Q{first}-Q{last}/{y}"
         return Window(date(y, 3 * first - 2, 1), _month_end(y, 3 * last), label)
     if m := _HALF.fullmatch(text):
@@ -126,16 +129,21 @@ def parse_offset(value: object) -> Offset:
     """
     if isinstance(value, int) and not isinstance(value, bool):
         if abs(value) > MAX_OFFSET_DAYS:
-            raise PlanError(f"{value!r} days is more than a year",
-                            hint=f"an offset is at most {MAX_OFFSET_DAYS} days")
+            raise PlanError(
+                f"{value!r} days is more than a year",
+                hint=f"an offset is at most {MAX_OFFSET_DAYS} days",
+            )
         return Offset(value)
     if not isinstance(value, str) or not (m := _OFFSET.fullmatch(_canon(value))):
-        raise PlanError(f"cannot read {value!r} as a number of days",
-                        hint="write e.g. '+5 working days', '3 days' or '-2 working days'")
+        raise PlanError(
+            f"cannot read {value!r} as a number of days",
+            hint="write e.g. '+5 working days', '3 days' or '-2 working days'",
+        )
     days = int(m.group(2))
     if days > MAX_OFFSET_DAYS:  # later date arithmetic would overflow
-        raise PlanError(f"{value!r} is more than a year",
-                        hint=f"an offset is at most {MAX_OFFSET_DAYS} days")
+        raise PlanError(
+            f"{value!r} is more than a year", hint=f"an offset is at most {MAX_OFFSET_DAYS} days"
+        )
     if m.group(1) == "-" or m.group(4) in ("BEFORE", "TRƯỚC"):
         days = -days
     unit = m.group(3) or "DAYS"
@@ -144,9 +152,18 @@ def parse_offset(value: object) -> Offset:
 
 
 _PERIOD_WORDS = {
-    "DAY": Period.DAY, "NGÀY": Period.DAY, "WEEK": Period.WEEK, "TUẦN": Period.WEEK,
-    "MONTH": Period.MONTH, "THÁNG": Period.MONTH, "QUARTER": Period.QUARTER,
-    "QUÝ": Period.QUARTER, "HALF": Period.HALF, "YEAR": Period.YEAR, "NĂM": Period.YEAR, "WINDOW": Period.WINDOW,
+    "DAY": Period.DAY,
+    "NGÀY": Period.DAY,
+    "WEEK": Period.WEEK,
+    "TUẦN": Period.WEEK,
+    "MONTH": Period.MONTH,
+    "THÁNG": Period.MONTH,
+    "QUARTER": Period.QUARTER,
+    "QUÝ": Period.QUARTER,
+    "HALF": Period.HALF,
+    "YEAR": Period.YEAR,
+    "NĂM": Period.YEAR,
+    "WINDOW": Period.WINDOW,
 }
 _TARGET = re.compile(
     r"(ABOUT|APPROX\.?|APPROXIMATELY|AROUND|~|KHOẢNG)?\s*(\d+)\s*([^\d/]*?)\s*"
@@ -159,15 +176,19 @@ def parse_target(value: object) -> Target:
     if isinstance(value, dict):
         unknown = set(value) - {"count", "per", "approximate", "unit"}
         if unknown:
-            raise PlanError(f"unknown target field {sorted(unknown)[0]!r}",
-                            hint="a target has count, per, approximate and unit")
+            raise PlanError(
+                f"unknown target field {sorted(unknown)[0]!r}",
+                hint="a target has count, per, approximate and unit",
+            )
         count = value.get("count")
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
             raise PlanError("target count must be a whole number of at least 1")
         per = _PERIOD_WORDS.get(_canon(str(value.get("per", "year"))))
         if per is None:
-            raise PlanError(f"unknown target period {value.get('per')!r}",
-                            hint="use day, week, month, quarter, half, year or window")
+            raise PlanError(
+                f"unknown target period {value.get('per')!r}",
+                hint="use day, week, month, quarter, half, year or window",
+            )
         approximate = value.get("approximate", False)
         unit = value.get("unit", "")
         if not isinstance(approximate, bool) or not isinstance(unit, str):
@@ -179,9 +200,10 @@ def parse_target(value: object) -> Target:
             raise PlanError("a target must be at least 1")
         unit = m.group(3).strip().lower()
         return Target(count, _PERIOD_WORDS[m.group(4)], bool(m.group(1)), unit)
-    raise PlanError(f"cannot read {value!r} as a target",
-                    hint="write e.g. '24 per year', 'about 3 per month' or "
-                    "{count: 24, per: year}")
+    raise PlanError(
+        f"cannot read {value!r} as a target",
+        hint="write e.g. '24 per year', 'about 3 per month' or {count: 24, per: year}",
+    )
 
 
 _TIME_RANGE = re.compile(r"(\d{1,2})[:hH](\d{2})\s*(?:-|–|TO|ĐẾN)\s*(\d{1,2})[:hH](\d{2})")
@@ -194,8 +216,9 @@ def parse_time_range(value: object) -> TimeRange:
         try:
             return TimeRange(time(h1, m1), time(h2, m2))
         except PlanError as exc:  # ends at or before it starts
-            raise PlanError(f"{value!r}: {exc.message}",
-                            hint="the end time must be later than the start") from None
+            raise PlanError(
+                f"{value!r}: {exc.message}", hint="the end time must be later than the start"
+            ) from None
         except ValueError as exc:
             raise PlanError(f"{value!r}: {exc}", hint="hours are 0-23, minutes 0-59") from None
     raise PlanError(f"cannot read {value!r} as a time range", hint="write e.g. '08:00-11:30'")

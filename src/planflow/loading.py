@@ -50,13 +50,44 @@ T = TypeVar("T")
 _MISSING: Any = object()
 
 _TOP_KEYS = {"planflow", "plan", "calendar", "reporting_periods", "units", "groups", "tasks"}
-_PLAN_KEYS = {"id", "title", "title_en", "issuer", "year", "timezone", "issued", "signed_by",
-              "notes", "legal_bases"}
+_PLAN_KEYS = {
+    "id",
+    "title",
+    "title_en",
+    "issuer",
+    "year",
+    "timezone",
+    "issued",
+    "signed_by",
+    "notes",
+    "legal_bases",
+}
 _CALENDAR_KEYS = {"country", "shift", "reminder", "check_in", "days_off", "working_days"}
 _UNIT_KEYS = {"id", "name", "name_en", "aliases", "contacts", "channels", "note"}
-_TASK_KEYS = {"id", "ref", "title", "title_en", "category", "lead", "lead_mode", "coordinators",
-              "window", "recurrence", "dates", "except", "period", "check_in", "target", "after",
-              "due", "shift", "reminder", "time", "notes", "source"}
+_TASK_KEYS = {
+    "id",
+    "ref",
+    "title",
+    "title_en",
+    "category",
+    "lead",
+    "lead_mode",
+    "coordinators",
+    "window",
+    "recurrence",
+    "dates",
+    "except",
+    "period",
+    "check_in",
+    "target",
+    "after",
+    "due",
+    "shift",
+    "reminder",
+    "time",
+    "notes",
+    "source",
+}
 
 
 @attrs.frozen
@@ -72,8 +103,14 @@ class LoadedPlan:
         """The file name as shown in messages."""
         return self.document.file
 
-    def problem(self, path: tuple[Any, ...], message: str, *, hint: str | None = None,
-                severity: Severity = Severity.WARNING) -> Problem:
+    def problem(
+        self,
+        path: tuple[Any, ...],
+        message: str,
+        *,
+        hint: str | None = None,
+        severity: Severity = Severity.WARNING,
+    ) -> Problem:
         """A :class:`Problem` located at ``path`` in the plan file (e.g. ``("tasks", 3)``)."""
         line, column = self.document.where(path)
         return Problem(message, self.file, line, column, format_path(path), hint, severity)
@@ -86,8 +123,15 @@ def resolve_plan_path(path: str | os.PathLike[str]) -> Path:
         for name in ("plan.yaml", "plan.yml"):
             if (p / name).is_file():
                 return p / name
-        raise PlanFileError([Problem(f"no plan.yaml in folder {str(p)!r}", str(p),
-                                     hint="give the plan file itself, or a folder holding plan.yaml")])
+        raise PlanFileError(
+            [
+                Problem(
+                    f"no plan.yaml in folder {str(p)!r}",
+                    str(p),
+                    hint="give the plan file itself, or a folder holding plan.yaml",
+                )
+            ]
+        )
     return p
 
 
@@ -98,14 +142,27 @@ def load(path: str | os.PathLike[str]) -> LoadedPlan:
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
-            raise PlanFileError([Problem(
-                f"the file is {size:,} bytes; plan files are limited to {MAX_BYTES:,}",
-                name, hint="a plan file is a few hundred kilobytes at most; is this the right file?")])
+            raise PlanFileError(
+                [
+                    Problem(
+                        f"the file is {size:,} bytes; plan files are limited to {MAX_BYTES:,}",
+                        name,
+                        hint="a plan file is a few hundred kilobytes at most; "
+                        "is this the right file?",
+                    )
+                ]
+            )
         raw = file.read_bytes()
     except FileNotFoundError:
-        raise PlanFileError([Problem("no such file", name,
-                                     hint="check the path; PLAN may also be a folder "
-                                     "holding plan.yaml")]) from None
+        raise PlanFileError(
+            [
+                Problem(
+                    "no such file",
+                    name,
+                    hint="check the path; PLAN may also be a folder holding plan.yaml",
+                )
+            ]
+        ) from None
     except IsADirectoryError:  # pragma: no cover - resolve_plan_path handles folders
         raise PlanFileError([Problem("is a folder", name)]) from None
     except OSError as exc:
@@ -125,14 +182,31 @@ def _decode(raw: bytes, file: str) -> str:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1  # characters
-        raise PlanFileError([Problem(
-            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})", file, line, column,
-            hint="save the file as UTF-8 (Vietnamese text needs it)")]) from None
+        raise PlanFileError(
+            [
+                Problem(
+                    f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    file,
+                    line,
+                    column,
+                    hint="save the file as UTF-8 (Vietnamese text needs it)",
+                )
+            ]
+        ) from None
     if "\x00" in text:
         at = text.index("\x00")
         line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
-        raise PlanFileError([Problem("the file contains NUL characters", file, line, column,
-                                     hint="this looks like a binary file, not a plan")])
+        raise PlanFileError(
+            [
+                Problem(
+                    "the file contains NUL characters",
+                    file,
+                    line,
+                    column,
+                    hint="this looks like a binary file, not a plan",
+                )
+            ]
+        )
     return text
 
 
@@ -167,8 +241,15 @@ class _Reader:
 
     # --- reporting ------------------------------------------------------
 
-    def fail(self, path: tuple[Any, ...], message: str, hint: str | None = None, *,
-             key: bool = False, severity: Severity = Severity.ERROR) -> None:
+    def fail(
+        self,
+        path: tuple[Any, ...],
+        message: str,
+        hint: str | None = None,
+        *,
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
         line, column = self.doc.where(path, key=key)
         shown = format_path(path[:-1] if key else path)
         self.problems.append(Problem(message, self.doc.file, line, column, shown, hint, severity))
@@ -185,14 +266,18 @@ class _Reader:
 
     # --- shapes ---------------------------------------------------------
 
-    def mapping(self, path: tuple[Any, ...], value: Any, allowed: set[str],
-                required: Iterable[str] = ()) -> dict[str, Any] | None:
+    def mapping(
+        self, path: tuple[Any, ...], value: Any, allowed: set[str], required: Iterable[str] = ()
+    ) -> dict[str, Any] | None:
         if not isinstance(value, dict):
             self.fail(path, f"expected a mapping (key: value lines), got {_kind(value)}")
             return None
         for key in value:
             if key not in allowed:
-                hint = suggest(str(key), sorted(allowed)) or f"allowed keys: {', '.join(sorted(allowed))}"
+                hint = (
+                    suggest(str(key), sorted(allowed))
+                    or f"allowed keys: {', '.join(sorted(allowed))}"
+                )
                 self.fail((*path, key), f"unknown key {key!r}", hint, key=True)
         for key in required:
             if value.get(key) is None:
@@ -226,8 +311,11 @@ class _Reader:
             self.fail(path, f"expected an id, got {_kind(value)}")
             return None
         if not re.fullmatch(ID_PATTERN, value):
-            self.fail(path, f"{value!r} is not a valid id",
-                      "use lower-case ASCII letters, digits, '-', '_' or '.' (write 'đ' as 'dd')")
+            self.fail(
+                path,
+                f"{value!r} is not a valid id",
+                "use lower-case ASCII letters, digits, '-', '_' or '.' (write 'đ' as 'dd')",
+            )
             return None
         return value
 
@@ -249,8 +337,7 @@ class _Reader:
         text = str(value).strip().lower().replace("_", "-").replace(" ", "-")
         if text in options:
             return enum(text)
-        self.fail(path, f"{value!r} is not one of {', '.join(options)}",
-                  suggest(text, options))
+        self.fail(path, f"{value!r} is not one of {', '.join(options)}", suggest(text, options))
         return None
 
     # --- the document ---------------------------------------------------
@@ -260,13 +347,20 @@ class _Reader:
         if top is None:
             if self.doc.data is None:
                 self.problems.clear()
-                self.fail((), "the plan file is empty", "start from the example in docs/plan-format.md")
+                self.fail(
+                    (), "the plan file is empty", "start from the example in docs/plan-format.md"
+                )
             return None
         version = top.get("planflow", FORMAT_VERSION)
         if version != FORMAT_VERSION:
-            self.fail(("planflow",), f"unknown format version {version!r}",
-                      f"this planflow reads format {FORMAT_VERSION}")
-        meta = self.mapping(("plan",), top.get("plan"), _PLAN_KEYS, ("id", "title", "issuer", "year"))
+            self.fail(
+                ("planflow",),
+                f"unknown format version {version!r}",
+                f"this planflow reads format {FORMAT_VERSION}",
+            )
+        meta = self.mapping(
+            ("plan",), top.get("plan"), _PLAN_KEYS, ("id", "title", "issuer", "year")
+        )
         meta = meta or {}
         year = meta.get("year")
         if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9999:
@@ -284,18 +378,25 @@ class _Reader:
         timezone = self.text(("plan", "timezone"), meta.get("timezone")) or "Asia/Ho_Chi_Minh"
         self.check_timezone(timezone)
         # (passed through a dict: mypy's attrs plugin cannot type the tuple converters)
-        parts: dict[str, Any] = {"legal_bases": legal, "units": units, "tasks": tasks,
-                                 "reporting_periods": periods}
+        parts: dict[str, Any] = {
+            "legal_bases": legal,
+            "units": units,
+            "tasks": tasks,
+            "reporting_periods": periods,
+        }
         with unchecked():
             plan = Plan(
-                id=plan_id or "plan", title=self.text(("plan", "title"), meta.get("title")) or "-",
+                id=plan_id or "plan",
+                title=self.text(("plan", "title"), meta.get("title")) or "-",
                 title_en=self.text(("plan", "title_en"), meta.get("title_en")),
-                issuer=self.text(("plan", "issuer"), meta.get("issuer")) or "-", year=year,
+                issuer=self.text(("plan", "issuer"), meta.get("issuer")) or "-",
+                year=year,
                 timezone=timezone,
                 issued=self.day(("plan", "issued"), meta["issued"]) if meta.get("issued") else None,
                 signed_by=self.text(("plan", "signed_by"), meta.get("signed_by")),
                 notes=self.text(("plan", "notes"), meta.get("notes")),
-                **parts, **defaults,
+                **parts,
+                **defaults,
             )
         # cross-checks run even when some entries failed, so every problem shows at once;
         # references to entries that failed to load are not reported a second time
@@ -325,24 +426,34 @@ class _Reader:
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            self.fail(("plan", "timezone"), f"unknown time zone {name!r}",
-                      "use an IANA name such as Asia/Ho_Chi_Minh")
+            self.fail(
+                ("plan", "timezone"),
+                f"unknown time zone {name!r}",
+                "use an IANA name such as Asia/Ho_Chi_Minh",
+            )
 
     def read_legal(self, value: Any) -> list[LegalBasis]:
         out = []
         for i, item in enumerate(self.sequence(("plan", "legal_bases"), value)):
             path = ("plan", "legal_bases", i)
-            m = self.mapping(path, item, {"verb", "number", "date", "issuer", "title", "note"},
-                             ("number",))
+            m = self.mapping(
+                path, item, {"verb", "number", "date", "issuer", "title", "note"}, ("number",)
+            )
             if m is None or m.get("number") is None:
                 continue
             day = self.day((*path, "date"), m["date"]) if m.get("date") else None
-            basis = self.attempt(path, partial(
-                LegalBasis, number=self.text((*path, "number"), m.get("number")),
-                title=self.text((*path, "title"), m.get("title")),
-                issuer=self.text((*path, "issuer"), m.get("issuer")), date=day,
-                verb=self.text((*path, "verb"), m.get("verb")),
-                note=self.text((*path, "note"), m.get("note"))))
+            basis = self.attempt(
+                path,
+                partial(
+                    LegalBasis,
+                    number=self.text((*path, "number"), m.get("number")),
+                    title=self.text((*path, "title"), m.get("title")),
+                    issuer=self.text((*path, "issuer"), m.get("issuer")),
+                    date=day,
+                    verb=self.text((*path, "verb"), m.get("verb")),
+                    note=self.text((*path, "note"), m.get("note")),
+                ),
+            )
             if basis is not None:
                 out.append(basis)
         return out
@@ -356,8 +467,9 @@ class _Reader:
             if shift is not None:
                 out["shift"] = shift
         if cal.get("reminder") is not None:
-            reminder = self.attempt(("calendar", "reminder"),
-                                    lambda: forms.parse_offset(cal["reminder"]))
+            reminder = self.attempt(
+                ("calendar", "reminder"), lambda: forms.parse_offset(cal["reminder"])
+            )
             if reminder is not None:
                 out["reminder"] = reminder
         if cal.get("check_in") is not None:
@@ -373,19 +485,32 @@ class _Reader:
                     continue
                 day = self.day((*path, "date"), m.get("date"))
                 if day is not None:
-                    notes.append((day, self.text((*path, "reason"), m.get("reason")),
-                                  self.text((*path, "source"), m.get("source"))))
+                    notes.append(
+                        (
+                            day,
+                            self.text((*path, "reason"), m.get("reason")),
+                            self.text((*path, "source"), m.get("source")),
+                        )
+                    )
             out[key] = notes
-        clash = {d for d, _, _ in out.get("days_off", [])} & {d for d, _, _ in out.get("working_days", [])}
+        clash = {d for d, _, _ in out.get("days_off", [])} & {
+            d for d, _, _ in out.get("working_days", [])
+        }
         for day in sorted(clash):
-            self.fail(("calendar", "working_days"), f"{day} is listed both as a day off and as a "
-                      "working day", "keep it in one list only")
+            self.fail(
+                ("calendar", "working_days"),
+                f"{day} is listed both as a day off and as a working day",
+                "keep it in one list only",
+            )
         return out
 
     def rule(self, path: tuple[Any, ...], value: Any) -> str | None:
         if not isinstance(value, str):
-            self.fail(path, f"expected a recurrence rule or shorthand, got {_kind(value)}",
-                      "write e.g. 'monthly', 'every 2 weeks' or 'FREQ=MONTHLY;BYMONTHDAY=15'")
+            self.fail(
+                path,
+                f"expected a recurrence rule or shorthand, got {_kind(value)}",
+                "write e.g. 'monthly', 'every 2 weeks' or 'FREQ=MONTHLY;BYMONTHDAY=15'",
+            )
             return None
         return self.attempt(path, lambda: normalise_recurrence(value))
 
@@ -393,17 +518,29 @@ class _Reader:
         out = []
         for i, item in enumerate(self.sequence(("reporting_periods",), value)):
             path = ("reporting_periods", i)
-            m = self.mapping(path, item, {"id", "name", "name_en", "start", "end"},
-                             ("id", "name", "start", "end"))
+            m = self.mapping(
+                path,
+                item,
+                {"id", "name", "name_en", "start", "end"},
+                ("id", "name", "start", "end"),
+            )
             if m is None or any(m.get(k) is None for k in ("id", "name", "start", "end")):
                 continue
             pid = self.ident((*path, "id"), m["id"])
             start, end = self.day((*path, "start"), m["start"]), self.day((*path, "end"), m["end"])
             if pid is None or start is None or end is None:
                 continue
-            period = self.attempt((*path, "end"), partial(
-                ReportingPeriod, pid, self.text((*path, "name"), m["name"]), start, end,
-                self.text((*path, "name_en"), m.get("name_en"))))
+            period = self.attempt(
+                (*path, "end"),
+                partial(
+                    ReportingPeriod,
+                    pid,
+                    self.text((*path, "name"), m["name"]),
+                    start,
+                    end,
+                    self.text((*path, "name_en"), m.get("name_en")),
+                ),
+            )
             if period is not None:
                 out.append(period)
         return out
@@ -428,16 +565,20 @@ class _Reader:
                 continue
             self.unit_ids.append(uid)
             spellings = [(("name",), m["name"])] + [
-                (("aliases", j), a) for j, a in enumerate(self.sequence((*path, "aliases"),
-                                                                         m.get("aliases")))]
+                (("aliases", j), a)
+                for j, a in enumerate(self.sequence((*path, "aliases"), m.get("aliases")))
+            ]
             for sub, spelling in spellings:
                 if isinstance(spelling, bool) or not isinstance(spelling, str | int | float):
                     continue  # build_unit reports it
                 norm = forms.normalise_name(str(spelling))
                 other = self.names.get(norm)
                 if other is not None and other != uid:
-                    self.fail((*path, *sub), f"name {spelling!r} already names unit {other!r}",
-                              "each spelling may name only one unit")
+                    self.fail(
+                        (*path, *sub),
+                        f"name {spelling!r} already names unit {other!r}",
+                        "each spelling may name only one unit",
+                    )
                 self.names[norm] = uid
         units: list[Unit] = []
         for path, m, is_group in raw:
@@ -452,21 +593,31 @@ class _Reader:
     def build_unit(self, path: tuple[Any, ...], m: dict[str, Any], is_group: bool) -> Unit | None:
         uid = m["id"] if isinstance(m["id"], str) else ""
         before = len(self.problems)
-        aliases = [self.text((*path, "aliases", j), a)
-                   for j, a in enumerate(self.sequence((*path, "aliases"), m.get("aliases")))]
+        aliases = [
+            self.text((*path, "aliases", j), a)
+            for j, a in enumerate(self.sequence((*path, "aliases"), m.get("aliases")))
+        ]
         contacts = self.string_map((*path, "contacts"), m.get("contacts"))
         channels = m.get("channels") or {}
-        if not isinstance(channels, dict) or not all(isinstance(v, dict) for v in channels.values()):
+        if not isinstance(channels, dict) or not all(
+            isinstance(v, dict) for v in channels.values()
+        ):
             self.fail((*path, "channels"), "channels must map a channel name to its settings")
             channels = {}
-        kwargs: dict[str, Any] = dict(
-            id=uid, name=self.text((*path, "name"), m["name"]),
-            name_en=self.text((*path, "name_en"), m.get("name_en")), aliases=aliases,
-            contacts=contacts, channels=channels, note=self.text((*path, "note"), m.get("note")))
+        kwargs: dict[str, Any] = {
+            "id": uid,
+            "name": self.text((*path, "name"), m["name"]),
+            "name_en": self.text((*path, "name_en"), m.get("name_en")),
+            "aliases": aliases,
+            "contacts": contacts,
+            "channels": channels,
+            "note": self.text((*path, "note"), m.get("note")),
+        }
         if is_group:
             members = self.sequence((*path, "members"), m.get("members"), single_ok=True)
-            kwargs["members"] = [self.unit_ref((*path, "members", j), v) or ""
-                                 for j, v in enumerate(members)]
+            kwargs["members"] = [
+                self.unit_ref((*path, "members", j), v) or "" for j, v in enumerate(members)
+            ]
         if len(self.problems) > before or str(m["id"]) in self.failed_ids:
             return None  # already reported
         if is_group:
@@ -492,9 +643,13 @@ class _Reader:
         found = self.names.get(forms.normalise_name(value))
         if found is not None:
             return found
-        self.fail(path, f"unknown unit {value!r}",
-                  suggest(value, self.unit_ids) or "list it under units: or groups:, or use the id "
-                  "or one of the aliases of a listed unit")
+        self.fail(
+            path,
+            f"unknown unit {value!r}",
+            suggest(value, self.unit_ids)
+            or "list it under units: or groups:, or use the id "
+            "or one of the aliases of a listed unit",
+        )
         return None
 
     def read_tasks(self, value: Any, year: int, calendar: dict[str, Any]) -> list[Task]:
@@ -515,9 +670,12 @@ class _Reader:
         before = len(self.problems)
         tid = self.ident((*path, "id"), m.get("id")) if m.get("id") is not None else None
         lead = self.unit_ref((*path, "lead"), m["lead"]) if m.get("lead") is not None else None
-        coordinators = [self.unit_ref((*path, "coordinators", j), v) for j, v in
-                        enumerate(self.sequence((*path, "coordinators"), m.get("coordinators"),
-                                                single_ok=True))]
+        coordinators = [
+            self.unit_ref((*path, "coordinators", j), v)
+            for j, v in enumerate(
+                self.sequence((*path, "coordinators"), m.get("coordinators"), single_ok=True)
+            )
+        ]
         window: Window | None = None
         if m.get("window") is not None:
             window = self.attempt((*path, "window"), lambda: self.window(m["window"], year))
@@ -527,11 +685,17 @@ class _Reader:
         if m.get("check_in") is not None:
             fields["check_in"] = self.rule((*path, "check_in"), m["check_in"])
         for key, name in (("dates", "dates"), ("except", "except_dates")):
-            days = [self.day((*path, key, j), v) for j, v in
-                    enumerate(self.sequence((*path, key), m.get(key), single_ok=True))]
+            days = [
+                self.day((*path, key, j), v)
+                for j, v in enumerate(self.sequence((*path, key), m.get(key), single_ok=True))
+            ]
             fields[name] = [d for d in days if d is not None]
-        for key, parser in (("target", forms.parse_target), ("due", forms.parse_offset),
-                            ("reminder", forms.parse_offset), ("time", forms.parse_time_range)):
+        for key, parser in (
+            ("target", forms.parse_target),
+            ("due", forms.parse_offset),
+            ("reminder", forms.parse_offset),
+            ("time", forms.parse_time_range),
+        ):
             if m.get(key) is not None:
                 fields[key] = self.attempt((*path, key), partial(parser, m[key]))
         for key, enum in (("period", Period), ("shift", Shift), ("lead_mode", LeadMode)):
@@ -539,9 +703,11 @@ class _Reader:
                 fields[key] = self.choice((*path, key), m[key], enum)
         category = self.sequence((*path, "category"), m.get("category"), single_ok=True)
         fields["category"] = [self.text((*path, "category", j), c) for j, c in enumerate(category)]
-        fields["after"] = [d for j, v in enumerate(self.sequence((*path, "after"), m.get("after"),
-                                                                  single_ok=True))
-                           if (d := self.dependency((*path, "after", j), v)) is not None]
+        fields["after"] = [
+            d
+            for j, v in enumerate(self.sequence((*path, "after"), m.get("after"), single_ok=True))
+            if (d := self.dependency((*path, "after", j), v)) is not None
+        ]
         fields["source"] = self.string_map((*path, "source"), m.get("source"))
         title: str | None = None
         if m.get("title") is not None:
@@ -555,19 +721,29 @@ class _Reader:
             return None
         if None in coordinators:
             return None
-        return self.attempt(path, lambda: Task(
-            id=tid, title=title, lead=lead,
-            window=window, ref=self.text((*path, "ref"), m.get("ref")),
-            title_en=self.text((*path, "title_en"), m.get("title_en")),
-            coordinators=coordinators, notes=self.text((*path, "notes"), m.get("notes")),
-            **{k: v for k, v in fields.items() if v is not None}))
+        return self.attempt(
+            path,
+            lambda: Task(
+                id=tid,
+                title=title,
+                lead=lead,
+                window=window,
+                ref=self.text((*path, "ref"), m.get("ref")),
+                title_en=self.text((*path, "title_en"), m.get("title_en")),
+                coordinators=coordinators,
+                notes=self.text((*path, "notes"), m.get("notes")),
+                **{k: v for k, v in fields.items() if v is not None},
+            ),
+        )
 
     def window(self, value: Any, year: int) -> Window:
         if isinstance(value, dict):
             unknown = set(value) - {"start", "end", "label", "continuous"}
             if unknown:
-                raise PlanError(f"unknown window field {sorted(unknown)[0]!r}",
-                                hint="a window mapping has start, end, label and continuous")
+                raise PlanError(
+                    f"unknown window field {sorted(unknown)[0]!r}",
+                    hint="a window mapping has start, end, label and continuous",
+                )
             start, end = value.get("start"), value.get("end")
             if not isinstance(start, date) or not isinstance(end, date):
                 raise PlanError("a window mapping needs start and end dates (YYYY-MM-DD)")
@@ -592,8 +768,10 @@ class _Reader:
         if not isinstance(task, str):
             self.fail((*path, "task"), f"expected a task id, got {_kind(task)}")
             return None
-        return self.attempt(path, lambda: Dependency(task.strip(), mode, lag,
-                                                     self.text((*path, "note"), m.get("note"))))
+        return self.attempt(
+            path,
+            lambda: Dependency(task.strip(), mode, lag, self.text((*path, "note"), m.get("note"))),
+        )
 
 
 def _kind(value: Any) -> str:

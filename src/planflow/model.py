@@ -24,7 +24,7 @@ from typing import Any, TypeAlias
 
 import attrs
 from attrs import field, frozen
-from attrs.validators import instance_of, matches_re, optional
+from attrs.validators import instance_of, optional
 
 from .errors import ModelError
 
@@ -475,15 +475,20 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
     for i, unit in enumerate(plan.units):
         if unit.id in unit_ids:
             problems.append(
-                PlanProblem(("units", i, "id"), f"duplicate unit id {unit.id!r}",
-                            f"units[{unit_ids[unit.id]}] already uses it")
+                PlanProblem(
+                    ("units", i, "id"),
+                    f"duplicate unit id {unit.id!r}",
+                    f"units[{unit_ids[unit.id]}] already uses it",
+                )
             )
         else:
             unit_ids[unit.id] = i
     known_units = tuple(unit_ids)
 
     def unknown_unit(path: Path, unit_id: str) -> None:
-        problems.append(PlanProblem(path, f"unknown unit {unit_id!r}", suggest(unit_id, known_units)))
+        problems.append(
+            PlanProblem(path, f"unknown unit {unit_id!r}", suggest(unit_id, known_units))
+        )
 
     for i, unit in enumerate(plan.units):
         if isinstance(unit, Group):
@@ -491,14 +496,23 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
                 if member not in unit_ids:
                     unknown_unit(("units", i, "members", j), member)
                 elif member == unit.id:
-                    problems.append(PlanProblem(("units", i, "members", j),
-                                                f"group {unit.id!r} lists itself as a member"))
+                    problems.append(
+                        PlanProblem(
+                            ("units", i, "members", j),
+                            f"group {unit.id!r} lists itself as a member",
+                        )
+                    )
 
     task_ids: dict[str, int] = {}
     for i, task in enumerate(plan.tasks):
         if task.id in task_ids:
-            problems.append(PlanProblem(("tasks", i, "id"), f"duplicate task id {task.id!r}",
-                                        f"tasks[{task_ids[task.id]}] already uses it"))
+            problems.append(
+                PlanProblem(
+                    ("tasks", i, "id"),
+                    f"duplicate task id {task.id!r}",
+                    f"tasks[{task_ids[task.id]}] already uses it",
+                )
+            )
         else:
             task_ids[task.id] = i
     known_tasks = tuple(task_ids)
@@ -511,37 +525,54 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
             if unit_id not in unit_ids:
                 unknown_unit(("tasks", i, "coordinators", j), unit_id)
         if not (year_start <= task.window.start and task.window.end <= year_end):
-            problems.append(PlanProblem(
-                ("tasks", i, "window"),
-                f"window {task.window.start}..{task.window.end} is outside the plan year {plan.year}",
-                f"plans cover one year; use dates between {year_start} and {year_end}",
-            ))
+            problems.append(
+                PlanProblem(
+                    ("tasks", i, "window"),
+                    f"window {task.window.start}..{task.window.end} "
+                    f"is outside the plan year {plan.year}",
+                    f"plans cover one year; use dates between {year_start} and {year_end}",
+                )
+            )
         for key, days in (("dates", task.dates), ("except", task.except_dates)):
             for j, day in enumerate(days):
                 if day not in task.window:
-                    problems.append(PlanProblem(
-                        ("tasks", i, key, j),
-                        f"date {day} is outside the task's window "
-                        f"{task.window.start}..{task.window.end}",
-                    ))
+                    problems.append(
+                        PlanProblem(
+                            ("tasks", i, key, j),
+                            f"date {day} is outside the task's window "
+                            f"{task.window.start}..{task.window.end}",
+                        )
+                    )
         for j, dep in enumerate(task.after):
             if dep.task not in task_ids:
-                problems.append(PlanProblem(("tasks", i, "after", j), f"unknown task {dep.task!r}",
-                                            suggest(dep.task, known_tasks)))
+                problems.append(
+                    PlanProblem(
+                        ("tasks", i, "after", j),
+                        f"unknown task {dep.task!r}",
+                        suggest(dep.task, known_tasks),
+                    )
+                )
             elif dep.task == task.id and dep.mode is not DependencyMode.PREVIOUS:
-                problems.append(PlanProblem(
-                    ("tasks", i, "after", j), f"task {task.id!r} waits for itself",
-                    "only 'mode: previous' may name the task itself",
-                ))
+                problems.append(
+                    PlanProblem(
+                        ("tasks", i, "after", j),
+                        f"task {task.id!r} waits for itself",
+                        "only 'mode: previous' may name the task itself",
+                    )
+                )
     if not problems:
         cycle = find_cycle(plan)
         if cycle:
             from .errors import format_cycle
 
             first = task_ids[cycle[0]]
-            problems.append(PlanProblem(("tasks", first, "after"),
-                                        f"dependency cycle: {format_cycle(cycle)}",
-                                        "remove one of these dependencies"))
+            problems.append(
+                PlanProblem(
+                    ("tasks", first, "after"),
+                    f"dependency cycle: {format_cycle(cycle)}",
+                    "remove one of these dependencies",
+                )
+            )
     return problems
 
 
@@ -571,7 +602,7 @@ def find_cycle(plan: Plan) -> list[str] | None:
                 state[node] = 2
             elif state.get(child) == 1:
                 # path runs from the root; the cycle starts where child first appears
-                cycle = path[path.index(child):] + [child]
+                cycle = [*path[path.index(child) :], child]
                 return list(reversed(cycle))
             elif child not in state:
                 state[child] = 1
