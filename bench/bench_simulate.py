@@ -1,132 +1,59 @@
 """Benchmark ``simulate``: one year of the example and of a synthetic national plan.
 
-The national plan repeats the example's units and tasks for N communes (3,300 by
-default), every id prefixed with ``cNNNN-``. Prints occurrences/s, events/s and
-peak memory (tracemalloc) for the on-time and random models.
+The national plan (``bench/national.py``) repeats the example's units and tasks for
+N communes, every id prefixed with ``cNNNN-``. Prints seconds, occurrences/s,
+events/s and the process's peak resident memory for the on-time and random models.
 
-    python bench/bench_simulate.py [--communes 3300] [--plan examples/boy_2025]
+    python bench/bench_simulate.py [--communes 1,100,1000,3300]
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
+import sys
 import time
-import tracemalloc
-from collections.abc import Callable
-from typing import Any
+from pathlib import Path
 
-import attrs
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from national import EXAMPLE, national_plan
 
 from planflow.loading import load_plan
-from planflow.model import Group, Plan, unchecked
 from planflow.simulation import simulate
 from planflow.timeline import Timeline
 
 
-def _fast_lookups() -> None:
-    """Plan.unit() rebuilds its id table on each call (quadratic at national scale).
-
-    Until model.py caches it, memoise per plan object for the benchmark.
-    """
-    cache: dict[int, tuple[Plan, dict[str, Any], dict[str, Any]]] = {}
-
-    def tables(plan: Plan) -> tuple[Plan, dict[str, Any], dict[str, Any]]:
-        found = cache.get(id(plan))
-        if found is None or found[0] is not plan:
-            found = (plan, {u.id: u for u in plan.units}, {t.id: t for t in plan.tasks})
-            cache[id(plan)] = found
-        return found
-
-    Plan._units_by_id = property(lambda self: tables(self)[1])  # type: ignore[assignment,method-assign]
-    Plan._tasks_by_id = property(lambda self: tables(self)[2])  # type: ignore[assignment,method-assign]
-
-
-def national(plan: Plan, communes: int) -> Plan:
-    """The plan repeated ``communes`` times with prefixed unit and task ids."""
-    units: list[Any] = []
-    tasks: list[Any] = []
-    for n in range(communes):
-        pre = f"c{n:04d}-"
-        for u in plan.units:
-            changes: dict[str, Any] = {"id": pre + u.id, "aliases": ()}
-            if isinstance(u, Group):
-                changes["members"] = tuple(pre + m for m in u.members)
-            units.append(attrs.evolve(u, **changes))
-        for t in plan.tasks:
-            tasks.append(
-                attrs.evolve(
-                    t,
-                    id=pre + t.id,
-                    lead=pre + t.lead,
-                    coordinators=tuple(pre + c for c in t.coordinators),
-                    after=tuple(attrs.evolve(d, task=pre + d.task) for d in t.after),
-                )
-            )
-    with unchecked():
-        return attrs.evolve(plan, id="national", units=units, tasks=tasks)
-
-
-def measure(label: str, fn: Callable[[], Any]) -> tuple[str, float, int, int, float]:
-    """Time ``fn``, then run it again under tracemalloc for its peak memory.
-
-    Returns (label, seconds, occurrences, events, peak MiB).
-    """
-    t0 = time.perf_counter()
-    result = fn()
-    seconds = time.perf_counter() - t0
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    events = sum(result.event_counts.values())
-    return label, seconds, len(result.outcomes), events, peak / 2**20
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
     """Print the benchmark table."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--plan", default="examples/boy_2025")
-    parser.add_argument("--communes", type=int, default=3300)
+    parser.add_argument("--communes", default="1,100,1000,3300")
     args = parser.parse_args()
-    _fast_lookups()
-    plan = load_plan(args.plan)
-    rows = []
-    for model in ("on-time", "random"):
-        rows.append(
-            measure(f"example, {model} (timeline incl.)", lambda m=model: simulate(plan, model=m))
-        )
-    timeline = Timeline(plan)
-    list(timeline)
-    rows.append(
-        measure(
-            "example, random, events kept",
-            lambda: simulate(plan, model="random", timeline=timeline),
-        )
-    )
-    big = national(plan, args.communes)
-    t0 = time.perf_counter()
-    big_timeline = Timeline(big)
-    n = sum(1 for _ in big_timeline)
     print(
-        f"national plan: {args.communes} communes, {len(big.tasks)} tasks, {n} occurrences; "
-        f"built and expanded in {time.perf_counter() - t0:.1f} s"
+        f"{'communes':>8} {'model':8} {'occurrences':>12} {'events':>10} {'timeline s':>10} "
+        f"{'simulate s':>10} {'occ/s':>9} {'events/s':>9} {'max RSS MiB':>11}"
     )
-    for model in ("on-time", "random"):
-        rows.append(
-            measure(
-                f"national, {model} (no events kept)",
-                lambda m=model: simulate(big, model=m, timeline=big_timeline, keep_events=False),
+    for communes in (int(x) for x in args.communes.split(",")):
+        plan = load_plan(EXAMPLE) if communes == 1 else national_plan(communes)
+        t0 = time.perf_counter()
+        timeline = Timeline(plan)
+        occurrences = sum(1 for _ in timeline)
+        built = time.perf_counter() - t0
+        for model in ("on-time", "random"):
+            t1 = time.perf_counter()
+            result = simulate(plan, model=model, timeline=timeline, keep_events=False)
+            seconds = time.perf_counter() - t1
+            events = sum(result.event_counts.values())
+            print(
+                f"{communes:>8} {model:8} {occurrences:>12,} {events:>10,} {built:>10.2f} "
+                f"{seconds:>10.2f} {occurrences / seconds:>9,.0f} {events / seconds:>9,.0f} "
+                f"{_rss_mib():>11.0f}"
             )
-        )
-    print(
-        f"{'run':42} {'seconds':>8} {'occurrences':>12} {'events':>10} {'occ/s':>10} "
-        f"{'events/s':>10} {'peak MiB':>9}"
-    )
-    for label, seconds, occs, events, peak in rows:
-        print(
-            f"{label:42} {seconds:8.3f} {occs:12,} {events:10,} {occs / seconds:10,.0f} "
-            f"{events / seconds:10,.0f} {peak:9.1f}"
-        )
+            built = 0.0  # the timeline is built once per plan
 
 
 if __name__ == "__main__":

@@ -17,15 +17,14 @@ first time the year is asked about (any year works).
 from __future__ import annotations
 
 import bisect
-import difflib
 from collections.abc import Iterable
 from datetime import date, timedelta
 from enum import StrEnum
 
 import attrs
-import holidays
 
 from planflow.errors import ModelError
+from planflow.holiday_tables import country_language, holiday_table
 
 __all__ = ["DayNote", "Shift", "WorkCalendar"]
 
@@ -209,27 +208,13 @@ def _by_day(notes: Iterable[DayNote]) -> dict[date, DayNote]:
 
 
 def _language(country: str) -> str | None:
-    if not country:
-        return None
-    try:
-        languages = holidays.country_holidays(country, years=()).supported_languages
-    except NotImplementedError:
-        close = difflib.get_close_matches(country, holidays.list_supported_countries(), n=1)
-        raise ModelError(
-            f"no public holidays known for country {country!r}",
-            hint=f"did you mean {close[0]!r}?" if close else "use an ISO 3166 code such as 'VN'",
-        ) from None
-    return "vi" if "vi" in languages else None
+    return country_language(country) if country else None
 
 
 def _public_holidays(
     country: str, language: str | None, year: int
-) -> tuple[dict[date, str], set[date]]:
+) -> tuple[dict[date, str], frozenset[date]]:
     """Holiday names and the package's make-up working days for one year."""
     if not country:
-        return {}, set()
-    table = holidays.country_holidays(country, years=year, language=language)
-    names = {d: str(name) for d, name in table.items() if d.year == year}
-    # Older versions of `holidays` have no make-up working days.
-    make_up = {d for d in getattr(table, "weekend_workdays", ()) if d.year == year}
-    return names, make_up
+        return {}, frozenset()
+    return holiday_table(country, year)
