@@ -12,6 +12,15 @@ Load a plan file, look at its dependency graph and timeline::
 from typing import TYPE_CHECKING
 
 from .errors import CycleError, ModelError, PlanError, PlanFileError, Problem, RecurrenceError
+from .hookspecs import (
+    Artifact,
+    ChannelSettings,
+    Notifier,
+    ReportContext,
+    Reporter,
+    Setting,
+    hookimpl,
+)
 from .loading import LoadedPlan, load, load_plan, loads
 from .model import (
     Dependency,
@@ -49,6 +58,8 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "Artifact",
+    "ChannelSettings",
     "CycleError",
     "Dependency",
     "DependencyMode",
@@ -57,6 +68,7 @@ __all__ = [
     "LegalBasis",
     "LoadedPlan",
     "ModelError",
+    "Notifier",
     "Occurrence",
     "Offset",
     "Period",
@@ -65,7 +77,10 @@ __all__ = [
     "PlanFileError",
     "Problem",
     "RecurrenceError",
+    "ReportContext",
+    "Reporter",
     "ReportingPeriod",
+    "Setting",
     "Shift",
     "Target",
     "Task",
@@ -74,6 +89,7 @@ __all__ = [
     "Unit",
     "Window",
     "__version__",
+    "hookimpl",
     "load",
     "load_plan",
     "loads",

@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import PlanError, PlanFileError
+from .cli_plugins import PluginGroup, get_pm, plugin_option, plugins_command
+from .errors import PlanError, PlanFileError, Severity
 from .loading import LoadedPlan, load
 
 __all__ = ["cli", "main"]
@@ -39,15 +40,17 @@ def _dump_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planflow")
-def cli() -> None:
+@plugin_option
+def cli(plugin_opts: tuple[str, ...]) -> None:
     """planflow: run an official annual plan (kế hoạch) as a living schedule.
 
     \b
     PLAN is a plan file or a folder holding plan.yaml, e.g.:
       planflow validate examples/boy_2025
       planflow agenda examples/boy_2025 --unit vhxh
+      planflow -p no:email simulate examples/boy_2025 --notify console
     """
 
 
@@ -56,21 +59,36 @@ def cli() -> None:
 def validate(plan: str) -> None:
     """Check a plan file; print every problem as FILE:LINE:COL: message.
 
-    Exits 0 when the plan loads (warnings are printed on stderr) and 1 when it has
-    errors.
+    Channel settings (``channels:``) are checked against the notifiers the loaded
+    plugins declare. Exits 0 when the plan loads (warnings are printed on stderr)
+    and 1 when it has errors.
 
     \b
     Example:
       planflow validate examples/boy_2025
     """
+    from .channels import validate_settings
     from .timeline import Timeline
     from .validation import plan_warnings
 
     loaded = _load(plan)
     timeline = Timeline(loaded.plan)
-    warnings = plan_warnings(loaded, timeline)
-    for warning in warnings:
-        click.echo(str(warning), err=True)
+    try:
+        channel_problems = validate_settings(loaded, get_pm())
+    except PlanError as exc:
+        raise click.ClickException(str(exc)) from None
+    problems = sorted(
+        [*plan_warnings(loaded, timeline), *channel_problems],
+        key=lambda p: (p.line, p.column, p.message),
+    )
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        n = len(errors)
+        click.echo(f"{n} error{'s' if n != 1 else ''} in channel settings.", err=True)
+        raise SystemExit(1)
+    warnings = problems
     p = loaded.plan
     groups = len(p.groups)
     deps = sum(len(t.after) for t in p.tasks)
@@ -330,5 +348,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
 
 
+cli.add_command(plugins_command)
+
 # commands that live in their own modules register themselves on import
+from . import cli_feeds as _cli_feeds  # noqa: E402, F401
 from . import cli_simulate as _cli_simulate  # noqa: E402, F401

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from .cli import _load, cli, plan_argument
+from .cli_plugins import run_options
 from .errors import PlanError, PlanFileError
 
 __all__ = ["simulate_command"]
@@ -50,9 +51,10 @@ def _dump(data: Any) -> str:
 @click.option("--to", "to_day", metavar="DATE", callback=_day, help="End on DATE.")
 @click.option(
     "--model",
-    type=click.Choice(["on-time", "random"]),
+    metavar="on-time|random|NAME",
     default=None,
-    help="Completion model [default: random with --scenario/--runs, else on-time].",
+    help="Completion model: on-time, random, or one a plugin provides "
+    "[default: random with --scenario/--runs, else on-time].",
 )
 @click.option("--scenario", type=click.Path(dir_okay=False), help="Scenario file (YAML or TOML).")
 @click.option("--seed", type=int, default=None, help="Seed of the random model [default: 0].")
@@ -85,6 +87,7 @@ def _dump(data: Any) -> str:
     help="Write every event as one JSON line to FILE ('-' for stdout).",
 )
 @click.option("--until", metavar="DATE", callback=_day, help="Stop the clock on DATE.")
+@run_options
 def simulate_command(
     plan: str,
     year: int | None,
@@ -101,6 +104,10 @@ def simulate_command(
     as_json: bool,
     events_file: str | None,
     until: date | None,
+    notify: tuple[str, ...],
+    set_items: tuple[str, ...],
+    report: tuple[str, ...],
+    report_dir: str,
 ) -> None:
     """Simulate the plan's year: who does what when, what is late, what is missed.
 
@@ -108,16 +115,24 @@ def simulate_command(
     chains; --json prints the result object (docs/simulation.md), --events every
     event as JSON lines. The same plan and seed give byte-identical output.
 
+    --notify delivers every event through a notifier as the year runs (console
+    prints reminders, due and late work on stderr); --report writes a report per
+    closed reporting period to --report-dir. A failing notifier or reporter never
+    stops the run: its failures are printed on stderr and counted in --json
+    ("deliveries", "reports"). See docs/plugins.md.
+
     \b
     Examples:
       planflow simulate examples/boy_2025
       planflow simulate examples/boy_2025 --model random --seed 7 --json
       planflow simulate examples/boy_2025 --scenario late-units.yaml --runs 1000
       planflow simulate examples/boy_2025 --until 2025-06-30 --events events.jsonl
+      planflow simulate examples/boy_2025 --notify console --report markdown
+      planflow simulate examples/boy_2025 --notify jsonl --set jsonl.path=ev.jsonl
     """
     import attrs
 
-    from .simulation import Scenario, load_scenario, monte_carlo, simulate
+    from .simulation import Scenario, load_scenario, monte_carlo
 
     p = _load(plan).plan
     if year is not None and year != p.year:
@@ -154,14 +169,48 @@ def simulate_command(
     if runs > 1:
         if events_file:
             raise click.BadParameter("--events needs a single run", param_hint="--events")
+        if notify or report:
+            raise click.BadParameter("--notify and --report need a single run")
         if model != "random":
             raise click.BadParameter("--runs needs --model random", param_hint="--runs")
         _monte_carlo(p, runs, seed, sc, start, end, workers, as_json, monte_carlo)
         return
+    from .channels import parse_overrides
+    from .cli_plugins import failure_printer, get_pm
+    from .plugins import completion_model
+    from .running import run_simulation
+
+    pm = get_pm()
     try:
-        result = simulate(p, model=model, seed=seed, scenario=sc, start=start, end=end, until=until)
+        chosen = completion_model(pm, model, p, seed)
+        run = run_simulation(
+            p,
+            pm=pm,
+            notify=notify,
+            report=report,
+            settings=parse_overrides(set_items),
+            report_dir=report_dir if report else None,
+            on_failure=failure_printer(),
+            model=chosen,
+            seed=seed,
+            scenario=sc,
+            start=start,
+            end=end,
+            until=until,
+        )
     except PlanError as exc:
         raise click.ClickException(str(exc)) from None
+    result = run.result
+    for name, record in run.deliveries.items():
+        if record.failed:
+            click.echo(
+                f"planflow: notifier {name!r}: {record.failed} of "
+                f"{record.failed + record.delivered} events not delivered",
+                err=True,
+            )
+    written = [path for _, _, path in run.artifacts if path]
+    if written and not as_json:
+        click.echo(f"planflow: {len(written)} report files written to {report_dir}", err=True)
     if events_file:
         lines = "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in result.events)
         if events_file == "-":
@@ -170,7 +219,8 @@ def simulate_command(
             with open(events_file, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(lines)
     if as_json:
-        click.echo(_dump(result.to_dict()))
+        data = {**result.to_dict(), "model": model}  # the name asked for, plugin models too
+        click.echo(_dump({**data, **run.record()}))
     elif events_file != "-":
         _print_result(result)
 

@@ -49,7 +49,16 @@ FORMAT_VERSION = 1
 T = TypeVar("T")
 _MISSING: Any = object()
 
-_TOP_KEYS = {"planflow", "plan", "calendar", "reporting_periods", "units", "groups", "tasks"}
+_TOP_KEYS = {
+    "planflow",
+    "plan",
+    "calendar",
+    "reporting_periods",
+    "units",
+    "groups",
+    "tasks",
+    "channels",
+}
 _PLAN_KEYS = {
     "id",
     "title",
@@ -330,6 +339,16 @@ class _Reader:
         self.fail(path, f"expected a date (YYYY-MM-DD), got {value!r}")
         return None
 
+    def channels(self, path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+        """A ``channels:`` mapping (plan or unit): channel name → its settings mapping."""
+        channels = value or {}
+        if not isinstance(channels, dict) or not all(
+            isinstance(v, dict) for v in channels.values()
+        ):
+            self.fail(path, "channels must map a channel name to its settings")
+            return {}
+        return channels
+
     def choice(self, path: tuple[Any, ...], value: Any, enum: type[Any]) -> Any:
         if value is None:
             return None
@@ -379,6 +398,7 @@ class _Reader:
         self.check_timezone(timezone)
         # (passed through a dict: mypy's attrs plugin cannot type the tuple converters)
         parts: dict[str, Any] = {
+            "channels": self.channels(("channels",), top.get("channels")),
             "legal_bases": legal,
             "units": units,
             "tasks": tasks,
@@ -598,12 +618,7 @@ class _Reader:
             for j, a in enumerate(self.sequence((*path, "aliases"), m.get("aliases")))
         ]
         contacts = self.string_map((*path, "contacts"), m.get("contacts"))
-        channels = m.get("channels") or {}
-        if not isinstance(channels, dict) or not all(
-            isinstance(v, dict) for v in channels.values()
-        ):
-            self.fail((*path, "channels"), "channels must map a channel name to its settings")
-            channels = {}
+        channels = self.channels((*path, "channels"), m.get("channels"))
         kwargs: dict[str, Any] = {
             "id": uid,
             "name": self.text((*path, "name"), m["name"]),

@@ -381,6 +381,8 @@ class Plan:
     reminder: Offset = field(factory=lambda: Offset(3, working=True))
     check_in: str = field(default="FREQ=MONTHLY;BYMONTHDAY=-1", validator=instance_of(str))
     notes: str = field(default="", validator=instance_of(str))
+    channels: Mapping[str, Mapping[str, Any]] = field(factory=dict, hash=False, converter=_to_dict)
+    """Run-level settings of notifier plugins (``{email: {host: …}}``), see docs/plugins.md."""
 
     def __attrs_post_init__(self) -> None:
         if not _CHECKING.get():

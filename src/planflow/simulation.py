@@ -375,6 +375,7 @@ def simulate(
     on_event: Callable[[Event], None] | None = None,
     keep_events: bool = True,
     timeline: Timeline | None = None,
+    on_period_closed: Callable[[Event, SimulationResult], None] | None = None,
 ) -> SimulationResult:
     """Simulate the plan's year (or ``start``..``end``) and return the result.
 
@@ -388,16 +389,32 @@ def simulate(
     :param on_event: called with every reported event, in order (notifiers).
     :param keep_events: keep the events in ``result.events`` (turn off for huge plans).
     :param timeline: a timeline of ``plan`` already built, to reuse it.
+    :param on_period_closed: called at each ``period_closed`` event (after
+        ``on_event``) with the result so far: every occurrence as it stands that day
+        (reporters).
+
+    .. versionadded:: 0.1 ``on_period_closed``.
     """
     timeline = timeline or Timeline(plan)
     start = start or date(plan.year, 1, 1)
     end = end or date(plan.year, 12, 31)
     stop = min(end, until) if until else end
-    quiet = not keep_events and on_event is None
+    quiet = not keep_events and on_event is None and on_period_closed is None
     engine = Engine(
         timeline, model=_model(model, timeline, scenario, seed), quiet=quiet, count_from=start
     )
     events: list[Event] = []
+    name = model if isinstance(model, str) else type(model).__name__
+    capacity = scenario.capacity if scenario else 5
+
+    def result(stopped: date | None) -> SimulationResult:
+        outcomes = [o for o in engine.outcomes() if start <= o.occurrence.due <= end]
+        counts = dict(engine.event_counts)
+        kept = list(events)
+        return SimulationResult(
+            plan, timeline, name, seed, start, end, stopped, kept, counts, outcomes, capacity
+        )
+
     for event in engine.run(until=stop):
         if event.time < start:
             continue
@@ -405,13 +422,9 @@ def simulate(
             events.append(event)
         if on_event is not None:
             on_event(event)
-    counts = engine.event_counts
-    outcomes = [o for o in engine.outcomes() if start <= o.occurrence.due <= end]
-    name = model if isinstance(model, str) else type(model).__name__
-    capacity = scenario.capacity if scenario else 5
-    return SimulationResult(
-        plan, timeline, name, seed, start, end, until, events, dict(counts), outcomes, capacity
-    )
+        if on_period_closed is not None and event.kind is EventKind.PERIOD_CLOSED:
+            on_period_closed(event, result(event.time))
+    return result(until)
 
 
 def _counts(outcomes: Iterable[Outcome]) -> dict[str, int]:

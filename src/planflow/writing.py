@@ -90,6 +90,8 @@ def dump_plan(plan: Plan) -> str:
             _drop_empty(_Flow(id=p.id, name=p.name, name_en=p.name_en, start=p.start, end=p.end))
             for p in plan.reporting_periods
         ]
+    if plan.channels:
+        doc["channels"] = {name: dict(settings) for name, settings in plan.channels.items()}
     doc["units"] = [_unit(u) for u in plan.units if not isinstance(u, Group)]
     groups = [_unit(u) for u in plan.units if isinstance(u, Group)]
     if groups:
