@@ -487,3 +487,14 @@ class TestMinimalExample:
         agenda = json.loads(runner.invoke(cli, ["agenda", "examples/boy_2025", "--json"]).stdout)
         first = agenda[0]
         assert any(line.startswith(f">> {first['due']} {first['task']}: ") for line in lines)
+
+
+def test_list_setting_from_the_command_line_is_split_on_commas() -> None:
+    """`--set email.kinds=reminder,due` gives a list of two kinds, not of characters."""
+    from planflow.channels import _convert
+    from planflow.hookspecs import Setting
+
+    setting = Setting("kinds", list)
+    assert _convert(setting, "reminder, due") == ["reminder", "due"]
+    assert _convert(setting, "reminder") == ["reminder"]
+    assert _convert(setting, ["a"]) == ["a"]

@@ -71,6 +71,9 @@ def _convert(setting: Setting, value: Any) -> Any:
         return float(value)
     if isinstance(value, kind):
         return value
+    if kind in (list, tuple) and isinstance(value, str):
+        # "reminder, due" from --set: a comma-separated list, not a list of characters
+        return kind(part.strip() for part in value.split(",") if part.strip())
     if isinstance(value, str) and kind is not str:
         try:
             return kind(value.strip())

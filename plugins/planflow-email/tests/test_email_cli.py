@@ -1,0 +1,85 @@
+"""End to end through the command line: `planflow simulate --notify email` on the Bờ Y year."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import attrs
+import planflow
+import pytest
+from click.testing import CliRunner
+from planflow.cli import cli
+from planflow.writing import dump_plan
+
+from pfemail_support import REPO, smtp_server
+
+
+def test_each_unit_receives_its_reminders(tmp_path: Path) -> None:
+    """Every unit with an address gets a mail for each reminder it leads, via the plugin manager."""
+    folder = REPO / "examples" / "boy_2025"
+    if not (folder / "plan.yaml").is_file():
+        pytest.skip("examples/boy_2025 is not beside this package")
+    plan = planflow.load_plan(folder)
+    # the source document gives no addresses: give every unit one, in the plan file itself
+    units = [
+        attrs.evolve(u, channels={"email": {"to": f"{u.id}@boy.example.gov.vn"}})
+        for u in plan.units
+    ]
+    path = tmp_path / "plan.yaml"
+    path.write_text(dump_plan(attrs.evolve(plan, units=units)), encoding="utf-8")
+    with smtp_server() as server:
+        result = CliRunner().invoke(
+            cli,
+            [
+                "simulate",
+                str(path),
+                "--until",
+                "2025-03-31",
+                "--json",
+                "--notify",
+                "email",
+                "--set",
+                f"email.host={server.host}",
+                "--set",
+                f"email.port={server.port}",
+                "--set",
+                "email.from=UBND xã Bờ Y <ubnd@boy.example.gov.vn>",
+                "--set",
+                "email.kinds=reminder",
+            ],
+            catch_exceptions=False,
+        )
+        received = list(server.received)
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    delivery = record["deliveries"]["email"]
+    assert delivery["failed"] == 0, delivery
+    # one mail per reminder the run emitted, each to the unit whose duty it is
+    assert len(received) == record["events"]["reminder"] > 0
+    events = CliRunner().invoke(
+        cli,
+        [
+            "simulate",
+            str(path),
+            "--until",
+            "2025-03-31",
+            "--events",
+            str(tmp_path / "e.jsonl"),
+        ],
+        catch_exceptions=False,
+    )
+    assert events.exit_code == 0
+    reminders = [json.loads(line) for line in (tmp_path / "e.jsonl").read_text().splitlines()]
+    expected: dict[str, int] = defaultdict(int)
+    for event in reminders:
+        if event["kind"] == "reminder":
+            expected[event["unit"]] += 1
+    got: dict[str, int] = defaultdict(int)
+    for mail in received:
+        assert mail.message["X-Planflow-Event"] == "reminder"
+        assert "[Nhắc việc]" in str(mail.message["Subject"])
+        got[mail.message["To"].addresses[0].addr_spec.split("@")[0]] += 1
+    assert got == expected
+    assert {"vhxh", "web", "ttvh", "ttphcc"} <= set(got)
