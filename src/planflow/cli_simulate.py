@@ -28,7 +28,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
 def _delay(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, int] | None:
     if value is None:
         return None
-    from .simulation import _DELAY_RE
+    from .scenarios import _DELAY_RE
 
     m = _DELAY_RE.match(value)
     if not m:

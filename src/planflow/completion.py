@@ -1,0 +1,76 @@
+"""Completion models: when each occurrence gets done in a simulated year.
+
+See :mod:`planflow.simulation` for what ``on-time`` and ``random`` mean.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date
+
+from .engine import CompletionModel
+from .scenarios import Profile, Scenario
+from .timeline import Occurrence, Timeline
+
+# --- completion models ------------------------------------------------------------
+
+
+class OnTimeModel:
+    """Done on the due date, or as soon as unblocked when that is later."""
+
+    def completion(self, occurrence: Occurrence, ready: date) -> date | None:
+        """``max(due, ready)``."""
+        return max(occurrence.due, ready)
+
+
+class RandomModel:
+    """Seeded random delays and skips per occurrence, following a :class:`Scenario`."""
+
+    def __init__(self, timeline: Timeline, scenario: Scenario | None = None, seed: int = 0) -> None:
+        self.timeline = timeline
+        self.scenario = scenario or Scenario()
+        self.seed = seed
+        self._profiles: dict[str, Profile] = {}
+
+    def _profile(self, occurrence: Occurrence) -> Profile:
+        found = self._profiles.get(occurrence.task)
+        if found is None:
+            found = self.scenario.profile(occurrence.task, occurrence.plan_task, occurrence.unit)
+            self._profiles[occurrence.task] = found
+        return found
+
+    def completion(self, occurrence: Occurrence, ready: date) -> date | None:
+        """Skipped, on time, or ``delay`` working days after ``max(due, ready)``."""
+        profile = self._profile(occurrence)
+        rng = random.Random(f"{self.seed}\x1f{occurrence.task}\x1f{occurrence.index}")
+        u_skip, u_late, u_delay = rng.random(), rng.random(), rng.random()
+        if u_skip < profile.skip:
+            return None
+        start = max(occurrence.due, ready)
+        if u_late >= profile.late or profile.max == 0:
+            return start
+        delay = round(_triangular(u_delay, profile.min, profile.mode, profile.max))
+        return self.timeline.calendar.add_working_days(start, delay) if delay else start
+
+
+def _triangular(u: float, low: float, mode: float, high: float) -> float:
+    """The inverse CDF of the triangular distribution (as :meth:`random.Random.triangular`)."""
+    if high == low:
+        return low
+    c = (mode - low) / (high - low)
+    if u > c:
+        u, c, low, high = 1.0 - u, 1.0 - c, high, low
+    return low + (high - low) * math.sqrt(u * c)
+
+
+def _model(
+    name: str | CompletionModel, timeline: Timeline, scenario: Scenario | None, seed: int
+) -> CompletionModel:
+    if not isinstance(name, str):
+        return name
+    if name == "on-time":
+        return OnTimeModel()
+    if name == "random":
+        return RandomModel(timeline, scenario, seed)
+    raise ValueError(f"unknown model {name!r}; use 'on-time' or 'random'")
