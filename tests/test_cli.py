@@ -225,3 +225,22 @@ def test_python_dash_m(plan_dir: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_show_json_lists_channels_with_secrets_hidden(runner: CliRunner, tmp_path: Path) -> None:
+    """Channel settings appear in show --json; passwords do not, ${VAR} references do."""
+    text = write_docs_example(tmp_path).read_text(encoding="utf-8")
+    text = text.replace(
+        "units:\n",
+        'channels:\n  email: {host: 127.0.0.1, password: "hunter2", '
+        'username: "${SMTP_USER}"}\nunits:\n',
+        1,
+    )
+    (tmp_path / "plan.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["show", str(tmp_path), "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    channels = json.loads(result.stdout)["plan"]["channels"]
+    assert channels == {
+        "email": {"host": "127.0.0.1", "password": "***", "username": "${SMTP_USER}"}
+    }
+    assert "hunter2" not in result.stdout

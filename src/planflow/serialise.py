@@ -18,6 +18,24 @@ def _offset(offset: Offset | None) -> str | None:
     return None if offset is None else str(offset)
 
 
+_SECRET_WORDS = ("password", "secret", "token", "key")
+
+
+def _masked(settings: Any) -> Any:
+    """Channel settings with secret-looking values hidden (``${VAR}`` references kept)."""
+    if isinstance(settings, dict):
+        return {
+            k: (
+                "***"
+                if any(w in str(k).lower() for w in _SECRET_WORDS)
+                and not (isinstance(v, str) and v.startswith("${"))
+                else _masked(v)
+            )
+            for k, v in settings.items()
+        }
+    return settings
+
+
 def unit_to_dict(unit: Unit) -> dict[str, Any]:
     """A unit or group: id, name, name_en, aliases, kind, members, contacts."""
     return {
@@ -28,6 +46,7 @@ def unit_to_dict(unit: Unit) -> dict[str, Any]:
         "kind": "group" if isinstance(unit, Group) else "unit",
         "members": list(unit.members) if isinstance(unit, Group) else [],
         "contacts": dict(unit.contacts),
+        "channels": _masked(dict(unit.channels)),
         "note": unit.note,
     }
 
@@ -95,6 +114,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "issued": plan.issued.isoformat() if plan.issued else None,
             "signed_by": plan.signed_by,
             "notes": plan.notes,
+            "channels": _masked(dict(plan.channels)),
             "legal_bases": [
                 {
                     "verb": b.verb,
