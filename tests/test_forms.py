@@ -281,3 +281,24 @@ class TestNormaliseName:
     def test_different_names_stay_different(self) -> None:
         """Normalising does not merge different units."""
         assert normalise_name("Phòng Kinh tế") != normalise_name("Phòng Văn hóa - Xã hội")
+
+
+@pytest.mark.parametrize(
+    ("new_style", "old_style"),
+    [
+        ("Phòng Văn hoá - Xã hội", "Phòng Văn hóa - Xã hội"),
+        ("Uỷ ban nhân dân xã Bờ Y", "Ủy ban nhân dân xã Bờ Y"),
+        ("Thuỷ lợi", "Thủy lợi"),
+        ("Sức khoẻ", "Sức khỏe"),
+    ],
+)
+def test_names_match_across_tone_placement_styles(new_style: str, old_style: str) -> None:
+    """Both placements of the tone on an open oa/oe/uy name the same unit."""
+    assert normalise_name(new_style) == normalise_name(old_style)
+
+
+def test_tone_placement_leaves_other_words_alone() -> None:
+    """'quý' keeps its tone ('qu' is a consonant) and closed syllables are untouched."""
+    assert normalise_name("quý") == "quý"
+    assert normalise_name("Hoàng") == "hoàng"
+    assert normalise_name("hoá") != normalise_name("hoa")

@@ -227,8 +227,20 @@ def parse_time_range(value: object) -> TimeRange:
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-"})
 
 
+# Vietnamese writes the tone of an open "oa", "oe", "uy" on either vowel: "hóa" (old
+# style) and "hoá" (new style) are the same word, as are "Ủy"/"Uỷ" and "Thủy"/"Thuỷ".
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_TONE_ON_SECOND = re.compile(rf"(o(?=[ae])|(?<!q)u(?=y))([aey])([{_TONES}])(?![a-zđ\u0300-\u036f])")
+
+
 def normalise_name(name: str) -> str:
-    """The form names are compared in: NFC, case-folded, one kind of dash, no final dot."""
+    """The form names are compared in.
+
+    NFC, case-folded, one kind of dash, no final dot, and the old-style tone
+    placement (``hóa``, ``Ủy``) for the new-style spelling (``hoá``, ``Uỷ``).
+    """
     text = unicodedata.normalize("NFC", name).translate(_DASHES).casefold()
+    decomposed = unicodedata.normalize("NFD", text)
+    text = unicodedata.normalize("NFC", _TONE_ON_SECOND.sub(r"\1\3\2", decomposed))
     text = re.sub(r"\s*-\s*", " - ", text)
     return re.sub(r"\s+", " ", text).strip().rstrip(".").strip()
