@@ -352,4 +352,5 @@ cli.add_command(plugins_command)
 
 # commands that live in their own modules register themselves on import
 from . import cli_feeds as _cli_feeds  # noqa: E402, F401
+from . import cli_serve as _cli_serve  # noqa: E402, F401
 from . import cli_simulate as _cli_simulate  # noqa: E402, F401
