@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import defaultdict
@@ -18,12 +19,13 @@ from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, given, settings
 from icalendar import Calendar, Event
 
-import planflow.cli_feeds  # noqa: F401  (registers `planflow export` until cli.py imports it)
+import planflow.cli_feeds  # (registers `planflow export` until cli.py imports it)
+import planflow.feeds.export
 from planflow.cli import cli
 from planflow.errors import ModelError
 from planflow.feeds import STATE_FILE, FeedState, export_feeds, fold, plan_feed, unit_feed
 from planflow.loading import load_plan, loads
-from planflow.model import Plan
+from planflow.model import Group, Plan
 from planflow.timeline import Timeline
 from plans import EXAMPLE_DIR, docs_example, write_docs_example
 from strategies import plans
@@ -78,6 +80,27 @@ def example_plan() -> Plan:
     if not (EXAMPLE_DIR / "plan.yaml").exists():
         pytest.skip("examples/boy_2025/plan.yaml is not there yet")
     return load_plan(EXAMPLE_DIR)
+
+
+def communes(plan: Plan, count: int) -> Plan:
+    """``count`` copies of a plan, ids prefixed ``cN-`` (bench/national.py, in small)."""
+    units, tasks = [], []
+    for c in range(count):
+        p = f"c{c}-"
+        for unit in plan.units:
+            members = (
+                {"members": tuple(p + m for m in unit.members)} if isinstance(unit, Group) else {}
+            )
+            units.append(attrs.evolve(unit, id=p + unit.id, aliases=(), **members))
+        tasks.extend(
+            attrs.evolve(
+                task, id=p + task.id, lead=p + task.lead,
+                coordinators=tuple(p + u for u in task.coordinators),
+                after=tuple(attrs.evolve(d, task=p + d.task) for d in task.after),
+            )
+            for task in plan.tasks
+        )  # fmt: skip
+    return attrs.evolve(plan, units=units, tasks=tasks)
 
 
 def duty_of(uid: str) -> str:
@@ -508,6 +531,40 @@ class TestStability:
         """DTSTAMP comes from the plan's issue date when it has one, never the clock."""
         plan = attrs.evolve(docs_plan(), issued=date(2024, 12, 20))
         assert b"DTSTAMP:20241220T000000Z\r\n" in plan_feed(plan)
+
+    def test_state_text_is_json(self) -> None:
+        """The state file is exactly what ``json.dumps(…, indent=1)`` writes."""
+        entries = {'q"\\\n\x01é😀': ("d", 12), "z@p.planflow": ("ab", 3), "b": ("c", 0)}
+        for state in (FeedState(), FeedState(entries)):
+            data = {
+                "planflow_feed_state": 1,
+                "components": {
+                    uid: {"digest": digest, "sequence": seq}
+                    for uid, (digest, seq) in sorted(state.entries.items())
+                },
+            }
+            assert state.dumps() == json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+    def test_workers_write_the_same_bytes(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Several processes write the same files and state as one, after edits too."""
+        monkeypatch.setattr(planflow.feeds.export, "PARALLEL_MIN_DUTIES", 0)
+        plan = communes(docs_plan(), 3)
+        tasks = [attrs.evolve(t, title=t.title + "!") if i % 3 == 0 else t
+                 for i, t in enumerate(plan.tasks)]  # fmt: skip
+        edited = attrs.evolve(plan, tasks=tasks)
+        trees = []
+        for workers in (1, 2, 3):
+            out = tmp_path / str(workers)
+            for version in (plan, edited, plan):
+                paths = export_feeds(version, out, workers=workers)
+            assert paths[0] == out / "plan.ics"
+            trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*")
+                          if p.is_file()})  # fmt: skip
+        assert trees[0] == trees[1] == trees[2]
+        assert len(trees[0]) == 2 + len(plan.units)  # no part or temporary file left
+        assert b"SEQUENCE:2\r\n" in trees[0][Path("plan.ics")]
 
 
 # ------------------------------------------------------------------------------ CLI

@@ -1,0 +1,144 @@
+"""Writing feeds: one feed to a stream, or every feed of a plan into a folder.
+
+:func:`export_feeds` walks the duties once, in plan order: it streams each duty to
+``plan.ics`` and writes a unit's feed as soon as its last duty has been rendered,
+so each duty is rendered about once and only a bounded window of rendered duties
+is held (see :mod:`.render`); memory does not grow with the number of feeds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..model import Plan
+from ..timeline import Duty, Timeline
+from ._parallel import can_fork, write_all_parallel
+from .render import Renderer
+from .selection import Index, Members, Role, check_unit
+from .state import STATE_FILE, FeedState, write_bytes, write_chunks
+
+__all__ = ["PARALLEL_MIN_DUTIES", "export_feeds", "plan_chunks", "unit_chunks"]
+
+PARALLEL_MIN_DUTIES = 2000  # below this, starting processes costs more than it saves
+
+
+def _chunks(
+    renderer: Renderer, name: str, description: str,
+    items: Iterable[tuple[Duty, Role | None]],
+) -> Iterator[bytes]:  # fmt: skip
+    yield renderer.header(name, description)
+    for duty, role in items:
+        yield renderer.components(duty, role)
+    yield b"END:VCALENDAR\r\n"
+
+
+def _plan_header(plan: Plan) -> tuple[str, str]:
+    return plan.title, f"Toàn bộ nhiệm vụ của {plan.title} ({plan.issuer}). Xuất bởi planflow."
+
+
+def _unit_header(plan: Plan, unit_id: str) -> tuple[str, str]:
+    unit = plan.unit(unit_id)
+    description = (
+        f"Nhiệm vụ {unit.name} chủ trì và phối hợp (đánh dấu [Phối hợp]) theo {plan.title} "
+        f"({plan.issuer}). Xuất bởi planflow."
+    )
+    return f"{unit.name} – {plan.title}", description
+
+
+def plan_chunks(renderer: Renderer) -> Iterator[bytes]:
+    """The whole plan's feed, one component at a time."""
+    items = ((duty, None) for duty in renderer.timeline.duties)
+    return _chunks(renderer, *_plan_header(renderer.plan), items)
+
+
+def unit_chunks(
+    renderer: Renderer, unit_id: str, items: Iterable[tuple[Duty, Role]]
+) -> Iterator[bytes]:
+    """One unit's feed, one component at a time."""
+    return _chunks(renderer, *_unit_header(renderer.plan, unit_id), items)
+
+
+def export_feeds(
+    plan: Plan,
+    out_dir: str | os.PathLike[str],
+    *,
+    expand: bool = False,
+    unit: str | None = None,
+    todos: bool = False,
+    timeline: Timeline | None = None,
+    workers: int = 1,
+) -> list[Path]:
+    """Write ``out_dir/plan.ics`` and ``out_dir/units/<unit id>.ics`` for every unit.
+
+    With ``unit``, only that unit's feed is written. SEQUENCE numbers are kept in
+    ``out_dir/.planflow-feed-state.json``. Each file is written to a temporary
+    file and moved into place, and left untouched (same mtime) when its bytes did
+    not change, so a web server never serves half a feed.
+
+    :param workers: processes to export a large plan with (forked; where the
+        platform cannot fork, or the plan is small, one process does it all). The
+        files are the same whatever the number.
+    :returns: the paths of the feeds, plan feed first.
+    :raises ModelError: ``unit`` is not a unit of the plan.
+    """
+    out = Path(out_dir)
+    timeline = timeline or Timeline(plan)
+    if unit is not None:
+        check_unit(plan, unit)
+    state = FeedState.load(out / STATE_FILE)
+    members = Members(plan)
+    renderer = Renderer(plan, timeline, expand=expand, todos=todos, state=state, members=members)
+    index = Index(timeline, members)
+    (out / "units").mkdir(parents=True, exist_ok=True)
+    writer = _UnitWriter(renderer, index, os.path.join(out, "units"))
+    if unit is not None:
+        writer.write(unit)
+        written = [out / "units" / f"{unit}.ics"]
+    else:
+        _write_all(renderer, index, writer, os.path.join(out, "plan.ics"), workers)
+        written = [out / "plan.ics", *(out / "units" / f"{u.id}.ics" for u in plan.units)]
+    state.save(out / STATE_FILE)
+    return written
+
+
+class _UnitWriter:
+    """Writes one unit's feed (a few hundred kilobytes at most) in one piece."""
+
+    def __init__(self, renderer: Renderer, index: Index, folder: str) -> None:
+        self.renderer, self.index, self.folder = renderer, index, folder
+
+    def write(self, unit_id: str) -> None:
+        data = b"".join(unit_chunks(self.renderer, unit_id, self.index.items(unit_id)))
+        write_bytes(os.path.join(self.folder, f"{unit_id}.ics"), data)
+
+
+def _write_all(
+    renderer: Renderer, index: Index, writer: _UnitWriter, plan_path: str, workers: int
+) -> None:
+    """One pass over the duties: the plan feed, and each unit's feed once its last
+    duty has been rendered (while the unit's duties are still in the render cache)."""
+    plan = renderer.plan
+    # duty position → the units whose last duty it is (a unit without duties: the first)
+    ready: dict[int, list[str]] = {}
+    for unit in plan.units:
+        codes = index.positions(unit.id)
+        ready.setdefault(codes[-1] >> 1 if codes else 0, []).append(unit.id)
+    header = renderer.header(*_plan_header(plan))
+    if workers > 1 and len(index.duties) >= PARALLEL_MIN_DUTIES and can_fork():
+        write_all_parallel(renderer, writer.write, ready, plan_path, header, workers)
+        return
+
+    def chunks() -> Iterator[bytes]:
+        yield header
+        for position, duty in enumerate(renderer.timeline.duties):
+            yield renderer.components(duty, None)
+            for unit_id in ready.pop(position, ()):
+                writer.write(unit_id)
+        yield b"END:VCALENDAR\r\n"
+
+    write_chunks(plan_path, chunks())
+    for unit_ids in ready.values():  # a plan without duties
+        for unit_id in unit_ids:
+            writer.write(unit_id)
