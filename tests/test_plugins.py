@@ -33,6 +33,7 @@ from planflow.plugins import (
 from planflow.running import run_simulation
 from planflow.simulation import OnTimeModel
 from planflow.testing import RecordingNotifier, tiny_plan
+from plans import docs_example
 
 BUILTINS = sorted(name for name, _ in DEFAULT_PLUGINS)
 EXAMPLE = Path(__file__).parent.parent / "examples" / "plugin_minimal"
@@ -498,3 +499,34 @@ def test_list_setting_from_the_command_line_is_split_on_commas() -> None:
     assert _convert(setting, "reminder, due") == ["reminder", "due"]
     assert _convert(setting, "reminder") == ["reminder"]
     assert _convert(setting, ["a"]) == ["a"]
+
+
+def test_calendar_component_hook_adjusts_exported_feeds(tmp_path: Path) -> None:
+    """planflow_calendar_component sees every component and its change reaches the file."""
+    from planflow.feeds import plan_feed
+    from planflow.hookspecs import hookimpl
+    from planflow.loading import loads
+    from planflow.plugins import get_plugin_manager
+
+    seen: list[str] = []
+
+    class Locator:
+        @hookimpl
+        def planflow_calendar_component(self, component: Any, task: str) -> None:
+            seen.append(task)
+            component.add("location", "Hội trường UBND xã")
+
+    class Broken:
+        @hookimpl
+        def planflow_calendar_component(self, component: Any) -> None:
+            raise RuntimeError("boom")
+
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(Broken(), name="broken")
+    pm.register(Locator(), name="locator")
+    plan = loads(docs_example(), file="plan.yaml").plan
+    data = plan_feed(plan, plugins=pm).decode("utf-8")
+    assert data.count("LOCATION:Hội trường UBND xã") == data.count("BEGIN:VEVENT") > 0
+    assert set(seen) >= {"radio-programme", "unit-report@vhxh", "dx-day"}
+    # without plugins the feed is untouched
+    assert "LOCATION" not in plan_feed(plan).decode("utf-8")

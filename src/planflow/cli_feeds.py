@@ -52,13 +52,20 @@ def export(
       planflow export examples/boy_2025 --out feeds --unit vhxh --expand
       planflow export national.yaml --out feeds --jobs 2
     """
+    from .cli_plugins import get_pm
     from .feeds import export_feeds
 
     loaded = _load(plan)
     workers = jobs or os.cpu_count() or 1
     try:
         paths = export_feeds(
-            loaded.plan, out_dir, expand=expand, unit=unit_id, todos=todos, workers=workers
+            loaded.plan,
+            out_dir,
+            expand=expand,
+            unit=unit_id,
+            todos=todos,
+            workers=workers,
+            plugins=get_pm(),
         )
     except PlanError as exc:
         raise click.ClickException(str(exc)) from None

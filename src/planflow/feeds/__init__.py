@@ -27,12 +27,13 @@ Modules: :mod:`._lines` (escaping, folding), :mod:`.series` (dates),
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
 from ..model import Plan
 from ..timeline import Duty, Timeline
 from ._lines import escape_text, fold
 from .export import export_feeds, plan_chunks, unit_chunks
+from .hooks import component_adjuster
 from .render import REFRESH_INTERVAL, Renderer
 from .selection import Index, Role, check_unit
 from .state import STATE_FILE, FeedState
@@ -73,6 +74,7 @@ def plan_feed(
     expand: bool = False,
     todos: bool = False,
     state: FeedState | None = None,
+    plugins: Any = None,
 ) -> bytes:
     """The whole plan's feed: every duty of every unit.
 
@@ -81,9 +83,18 @@ def plan_feed(
         for clients with weak RRULE support.
     :param todos: add one VTODO per occurrence (Google Calendar ignores them).
     :param state: SEQUENCE numbers to use and update; without one, SEQUENCE is 0.
+    :param plugins: a plugin manager whose ``planflow_calendar_component``
+        implementations adjust every component before it is written.
     :returns: the iCalendar bytes (UTF-8, CRLF, folded).
     """
-    renderer = Renderer(plan, timeline or Timeline(plan), expand=expand, todos=todos, state=state)
+    renderer = Renderer(
+        plan,
+        timeline or Timeline(plan),
+        expand=expand,
+        todos=todos,
+        state=state,
+        adjust=component_adjuster(plugins, plan),
+    )
     return b"".join(plan_chunks(renderer))
 
 
@@ -95,6 +106,7 @@ def unit_feed(
     expand: bool = False,
     todos: bool = False,
     state: FeedState | None = None,
+    plugins: Any = None,
 ) -> bytes:
     """One unit's feed: what it leads, and what it coordinates (marked ``[Phối hợp]``
     in SUMMARY and ``Phối hợp`` in CATEGORIES). Options as for :func:`plan_feed`.
@@ -103,16 +115,30 @@ def unit_feed(
     """
     timeline = timeline or Timeline(plan)
     items = unit_duties(timeline, unit_id)
-    renderer = Renderer(plan, timeline, expand=expand, todos=todos, state=state)
+    renderer = Renderer(
+        plan,
+        timeline,
+        expand=expand,
+        todos=todos,
+        state=state,
+        adjust=component_adjuster(plugins, plan),
+    )
     return b"".join(unit_chunks(renderer, unit_id, items))
 
 
 def write_plan_feed(
     plan: Plan, stream: IO[bytes], *, timeline: Timeline | None = None, expand: bool = False,
-    todos: bool = False, state: FeedState | None = None,
+    todos: bool = False, state: FeedState | None = None, plugins: Any = None,
 ) -> None:  # fmt: skip
     """Stream :func:`plan_feed` to a binary file object, one component at a time."""
-    renderer = Renderer(plan, timeline or Timeline(plan), expand=expand, todos=todos, state=state)
+    renderer = Renderer(
+        plan,
+        timeline or Timeline(plan),
+        expand=expand,
+        todos=todos,
+        state=state,
+        adjust=component_adjuster(plugins, plan),
+    )
     for chunk in plan_chunks(renderer):
         stream.write(chunk)
 
@@ -120,10 +146,18 @@ def write_plan_feed(
 def write_unit_feed(
     plan: Plan, unit_id: str, stream: IO[bytes], *, timeline: Timeline | None = None,
     expand: bool = False, todos: bool = False, state: FeedState | None = None,
+    plugins: Any = None,
 ) -> None:  # fmt: skip
     """Stream :func:`unit_feed` to a binary file object, one component at a time."""
     timeline = timeline or Timeline(plan)
     items = unit_duties(timeline, unit_id)
-    renderer = Renderer(plan, timeline, expand=expand, todos=todos, state=state)
+    renderer = Renderer(
+        plan,
+        timeline,
+        expand=expand,
+        todos=todos,
+        state=state,
+        adjust=component_adjuster(plugins, plan),
+    )
     for chunk in unit_chunks(renderer, unit_id, items):
         stream.write(chunk)

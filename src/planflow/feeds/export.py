@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ..model import Plan
 from ..timeline import Duty, Timeline
 from ._parallel import can_fork, write_all_parallel
+from .hooks import component_adjuster
 from .render import Renderer
 from .selection import Index, Members, Role, check_unit
 from .state import STATE_FILE, FeedState, write_bytes, write_chunks
@@ -69,6 +71,7 @@ def export_feeds(
     todos: bool = False,
     timeline: Timeline | None = None,
     workers: int = 1,
+    plugins: Any = None,
 ) -> list[Path]:
     """Write ``out_dir/plan.ics`` and ``out_dir/units/<unit id>.ics`` for every unit.
 
@@ -80,6 +83,8 @@ def export_feeds(
     :param workers: processes to export a large plan with (forked; where the
         platform cannot fork, or the plan is small, one process does it all). The
         files are the same whatever the number.
+    :param plugins: a plugin manager (``planflow.plugins.get_plugin_manager()``); its
+        ``planflow_calendar_component`` implementations adjust every component.
     :returns: the paths of the feeds, plan feed first.
     :raises ModelError: ``unit`` is not a unit of the plan.
     """
@@ -89,7 +94,15 @@ def export_feeds(
         check_unit(plan, unit)
     state = FeedState.load(out / STATE_FILE)
     members = Members(plan)
-    renderer = Renderer(plan, timeline, expand=expand, todos=todos, state=state, members=members)
+    renderer = Renderer(
+        plan,
+        timeline,
+        expand=expand,
+        todos=todos,
+        state=state,
+        members=members,
+        adjust=component_adjuster(plugins, plan),
+    )
     index = Index(timeline, members)
     (out / "units").mkdir(parents=True, exist_ok=True)
     writer = _UnitWriter(renderer, index, os.path.join(out, "units"))

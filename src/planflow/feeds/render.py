@@ -20,6 +20,7 @@ import attrs
 from ..model import DependencyMode, Group, Offset, Period, Plan, Task, TimeRange, Window
 from ..timeline import Duty, Occurrence, Timeline
 from ._lines import categories, escape_text, fold, lines, param, stamp, text_line, ymd
+from .hooks import Adjuster
 from .selection import Members, Role
 from .series import DateLines, Series, encode, rule_of
 from .state import FeedState
@@ -70,10 +71,12 @@ class Renderer:
     def __init__(
         self, plan: Plan, timeline: Timeline, *, expand: bool, todos: bool,
         state: FeedState | None, members: Members | None = None,
+        adjust: Adjuster | None = None,
     ) -> None:  # fmt: skip
         self.plan, self.timeline = plan, timeline
         self.expand, self.todos, self.state = expand, todos, state
         self.members = members or Members(plan)
+        self.adjust = adjust  # plugins' planflow_calendar_component, when any
         self.tzid = plan.timezone
         self.utc = plan.timezone in _UTC_NAMES
         self.dates = DateLines(plan.timezone, self.utc)
@@ -123,9 +126,10 @@ class Renderer:
         found = entry.renders.get(role)
         if found is None:
             texts = self._role_lines(duty, role)
-            found = entry.renders[role] = b"".join(
-                [head + texts + common for head, common in entry.parts]
-            )
+            found = b"".join([head + texts + common for head, common in entry.parts])
+            if self.adjust is not None:
+                found = self.adjust(duty, found)
+            entry.renders[role] = found
         return found
 
     # --- one duty ---------------------------------------------------------------
