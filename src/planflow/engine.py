@@ -34,22 +34,48 @@ Dates:
   occurrence, or the end of the plan year for the last one (never before the due
   date). A predecessor that is missed releases what waits for it at that moment:
   the consolidated report is then made without the missing unit's report.
+
+How it runs: the dates that never change (opened, reminder, due, overdue, missed)
+are laid out once per timeline as one sorted stream (:mod:`planflow._engine_layout`);
+a run merges that stream with a small heap of what depends on the run (completions,
+unblocks, reporting periods). A quiet engine (no events wanted) runs a tighter loop
+(:mod:`planflow._engine_quiet`) with the same results.
 """
 
 from __future__ import annotations
 
 import heapq
-import itertools
-import time as _time
-import weakref
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, timedelta
-from typing import Any, Protocol
+from datetime import date
+from typing import Any
 
-import attrs
-from attrs import frozen
-
+from ._engine_layout import (
+    CODE_NAMES,
+    CODES,
+    COMPLETE,
+    DUE,
+    MISSED,
+    OPENED,
+    OVERDUE,
+    PERIOD,
+    REMINDER,
+    UNBLOCK,
+    Index,
+    gc_paused,
+    layout,
+)
+from ._engine_quiet import run_quiet
+from ._engine_types import (
+    Clock,
+    CompletionModel,
+    Outcome,
+    RealClock,
+    ReportingWindow,
+    SimulatedClock,
+    reporting_windows,
+)
 from .events import FINAL_STATES, Event, EventKind, State, event_id
 from .model import Offset
 from .timeline import Occurrence, Timeline
@@ -65,149 +91,15 @@ __all__ = [
     "reporting_windows",
 ]
 
-# Codes of queue entries, and the phase (order within a day) of each.
-_OPENED, _UNBLOCK, _REMINDER, _DUE, _COMPLETE, _OVERDUE, _MISSED, _PERIOD = range(8)
-_PHASE = {
-    _OPENED: 0,
-    _UNBLOCK: 1,
-    _REMINDER: 2,
-    _DUE: 3,
-    _COMPLETE: 4,
-    _OVERDUE: 5,
-    _MISSED: 6,
-    _PERIOD: 7,
-}
-_TIMED = (_OPENED, _REMINDER, _DUE, _OVERDUE, _MISSED)
-_CODE_NAMES = {
-    _OPENED: "opened",
-    _UNBLOCK: "unblock",
-    _REMINDER: "reminder",
-    _DUE: "due",
-    _COMPLETE: "complete",
-    _OVERDUE: "overdue",
-    _MISSED: "missed",
-    _PERIOD: "period",
-}
-_CODES = {v: k for k, v in _CODE_NAMES.items()}
-
+# no queue key reaches this (keys are below 2**60)
+_FAR = 1 << 80
 
 # what a quiet engine "emits": never yielded nor passed to ``on_event``
 _QUIET = Event("", EventKind.OPENED, date.min, "", "", 0)
 
-
-class Clock(Protocol):
-    """What the engine reads the time from."""
-
-    def today(self) -> date:
-        """The current date."""
-        ...
-
-    def wait_until(self, day: date) -> None:
-        """Return once ``day`` has come (a simulated clock jumps to it)."""
-        ...
-
-
-class SimulatedClock:
-    """A clock that jumps: :meth:`wait_until` returns at once and moves the date."""
-
-    def __init__(self, start: date) -> None:
-        self._now = start
-
-    def today(self) -> date:
-        """The simulated date."""
-        return self._now
-
-    def wait_until(self, day: date) -> None:
-        """Jump to ``day`` (never backwards)."""
-        self._now = max(self._now, day)
-
-
-class RealClock:
-    """The wall clock: :meth:`wait_until` sleeps until the date has come.
-
-    ``today`` and ``sleep`` can be replaced (tests, other time zones).
-    """
-
-    def __init__(
-        self,
-        *,
-        today: Callable[[], date] = date.today,
-        sleep: Callable[[float], None] = _time.sleep,
-        interval: float = 60.0,
-    ) -> None:
-        self._today = today
-        self._sleep = sleep
-        self._interval = interval
-
-    def today(self) -> date:
-        """Today's date."""
-        return self._today()
-
-    def wait_until(self, day: date) -> None:
-        """Sleep (in steps of ``interval`` seconds) until ``day`` has come."""
-        while self._today() < day:
-            self._sleep(self._interval)
-
-
-class CompletionModel(Protocol):
-    """Decides when an occurrence gets done, once it is open and unblocked."""
-
-    def completion(self, occurrence: Occurrence, ready: date) -> date | None:
-        """The date ``occurrence`` is done, not before ``ready``; ``None``: never."""
-        ...
-
-
-@frozen
-class ReportingWindow:
-    """A reporting period the engine closes with a ``period_closed`` event."""
-
-    id: str
-    name: str
-    start: date
-    end: date
-
-
-def reporting_windows(timeline: Timeline) -> tuple[ReportingWindow, ...]:
-    """The plan's reporting periods; the four quarters and the year if it has none."""
-    plan = timeline.plan
-    if plan.reporting_periods:
-        return tuple(ReportingWindow(p.id, p.name, p.start, p.end) for p in plan.reporting_periods)
-    y = plan.year
-    quarters = [
-        ReportingWindow(
-            f"q{q}",
-            f"Q{q}",
-            date(y, 3 * q - 2, 1),
-            date(y + (q == 4), (3 * q) % 12 + 1, 1) - timedelta(days=1),
-        )
-        for q in range(1, 5)
-    ]
-    return (*quarters, ReportingWindow("year", str(y), date(y, 1, 1), date(y, 12, 31)))
-
-
-@frozen
-class Outcome:
-    """Where one occurrence ended up (or stands, if the run stopped early).
-
-    ``completed`` is ``None`` unless done; ``days_late`` counts working days after
-    the due date (0 when on time, ``None`` when not done); ``ready`` is when what it
-    waits for was done (plus lag), ``None`` if it waits for nothing; ``cause`` is
-    the predecessor that held it past its due date, if that is why it was late or
-    missed; ``skipped`` tells that the completion model never did it.
-    """
-
-    occurrence: Occurrence
-    state: State
-    completed: date | None
-    days_late: int | None
-    ready: date | None
-    cause: tuple[str, int] | None
-    skipped: bool
-
-    @property
-    def on_time(self) -> bool:
-        """Done on or before its due date."""
-        return self.state is State.DONE
+# _fin[i]: 0 while occurrence i is not final; 1 once it is; 2 once the stream of
+# timed entries has reached it after that (what the stream still holds for it is void)
+_LIVE, _FINAL, _DEAD = 0, 1, 2
 
 
 class Engine:
@@ -243,30 +135,38 @@ class Engine:
         self.count_from = count_from.toordinal() if count_from else 0
         self.event_counts: Counter[str] = Counter()
         self.periods = tuple(reporting_windows(timeline) if periods is None else periods)
-        layout = _layout(timeline)
-        self.occurrences = layout.occurrences
-        self.index = layout.index
-        self.succs = layout.succs
-        self._static = layout.static
-        self._times = layout.times
+        lay = self._layout = layout(timeline)
+        self.occurrences: list[Occurrence] = lay.occurrences
+        self.index: Index = lay.index
         n = len(self.occurrences)
-        self.state = [State.SCHEDULED] * n
+        self.state: list[State] = [State.SCHEDULED] * n
         self.done_t: list[int | None] = [None] * n
         self.ready_t = [0] * n
         self.binding = [-1] * n
-        self.pending = list(layout.pending)
+        self.pending = list(lay.pending)
         self.started = [False] * n
         self.skipped = [False] * n
-        self._now = (0, 0)
-        queue = list(layout.queue)
-        for p, window in enumerate(self.periods):
-            queue.append((window.end.toordinal(), _PHASE[_PERIOD], n + p, _PERIOD))
-        heapq.heapify(queue)
-        self._queue = queue
+        self._fin = bytearray(n)
+        # queue keys: ((day * 8 + phase) << shift) | i, see planflow._engine_layout
+        self._shift = max(1, (n + len(self.periods)).bit_length())
+        self._now_tp = 0  # day * 8 + phase of the last entry processed
+        self._b = 0  # the stream of timed entries: next bucket ...
+        self._k = 0  # ... and next position in lay.order
+        self._stream = True  # False once restored: timed entries then go through the heap
+        heap = [
+            ((w.end.toordinal() * 8 + PERIOD) << self._shift) | (n + p)
+            for p, w in enumerate(self.periods)
+        ]
+        heapq.heapify(heap)
+        self._heap = heap
 
-    def _next_timed(self, i: int, after: tuple[int, int]) -> tuple[int, int, int, int] | None:
-        """The first timed queue entry of occurrence ``i`` strictly after ``after``."""
-        return _next_timed(self._times[i], i, after)
+    @property
+    def succs(self) -> list[list[tuple[int, Offset]]]:
+        """Per occurrence, the ``(j, lag)`` of the occurrences that wait for it."""
+        return [
+            [(j, lag if isinstance(lag, Offset) else Offset(0)) for j, lag in edges]
+            for edges in self._layout.succs
+        ]
 
     # --- running ------------------------------------------------------------
 
@@ -276,19 +176,52 @@ class Engine:
         Yields each event as it happens (``on_event`` gets it first). Can be called
         again with a later ``until`` to go on from where it stopped.
         """
-        if clock is None and self._queue:
-            clock = SimulatedClock(date.fromordinal(self._queue[0][0]))
-        limit = until.toordinal() if until is not None else None
-        queue = self._queue
-        while queue:
-            t, phase, i, code = queue[0]
-            if limit is not None and t > limit:
+        limit_tp = (until.toordinal() + 1) * 8 if until is not None else _FAR
+        if self.quiet and clock is None:
+            run_quiet(self, limit_tp)
+            return
+        yield from self._run(limit_tp, clock)
+
+    def _run(self, limit_tp: int, clock: Clock | None) -> Iterator[Event]:
+        lay = self._layout
+        order, bucket_tp, bucket_end = lay.order, lay.bucket_tp, lay.bucket_end
+        buckets = len(bucket_tp) if self._stream else 0
+        heap = self._heap
+        shift = self._shift
+        mask = (1 << shift) - 1
+        limit = limit_tp << shift if limit_tp < _FAR else _FAR
+        fin = self._fin
+        while True:
+            b = self._b
+            skey = (bucket_tp[b] << shift) | order[self._k] if b < buckets else _FAR
+            if heap and heap[0] < skey:
+                key = heap[0]
+                if key >= limit:
+                    break
+                heapq.heappop(heap)
+                static = False
+            elif skey < _FAR:
+                if skey >= limit:
+                    break
+                key = skey
+                self._k += 1
+                if self._k == bucket_end[b]:
+                    self._b = b + 1
+                static = True
+            else:
                 break
-            heapq.heappop(queue)
+            i = key & mask
+            tp = key >> shift
+            if static:
+                if fin[i] == _DEAD:
+                    continue  # what was left for it after its void entry: never queued
+                if fin[i] == _FINAL:
+                    fin[i] = _DEAD
+            t = tp >> 3
             if clock is not None:
-                clock.wait_until(date.fromordinal(t))
-            self._now = (t, phase)
-            for event in self._handle(t, i, code):
+                clock.wait_until(lay.day(t))
+            self._now_tp = tp
+            for event in self._handle(t, i, tp & 7, static):
                 if not self.quiet:
                     yield event
 
@@ -298,26 +231,33 @@ class Engine:
         The completion is processed in order when :meth:`run` reaches ``day``.
         """
         i = self.index[key]
-        t = max(day.toordinal(), self._now[0])
-        heapq.heappush(self._queue, (t, _PHASE[_COMPLETE], i, _COMPLETE))
+        t = max(day.toordinal(), self._now_tp >> 3)
+        heapq.heappush(self._heap, ((t * 8 + COMPLETE) << self._shift) | i)
 
-    def _handle(self, t: int, i: int, code: int) -> Iterator[Event]:
-        if code == _PERIOD:
-            yield self._emit_period(t, i - len(self.occurrences))
+    def _push_next_timed(self, i: int) -> None:
+        """Queue occurrence ``i``'s first timed entry after now (restored runs)."""
+        for tp in self._layout.timed(i):
+            if tp > self._now_tp:
+                heapq.heappush(self._heap, (tp << self._shift) | i)
+                return
+
+    def _handle(self, t: int, i: int, code: int, static: bool) -> Iterator[Event]:
+        n = len(self.occurrences)
+        if code == PERIOD:
+            yield self._emit_period(t, i - n)
             return
-        state = self.state[i]
-        if state in FINAL_STATES:
+        if self._fin[i]:
             return  # what was left queued for a finished occurrence is void
-        if code == _COMPLETE:
+        if code == COMPLETE:
             yield from self._complete(t, i)
             return
-        if code == _UNBLOCK:
+        if code == UNBLOCK:
             yield from self._make_ready(t, i)
             return
-        nxt = self._next_timed(i, self._now)
-        if nxt is not None:
-            heapq.heappush(self._queue, nxt)
-        if code == _OPENED:
+        if not static:
+            self._push_next_timed(i)
+        state = self.state[i]
+        if code == OPENED:
             if self.pending[i] == 0 and self.ready_t[i] <= t:
                 self.state[i] = State.OPEN
                 yield self._emit(EventKind.OPENED, t, i)
@@ -325,25 +265,26 @@ class Engine:
             else:
                 self.state[i] = State.BLOCKED
                 yield self._emit(EventKind.OPENED, t, i)
-        elif code == _REMINDER:
+        elif code == REMINDER:
             yield self._emit(EventKind.REMINDER, t, i)
-        elif code == _DUE:
+        elif code == DUE:
             if state is State.OPEN:
                 self.state[i] = State.DUE
             yield self._emit(EventKind.DUE, t, i)
-        elif code == _OVERDUE:
-            if state in (State.OPEN, State.DUE):
+        elif code == OVERDUE:
+            if state is State.OPEN or state is State.DUE:
                 self.state[i] = State.OVERDUE
             yield self._emit(EventKind.OVERDUE, t, i)
-        elif code == _MISSED:
+        elif code == MISSED:
             self.state[i] = State.MISSED
+            self._fin[i] = _FINAL
             yield self._emit(EventKind.MISSED, t, i)
             yield from self._release(t, i)
 
     def _complete(self, t: int, i: int) -> Iterator[Event]:
-        due = self._times[i][2]
         self.done_t[i] = t
-        if t <= due:
+        self._fin[i] = _FINAL
+        if t <= self._layout.due[i]:
             self.state[i] = State.DONE
             yield self._emit(EventKind.COMPLETED, t, i, days_late=0)
         else:
@@ -353,12 +294,12 @@ class Engine:
 
     def _release(self, t: int, i: int) -> Iterator[Event]:
         """Occurrence ``i`` is final at ``t``: let go what waits for it."""
-        cal = self.timeline.calendar
-        for j, lag in self.succs[i]:
-            if lag.days == 0:
+        lay = self._layout
+        for j, lag in lay.succs[i]:
+            if not isinstance(lag, Offset):
                 ready = t
             elif lag.working:
-                ready = cal.add_working_days(date.fromordinal(t), lag.days).toordinal()
+                ready = lay.add_working_days(t, lag.days)
             else:
                 ready = t + lag.days
             if ready > self.ready_t[j] or self.binding[j] < 0:
@@ -369,16 +310,16 @@ class Engine:
                 if self.ready_t[j] <= t:
                     yield from self._make_ready(t, j)
                 else:
-                    entry = (self.ready_t[j], _PHASE[_UNBLOCK], j, _UNBLOCK)
-                    heapq.heappush(self._queue, entry)
+                    key = ((self.ready_t[j] * 8 + UNBLOCK) << self._shift) | j
+                    heapq.heappush(self._heap, key)
 
     def _make_ready(self, t: int, i: int) -> Iterator[Event]:
         if self.state[i] is not State.BLOCKED:
             return  # not opened yet (it opens unblocked) or already final
-        _, _, due, overdue, _ = self._times[i]
-        if self._now < (due, _PHASE[_DUE]):
+        lay = self._layout
+        if self._now_tp < lay.due[i] * 8 + DUE:
             self.state[i] = State.OPEN
-        elif self._now < (overdue, _PHASE[_OVERDUE]):
+        elif self._now_tp < lay.overdue[i] * 8 + OVERDUE:
             self.state[i] = State.DUE
         else:
             self.state[i] = State.OVERDUE
@@ -389,17 +330,16 @@ class Engine:
         if self.model is None or self.started[i]:
             return
         self.started[i] = True
-        done = self.model.completion(self.occurrences[i], date.fromordinal(t))
+        done = self.model.completion(self.occurrences[i], self._layout.day(t))
         if done is None:
             self.skipped[i] = True
             return
         when = max(done.toordinal(), t)
-        if when <= self._times[i][4]:
-            heapq.heappush(self._queue, (when, _PHASE[_COMPLETE], i, _COMPLETE))
+        if when <= self._layout.close[i]:
+            heapq.heappush(self._heap, ((when * 8 + COMPLETE) << self._shift) | i)
 
     def _days_late(self, i: int, t: int) -> int:
-        due = self.occurrences[i].due
-        return max(1, self.timeline.calendar.working_days_between(due, date.fromordinal(t)))
+        return self._layout.days_late(self._layout.due[i], t)
 
     # --- events ---------------------------------------------------------------
 
@@ -409,15 +349,15 @@ class Engine:
         if self.quiet:
             return _QUIET
         occ = self.occurrences[i]
-        lead, plan_task, coordinators = self._static[i]
+        lead, coordinators = self._layout.units_of(self.timeline, occ.task)
         event = Event(
             id=event_id(self.plan.id, occ.task, occ.index, kind),
             kind=kind,
-            time=date.fromordinal(t),
+            time=self._layout.day(t),
             plan=self.plan.id,
             task=occ.task,
             index=occ.index,
-            plan_task=plan_task,
+            plan_task=occ.plan_task,
             period=occ.period,
             start=occ.start,
             due=occ.due,
@@ -436,15 +376,14 @@ class Engine:
         if self.quiet:
             return _QUIET
         window = self.periods[p]
-        counts = Counter(
-            self.state[i].value
-            for i, occ in enumerate(self.occurrences)
-            if window.start <= occ.due <= window.end
-        )
+        start, end = window.start.toordinal(), window.end.toordinal()
+        due, state = self._layout.due, self.state
+        states = [state[i] for i in range(len(state)) if start <= due[i] <= end]
+        counts = {s.value: c for s in State if (c := states.count(s))}
         event = Event(
             id=event_id(self.plan.id, f"period:{window.id}", 0, EventKind.PERIOD_CLOSED),
             kind=EventKind.PERIOD_CLOSED,
-            time=date.fromordinal(t),
+            time=self._layout.day(t),
             plan=self.plan.id,
             task=window.id,
             index=0,
@@ -461,32 +400,62 @@ class Engine:
 
     def outcomes(self) -> list[Outcome]:
         """Every occurrence's outcome, in timeline order."""
-        out = []
-        for i, occ in enumerate(self.occurrences):
-            done = self.done_t[i]
-            state = self.state[i]
-            days_late = (
-                None if done is None else (self._days_late(i, done) if state is State.LATE else 0)
-            )
-            held = (
-                state in (State.LATE, State.MISSED)
-                and not self.skipped[i]
-                and self.binding[i] >= 0
-                and self.ready_t[i] > self._times[i][2]
-            )
-            cause = self.occurrences[self.binding[i]].key if held else None
-            out.append(
-                Outcome(
-                    occ,
-                    state,
-                    None if done is None else date.fromordinal(done),
-                    days_late,
-                    date.fromordinal(self.ready_t[i]) if self.binding[i] >= 0 else None,
-                    cause,
-                    self.skipped[i],
-                )
-            )
+        with gc_paused():
+            return self._outcomes()
+
+    def _outcomes(self) -> list[Outcome]:
+        lay = self._layout
+        day, days_late = lay.day, lay.days_late
+        occurrences = self.occurrences
+        late, missed = State.LATE, State.MISSED
+        out: list[Outcome] = []
+        append = out.append
+        for occ, state, done, binding, ready, skipped, due in zip(
+            occurrences,
+            self.state,
+            self.done_t,
+            self.binding,
+            self.ready_t,
+            self.skipped,
+            lay.due,
+            strict=True,
+        ):
+            if done is None:
+                completed = lateness = None
+            else:
+                completed = day(done)
+                lateness = days_late(due, done) if state is late else 0
+            if binding < 0:
+                append(Outcome(occ, state, completed, lateness, None, None, skipped))
+                continue
+            held = (state is late or state is missed) and not skipped and ready > due
+            cause = occurrences[binding].key if held else None
+            append(Outcome(occ, state, completed, lateness, day(ready), cause, skipped))
         return out
+
+    def _queued(self) -> list[int]:
+        """Every queue key still to be processed, sorted."""
+        keys = list(self._heap)
+        lay = self._layout
+        order, k = lay.order, self._k
+        if self._stream and len(order):
+            shift = self._shift
+            if k == 0:
+                last = -1
+            else:
+                b = bisect_right(lay.bucket_end, k - 1)
+                last = (lay.bucket_tp[b] << shift) | order[k - 1]
+            fin = self._fin
+            for i in range(len(self.occurrences)):
+                if fin[i] == _DEAD:
+                    continue
+                for tp in lay.timed(i):
+                    key = (tp << shift) | i
+                    if key > last:
+                        keys.append(key)
+                        break
+        keys.sort()
+        return keys
 
     def snapshot(self) -> dict[str, Any]:
         """The engine's state as plain JSON-ready data (for a store such as SQLite).
@@ -498,7 +467,7 @@ class Engine:
         n = len(self.occurrences)
 
         def day(t: int | None) -> str | None:
-            return date.fromordinal(t).isoformat() if t else None
+            return self._layout.day(t).isoformat() if t else None
 
         occurrences = {
             f"{o.task}#{o.index}": {
@@ -512,14 +481,17 @@ class Engine:
             }
             for i, o in enumerate(self.occurrences)
         }
+        shift = self._shift
+        mask = (1 << shift) - 1
         queue = []
-        for t, _, i, code in sorted(self._queue):
-            key = (self.periods[i - n].id, 0) if i >= n else self.occurrences[i].key
-            queue.append([day(t), _CODE_NAMES[code], key[0], key[1]])
+        for key in self._queued():
+            tp, i = key >> shift, key & mask
+            name = (self.periods[i - n].id, 0) if i >= n else self.occurrences[i].key
+            queue.append([day(tp >> 3), CODE_NAMES[tp & 7], name[0], name[1]])
         return {
             "plan": self.plan.id,
-            "now": day(self._now[0]),
-            "phase": self._now[1],
+            "now": day(self._now_tp >> 3),
+            "phase": self._now_tp & 7,
             "occurrences": occurrences,
             "queue": queue,
         }
@@ -541,6 +513,7 @@ class Engine:
             task, _, index = name.rpartition("#")
             i = self.index[(task, int(index))]
             self.state[i] = State(data["state"])
+            self._fin[i] = _FINAL if self.state[i] in FINAL_STATES else _LIVE
             self.done_t[i] = ordinal(data["completed"]) or None
             self.ready_t[i] = ordinal(data["ready"])
             self.pending[i] = data["pending"]
@@ -551,99 +524,14 @@ class Engine:
                 pred, _, pred_index = waiting_on.rpartition("#")
                 self.binding[i] = self.index[(pred, int(pred_index))]
         periods = {w.id: p for p, w in enumerate(self.periods)}
-        queue = []
+        heap = []
         for day_text, name, task, index in snapshot["queue"]:
-            code = _CODES[name]
-            i = n + periods[task] if code == _PERIOD else self.index[(task, index)]
-            queue.append((ordinal(day_text), _PHASE[code], i, code))
-        heapq.heapify(queue)
-        self._queue = queue
-        self._now = (ordinal(snapshot["now"]), snapshot["phase"])
-
-
-_PHASES = tuple(_PHASE[code] for code in _TIMED)
-
-
-def _next_timed(
-    times: tuple[int, int, int, int, int], i: int, after: tuple[int, int]
-) -> tuple[int, int, int, int] | None:
-    """The first timed queue entry of occurrence ``i`` strictly after ``after``."""
-    best: tuple[int, int, int, int] | None = None
-    for code, phase, t in zip(_TIMED, _PHASES, times, strict=True):
-        if (t, phase) > after and (best is None or (t, phase) < best[:2]):
-            best = (t, phase, i, code)
-    return best
-
-
-@attrs.define
-class _Layout:
-    """What every run over one timeline shares: occurrences, links and dates."""
-
-    occurrences: list[Occurrence]
-    index: dict[tuple[str, int], int]
-    succs: list[list[tuple[int, Offset]]]
-    pending: list[int]
-    static: list[tuple[str, str, tuple[str, ...]]]
-    times: list[tuple[int, int, int, int, int]]
-    queue: list[tuple[int, int, int, int]]
-
-
-_LAYOUTS: weakref.WeakKeyDictionary[Timeline, _Layout] = weakref.WeakKeyDictionary()
-
-
-def _layout(timeline: Timeline) -> _Layout:
-    """The timeline's layout, computed once per timeline."""
-    found = _LAYOUTS.get(timeline)
-    if found is not None:
-        return found
-    plan, cal = timeline.plan, timeline.calendar
-    occurrences = list(timeline)
-    index = {o.key: i for i, o in enumerate(occurrences)}
-    n = len(occurrences)
-    succs: list[list[tuple[int, Offset]]] = [[] for _ in range(n)]
-    pending = [0] * n
-    static: list[tuple[str, str, tuple[str, ...]]] = []
-    times: list[tuple[int, int, int, int, int]] = []
-    year_start = date(plan.year, 1, 1).toordinal()
-    year_end = date(plan.year, 12, 31).toordinal()
-    units: dict[str, tuple[str, tuple[str, ...]]] = {}
-    lags: dict[str, dict[str, Offset]] = {}
-    reminder: dict[str, Offset] = {}
-    next_due: dict[tuple[str, int], int] = {}
-    for duty in timeline.duties:
-        units[duty.id] = timeline.units_of(duty)
-        table: dict[str, Offset] = {}
-        for dep in duty.task.after:
-            table.setdefault(dep.task, dep.lag)
-        lags[duty.id] = table
-        reminder[duty.id] = duty.task.reminder or plan.reminder
-        occs = timeline.occurrences(duty.id)
-        for a, b in itertools.pairwise(occs):
-            next_due[a.key] = b.due.toordinal()
-    reminders: dict[tuple[int, int, bool], int] = {}
-    overdue: dict[int, int] = {}
-    for i, occ in enumerate(occurrences):
-        lead, coordinators = units[occ.task]
-        static.append((lead, occ.plan_task, coordinators))
-        due = occ.due.toordinal()
-        opened = min(occ.start.toordinal(), due)
-        offset = reminder[occ.task]
-        rkey = (due, abs(offset.days), offset.working)
-        if rkey not in reminders:
-            if offset.working:
-                day = cal.add_working_days(occ.due, -abs(offset.days)).toordinal()
-            else:
-                day = due - abs(offset.days)
-            reminders[rkey] = max(day, year_start)
-        if due not in overdue:
-            overdue[due] = cal.add_working_days(occ.due, 1).toordinal()
-        close = max(next_due.get(occ.key, year_end), due)
-        times.append((opened, reminders[rkey], due, overdue[due], close))
-        for key in occ.waits_for:
-            j = index[key]
-            succs[j].append((i, lags[occ.task].get(occurrences[j].plan_task, Offset(0))))
-            pending[i] += 1
-    queue = [q for i in range(n) if (q := _next_timed(times[i], i, (-1, -1))) is not None]
-    found = _Layout(occurrences, index, succs, pending, static, times, queue)
-    _LAYOUTS[timeline] = found
-    return found
+            code = CODES[name]
+            i = n + periods[task] if code == PERIOD else self.index[(task, index)]
+            heap.append(((ordinal(day_text) * 8 + code) << self._shift) | i)
+        heapq.heapify(heap)
+        self._heap = heap
+        # the snapshot's queue holds the timed entries too: no stream from now on
+        self._stream = False
+        self._b, self._k = len(self._layout.bucket_tp), len(self._layout.order)
+        self._now_tp = ordinal(snapshot["now"]) * 8 + snapshot["phase"]
