@@ -16,9 +16,9 @@ Completion models:
     ``skip`` it is never done (missed); else with probability ``late`` it is done
     ``delay`` working days (a triangular draw between ``min`` and ``max``, peaking
     at ``mode``) after the later of its due date and the date it is unblocked. The
-    draws of an occurrence come from ``random.Random`` seeded with the run's seed
-    and the occurrence's key, never from the global generator, so they do not
-    depend on the order occurrences are processed in or on other tasks.
+    draws of an occurrence are a keyed hash of the run's seed and the occurrence's
+    key, never the global generator, so they do not depend on the order occurrences
+    are processed in or on other tasks.
 """
 
 from __future__ import annotations
