@@ -239,6 +239,15 @@ def _dt(value: str) -> datetime:
 # ------------------------------------------------------------------------ round trip
 
 
+WEEKLY_SETPOS_PLAN = """
+plan: {id: setpos, title: "Trực", issuer: "UBND xã", year: 2025}
+units: [{id: u, name: "Đơn vị"}]
+tasks:
+  - {id: rota, title: "Trực ban", lead: u, window: "2025-01-07..2025-01-31",
+     recurrence: "FREQ=WEEKLY;BYDAY=MO,TU,WE;BYSETPOS=2", shift: keep}
+"""
+
+
 class TestRoundTrip:
     """The occurrences a client reads from a feed are the timeline's."""
 
@@ -267,6 +276,19 @@ class TestRoundTrip:
 
 class TestKnownAnswers:
     """Dates and encodings checked by hand against the 2025 Vietnamese calendar."""
+
+    def test_weekly_bysetpos_is_written_as_dates(self) -> None:
+        """The 2nd of Mon/Tue/Wed each week from Tuesday 7 January 2025: dateutil-based
+        clients would add Wednesday 8 January to such a series, so it goes out as a
+        date list that every client reads the same way."""
+        plan = loads(WEEKLY_SETPOS_PLAN).plan
+        block = components(plan_feed(plan))["rota@setpos.planflow"]
+        assert "BYSETPOS" not in block
+        assert "DTSTART;VALUE=DATE:20250107\r\n" in block
+        check_round_trip(plan, expand=False)
+        days = read_back(plan_feed(plan), 2025)["rota"]
+        # Tuesdays 7, 14, 21 and 28 January (hand-counted; 2nd of Mo/Tu/We is Tuesday)
+        assert days == [date(2025, 1, d) for d in (7, 14, 21, 28)]
 
     def test_tet_moves_the_first_check_in(self) -> None:
         """31/01/2025 is in the Tết holiday (27/01–31/01), so January's month-end

@@ -58,7 +58,9 @@ def encode(days: tuple[date, ...], rule: str | None, anchor: date, end: date) ->
         return plain
     canonical = normalise_recurrence(rule)
     parts = dict(p.split("=", 1) for p in canonical.split(";"))
-    if _impossible(parts, anchor):
+    if _impossible(parts, anchor) or (parts["FREQ"] == "WEEKLY" and "BYSETPOS" in parts):
+        # dateutil-based clients (and recurring-ical-events) add a date to a weekly
+        # BYSETPOS series whose DTSTART is mid-week; a date list reads the same everywhere
         return plain
     first = days[0]
     nominal = [d for d in expand(canonical, anchor, end) if d >= first]
