@@ -301,16 +301,7 @@ class Timeline:
         Cached by everything that decides the dates, so the thousands of communes that
         run the same template share one computation.
         """
-        key = (
-            task.recurrence,
-            task.dates,
-            task.except_dates,
-            task.window,
-            task.period,
-            task.check_in,
-            task.due,
-            task.shift,
-        )
+        key = _schedule_key(task)
         cached = self._schedules.get(key)
         if cached is None:
             cached = self._schedules[key] = tuple(self._compute_schedule(task))

@@ -13,6 +13,7 @@ from typing import Any
 from ..events import State
 from ..hookspecs import ReportContext
 from ..model import Window
+from ..results import _counts as results_counts
 
 __all__ = ["COLUMNS", "HEADINGS", "period_summary"]
 
@@ -40,20 +41,10 @@ _LATE_STATES = (State.LATE, State.MISSED, State.OVERDUE, State.DUE)
 
 
 def _counts(outcomes: list[Any]) -> dict[str, int]:
-    c = dict.fromkeys(("planned", "done", "on_time", "late", "missed", "pending"), 0)
-    for o in outcomes:
-        c["planned"] += 1
-        if o.state is State.DONE:
-            c["done"] += 1
-            c["on_time"] += 1
-        elif o.state is State.LATE:
-            c["done"] += 1
-            c["late"] += 1
-        elif o.state is State.MISSED:
-            c["missed"] += 1
-        else:
-            c["pending"] += 1
-    return c
+    """The run's counts (planned, done, on time, late, missed, pending) of ``outcomes``."""
+    counts = results_counts(outcomes)
+    counts.pop("max_days_late", None)  # the reports list late items one by one instead
+    return counts
 
 
 def _expected(check: Any, window: Window, start: date, end: date) -> int:
