@@ -51,7 +51,7 @@ def test_unwritable_cache_is_not_an_error(tmp_path, monkeypatch) -> None:
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("PLANFLOW_CACHE_DIR", str(blocker / "sub"))
     holiday_tables.holiday_table.cache_clear()
-    names, make_up = holiday_tables.holiday_table("VN", 2024)
+    names, _ = holiday_tables.holiday_table("VN", 2024)
     assert date(2024, 9, 2) in names
     holiday_tables.holiday_table.cache_clear()
 
