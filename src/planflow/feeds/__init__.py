@@ -27,6 +27,7 @@ Modules: :mod:`._lines` (escaping, folding), :mod:`.series` (dates),
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import IO, Any
 
 from ..model import Plan
@@ -67,6 +68,23 @@ def unit_duties(timeline: Timeline, unit_id: str) -> list[tuple[Duty, Role]]:
     return Index(timeline).items(unit_id)
 
 
+def _plan_chunks(plan: Plan, timeline: Timeline | None, options: dict[str, Any]) -> Iterator[bytes]:
+    plugins = options.pop("plugins", None)
+    renderer = Renderer(plan, timeline or Timeline(plan), **options,
+                        adjust=component_adjuster(plugins, plan))  # fmt: skip
+    return plan_chunks(renderer)
+
+
+def _unit_chunks(
+    plan: Plan, unit_id: str, timeline: Timeline | None, options: dict[str, Any]
+) -> Iterator[bytes]:
+    timeline = timeline or Timeline(plan)
+    items = unit_duties(timeline, unit_id)
+    plugins = options.pop("plugins", None)
+    renderer = Renderer(plan, timeline, **options, adjust=component_adjuster(plugins, plan))
+    return unit_chunks(renderer, unit_id, items)
+
+
 def plan_feed(
     plan: Plan,
     *,
@@ -87,15 +105,8 @@ def plan_feed(
         implementations adjust every component before it is written.
     :returns: the iCalendar bytes (UTF-8, CRLF, folded).
     """
-    renderer = Renderer(
-        plan,
-        timeline or Timeline(plan),
-        expand=expand,
-        todos=todos,
-        state=state,
-        adjust=component_adjuster(plugins, plan),
-    )
-    return b"".join(plan_chunks(renderer))
+    options = {"expand": expand, "todos": todos, "state": state, "plugins": plugins}
+    return b"".join(_plan_chunks(plan, timeline, options))
 
 
 def unit_feed(
@@ -113,17 +124,8 @@ def unit_feed(
 
     :raises ModelError: the plan has no unit ``unit_id``.
     """
-    timeline = timeline or Timeline(plan)
-    items = unit_duties(timeline, unit_id)
-    renderer = Renderer(
-        plan,
-        timeline,
-        expand=expand,
-        todos=todos,
-        state=state,
-        adjust=component_adjuster(plugins, plan),
-    )
-    return b"".join(unit_chunks(renderer, unit_id, items))
+    options = {"expand": expand, "todos": todos, "state": state, "plugins": plugins}
+    return b"".join(_unit_chunks(plan, unit_id, timeline, options))
 
 
 def write_plan_feed(
@@ -131,15 +133,8 @@ def write_plan_feed(
     todos: bool = False, state: FeedState | None = None, plugins: Any = None,
 ) -> None:  # fmt: skip
     """Stream :func:`plan_feed` to a binary file object, one component at a time."""
-    renderer = Renderer(
-        plan,
-        timeline or Timeline(plan),
-        expand=expand,
-        todos=todos,
-        state=state,
-        adjust=component_adjuster(plugins, plan),
-    )
-    for chunk in plan_chunks(renderer):
+    options = {"expand": expand, "todos": todos, "state": state, "plugins": plugins}
+    for chunk in _plan_chunks(plan, timeline, options):
         stream.write(chunk)
 
 
@@ -149,15 +144,6 @@ def write_unit_feed(
     plugins: Any = None,
 ) -> None:  # fmt: skip
     """Stream :func:`unit_feed` to a binary file object, one component at a time."""
-    timeline = timeline or Timeline(plan)
-    items = unit_duties(timeline, unit_id)
-    renderer = Renderer(
-        plan,
-        timeline,
-        expand=expand,
-        todos=todos,
-        state=state,
-        adjust=component_adjuster(plugins, plan),
-    )
-    for chunk in unit_chunks(renderer, unit_id, items):
+    options = {"expand": expand, "todos": todos, "state": state, "plugins": plugins}
+    for chunk in _unit_chunks(plan, unit_id, timeline, options):
         stream.write(chunk)
