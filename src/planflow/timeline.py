@@ -25,10 +25,9 @@ from functools import cached_property
 import attrs
 from attrs import frozen
 
-from .model import DependencyMode, Group, LeadMode, Offset, Period, Plan, Task
+from .model import DependencyMode, Group, LeadMode, Offset, Period, Plan, Shift, Task
 from .recurrence import expand
 from .workdays import DayNote, WorkCalendar
-from .workdays import Shift as WorkShift
 
 __all__ = [
     "Conflict",
@@ -270,18 +269,18 @@ class Timeline:
         """The occurrence ``(duty id, index)``."""
         return self.occurrences(key[0])[key[1] - 1]
 
-    def _policy(self, task: Task) -> WorkShift:
-        return WorkShift((task.shift or self.plan.shift).value)
+    def _policy(self, task: Task) -> Shift:
+        return task.shift or self.plan.shift
 
-    def _move(self, day: date, policy: WorkShift, window_start: date, window_end: date) -> date:
+    def _move(self, day: date, policy: Shift, window_start: date, window_end: date) -> date:
         moved = self.calendar.shift(day, policy)
-        if not window_start <= moved <= window_end and policy is not WorkShift.KEEP:
+        if not window_start <= moved <= window_end and policy is not Shift.KEEP:
             # moving out of the window (1 January is a holiday) goes the other way instead
-            other = WorkShift.NEXT if policy is WorkShift.PREVIOUS else WorkShift.PREVIOUS
+            other = Shift.NEXT if policy is Shift.PREVIOUS else Shift.PREVIOUS
             moved = self.calendar.shift(day, other)
         return moved
 
-    def _offset(self, day: date, offset: Offset | None, policy: WorkShift) -> date:
+    def _offset(self, day: date, offset: Offset | None, policy: Shift) -> date:
         if offset is None or offset.days == 0:
             return day
         if offset.working:
@@ -395,7 +394,7 @@ class Timeline:
     def ready(self, occ: Occurrence, pred: Occurrence) -> date:
         """When ``pred`` lets ``occ`` go: its due date plus the plan's lag."""
         lag = self.lag_of(occ, pred)
-        return self._offset(pred.due, lag, WorkShift.KEEP) if lag.days else pred.due
+        return self._offset(pred.due, lag, Shift.KEEP) if lag.days else pred.due
 
     def earliest(self, occ: Occurrence) -> date | None:
         """The earliest date ``occ`` can be done: its predecessors' due dates plus lag."""

@@ -19,26 +19,18 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from datetime import date, timedelta
-from enum import StrEnum
 
 import attrs
 
 from planflow.errors import ModelError
 from planflow.holiday_tables import country_language, holiday_table
+from planflow.model import Shift  # the plan's policy, used as is
 
 __all__ = ["DayNote", "Shift", "WorkCalendar"]
 
 # A calendar with no working day in a whole year is broken; searching further is pointless.
 _SEARCH_LIMIT = 366
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-class Shift(StrEnum):
-    """Where an occurrence on a non-working day goes."""
-
-    PREVIOUS = "previous"
-    NEXT = "next"
-    KEEP = "keep"
 
 
 def _check_day(_: object, attribute: attrs.Attribute[date], value: object) -> None:
