@@ -237,8 +237,9 @@ def agenda(
             + (f"; {hint}" if (hint := suggest(unit_id, [u.id for u in p.units])) else ""),
             param_hint="--unit",
         )
+    timeline = Timeline(p)
     if task_id is not None and task_id not in {t.id for t in p.tasks}:
-        timeline_ids = {d.id for d in Timeline(p).duties}
+        timeline_ids = {d.id for d in timeline.duties}
         if task_id not in timeline_ids:
             from .model import suggest
 
@@ -247,7 +248,6 @@ def agenda(
                 + (f"; {hint}" if (hint := suggest(task_id, sorted(timeline_ids))) else ""),
                 param_hint="--task",
             )
-    timeline = Timeline(p)
     rows = list(_select(timeline, unit_id, task_id, from_day, to_day))
     if as_json:
         out = []
