@@ -39,8 +39,8 @@ from national import national_plan
 
 from planflow import load_plan, loads
 from planflow.feeds import export_feeds
-from planflow.model import Plan
-from planflow.timeline import Timeline
+from planflow.plan.model import Plan
+from planflow.timeline.occurrences import Timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "boy_2025"

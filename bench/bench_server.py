@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVE = "import planflow.cli_serve; from planflow.cli import main; main()"
+SERVE = "import planflow.cli.serve; from planflow.cli.main import main; main()"
 Scenario = tuple[str, str, dict[str, str], int]  # name, path, headers, expected status
 
 

@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from national import EXAMPLE, national_plan
 
-from planflow.loading import load_plan
-from planflow.simulation import simulate
-from planflow.timeline import Timeline
+from planflow.plan.loading import load_plan
+from planflow.run.simulation import simulate
+from planflow.timeline.occurrences import Timeline
 
 
 def _rss_mib() -> float:

@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national import national_plan
 
 from planflow import load_plan
-from planflow.recurrence import expand
-from planflow.timeline import Timeline
+from planflow.timeline.occurrences import Timeline
+from planflow.timeline.recurrence import expand
 
 
 def measure(communes: int) -> tuple[int, int, float, float, float]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import attrs
 
 from planflow import load_plan
-from planflow.model import Group, Plan
+from planflow.plan.model import Group, Plan
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "boy_2025"
 COMMUNES = 3300

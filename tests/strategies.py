@@ -1,6 +1,6 @@
 """Hypothesis strategies for planflow values, shared by the property tests.
 
-:func:`plans` builds valid :class:`~planflow.model.Plan` objects shaped like the ones
+:func:`plans` builds valid :class:`~planflow.plan.model.Plan` objects shaped like the ones
 the loader produces: texts are NFC and stripped (Vietnamese with diacritics), plain
 units come before groups, windows carry the labels their written forms give them,
 recurrence rules are canonical RRULEs, and dependencies only point backwards (plus
@@ -15,8 +15,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from planflow import forms
-from planflow.model import (
+from planflow.plan import forms
+from planflow.plan.model import (
     Dependency,
     DependencyMode,
     Group,

@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 
 from hypothesis import strategies as st
 
-from planflow.errors import RecurrenceError
-from planflow.recurrence import normalise_recurrence
+from planflow.plan.errors import RecurrenceError
+from planflow.timeline.recurrence import normalise_recurrence
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")

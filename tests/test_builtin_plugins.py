@@ -15,13 +15,13 @@ import yaml
 from click.testing import CliRunner
 
 from planflow import PlanError, hookimpl, loads
-from planflow.channels import parse_overrides, resolve_settings
-from planflow.cli import cli
-from planflow.notifiers.jsonl import JsonLinesNotifier
-from planflow.plugins import get_plugin_manager
-from planflow.running import run_simulation
+from planflow.cli.main import cli
+from planflow.hooks.channels import parse_overrides, resolve_settings
+from planflow.hooks.manager import get_plugin_manager
+from planflow.hooks.notifiers.jsonl import JsonLinesNotifier
+from planflow.jobs.simulate import run_simulation
+from planflow.plan.writing import dump_plan
 from planflow.testing import TINY_PLAN, RecordingNotifier, tiny_plan
-from planflow.writing import dump_plan
 
 PLAN = "examples/boy_2025"
 

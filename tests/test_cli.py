@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planflow.cli import cli
+from planflow.cli.main import cli
 from plans import write_docs_example
 
 BROKEN = """\

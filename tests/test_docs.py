@@ -10,7 +10,7 @@ from typing import Any
 import click
 import pytest
 
-from planflow.plugins import get_plugin_manager, register_commands
+from planflow.hooks.manager import get_plugin_manager, register_commands
 from planflow.testing import tiny_plan
 
 DOC = Path(__file__).parent.parent / "docs" / "plugins.md"
@@ -58,13 +58,13 @@ def test_examples_run(number: int) -> None:
     plan = tiny_plan()
     fns: dict[str, Any] = {k: v for k, v in vars(module).items() if k.startswith("planflow_")}
     if "planflow_notifiers" in fns:
-        from planflow.running import run_simulation
+        from planflow.jobs.simulate import run_simulation
 
         name = fns["planflow_notifiers"]()[0].name
         run = run_simulation(plan, pm=pm, notify=[name])
         assert run.record()["deliveries"][name]["failed"] == 0
     if "planflow_reporters" in fns:
-        from planflow.running import run_simulation
+        from planflow.jobs.simulate import run_simulation
 
         name = fns["planflow_reporters"]()[0].name
         run = run_simulation(plan, pm=pm, report=[name])
@@ -73,15 +73,15 @@ def test_examples_run(number: int) -> None:
         group = click.Group("g")
         assert register_commands(pm, group) == [] and group.commands
     if "planflow_completion_model" in fns:
-        from planflow.plugins import completion_model
-        from planflow.simulation import simulate
+        from planflow.hooks.manager import completion_model
+        from planflow.run.simulation import simulate
 
         model = completion_model(pm, "two-days-late", plan, 0)
         assert simulate(plan, model=model).totals()["late"] > 0
     if "planflow_calendar_component" in fns:
         from icalendar import Event
 
-        from planflow.plugins import adjust_component
+        from planflow.hooks.manager import adjust_component
 
         event = Event()
         assert adjust_component(pm, event, plan, "news") == []
@@ -89,7 +89,7 @@ def test_examples_run(number: int) -> None:
     if "planflow_check_settings" in fns:
         assert pm.hook.planflow_check_settings(plan=plan) == [[]]
     if "planflow_event" in fns:
-        from planflow.running import run_simulation
+        from planflow.jobs.simulate import run_simulation
 
         assert not run_simulation(plan, pm=pm).failed
 

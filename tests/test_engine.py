@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planflow.engine import Engine, RealClock
-from planflow.events import FINAL_STATES, Event, EventKind, State, event_id
-from planflow.loading import loads
-from planflow.model import Offset, Plan
-from planflow.simulation import RandomModel, Scenario, simulate
-from planflow.timeline import Timeline
+from planflow.plan.loading import loads
+from planflow.plan.model import Offset, Plan
+from planflow.run.engine import Engine, RealClock
+from planflow.run.events import FINAL_STATES, Event, EventKind, State, event_id
+from planflow.run.simulation import RandomModel, Scenario, simulate
+from planflow.timeline.occurrences import Timeline
 from plans import docs_example
 from strategies import plans
 

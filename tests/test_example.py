@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from planflow import forms, graph
-from planflow.loading import load
-from planflow.model import Group
+from planflow.plan import forms, graph
+from planflow.plan.loading import load
+from planflow.plan.model import Group
 from plans import EXAMPLE_DIR
 
 SOURCE = Path(__file__).resolve().parent / "data" / "boy_2025_source.vi.txt"

@@ -19,14 +19,14 @@ from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, given, settings
 from icalendar import Calendar, Event
 
-import planflow.cli_feeds  # (registers `planflow export` until cli.py imports it)
+import planflow.cli.export  # (registers `planflow export` until cli.py imports it)
 import planflow.feeds.export
-from planflow.cli import cli
-from planflow.errors import ModelError
+from planflow.cli.main import cli
 from planflow.feeds import STATE_FILE, FeedState, export_feeds, fold, plan_feed, unit_feed
-from planflow.loading import load_plan, loads
-from planflow.model import Group, Plan
-from planflow.timeline import Timeline
+from planflow.plan.errors import ModelError
+from planflow.plan.loading import load_plan, loads
+from planflow.plan.model import Group, Plan
+from planflow.timeline.occurrences import Timeline
 from plans import EXAMPLE_DIR, docs_example, write_docs_example
 from strategies import plans
 

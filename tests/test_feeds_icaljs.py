@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from planflow.feeds import plan_feed, unit_feed
-from planflow.loading import loads
-from planflow.model import Plan
-from planflow.timeline import Timeline
+from planflow.plan.loading import loads
+from planflow.plan.model import Plan
+from planflow.timeline.occurrences import Timeline
 from strategies import plans
 from test_feeds import TIMED_PLAN, docs_plan, duty_of, example_plan, with_reasons
 

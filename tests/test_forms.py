@@ -1,4 +1,4 @@
-"""The readable forms of windows, offsets, targets, times and names (planflow.forms)."""
+"""The readable forms of windows, offsets, targets, times and names (planflow.plan.forms)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date, time
 
 import pytest
 
-from planflow.errors import ModelError, PlanError
-from planflow.forms import (
+from planflow.plan.errors import ModelError, PlanError
+from planflow.plan.forms import (
     WINDOW_FORMS,
     normalise_name,
     parse_offset,
@@ -16,7 +16,7 @@ from planflow.forms import (
     parse_time_range,
     parse_window,
 )
-from planflow.model import Offset, Period, Target, TimeRange, Window
+from planflow.plan.model import Offset, Period, Target, TimeRange, Window
 
 D = date
 

@@ -16,10 +16,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planflow.errors import PlanFileError
-from planflow.loading import loads
-from planflow.model import Plan
-from planflow.writing import dump_plan
+from planflow.plan.errors import PlanFileError
+from planflow.plan.loading import loads
+from planflow.plan.model import Plan
+from planflow.plan.writing import dump_plan
 from strategies import plans
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "boy_2025" / "plan.yaml"
@@ -238,7 +238,7 @@ def test_random_bytes_as_file(data: bytes) -> None:
     """Any bytes in a file give located PlanFileErrors (tmp file through load())."""
     import tempfile
 
-    from planflow.loading import load
+    from planflow.plan.loading import load
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "plan.yaml"

@@ -7,9 +7,9 @@ import json
 import networkx as nx
 import pytest
 
-from planflow import graph
-from planflow.errors import CycleError
-from planflow.loading import loads
+from planflow.plan import graph
+from planflow.plan.errors import CycleError
+from planflow.plan.loading import loads
 from plans import docs_example
 
 CHAIN = """

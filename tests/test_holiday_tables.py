@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from planflow import holiday_tables
-from planflow.errors import ModelError
+from planflow.plan.errors import ModelError
+from planflow.timeline import holiday_tables
 
 
 @pytest.fixture

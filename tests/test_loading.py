@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from planflow.errors import PlanError, PlanFileError, Problem, Severity
-from planflow.loading import load, load_plan, loads
-from planflow.model import DependencyMode, Group, LeadMode, Offset, Period, Target, Window
-from planflow.recurrence import SHORTHANDS
-from planflow.yamldoc import MAX_BYTES, MAX_VALUES
+from planflow.plan.errors import PlanError, PlanFileError, Problem, Severity
+from planflow.plan.loading import load, load_plan, loads
+from planflow.plan.model import DependencyMode, Group, LeadMode, Offset, Period, Target, Window
+from planflow.plan.yamldoc import MAX_BYTES, MAX_VALUES
+from planflow.timeline.recurrence import SHORTHANDS
 
 BASE = """\
 planflow: 1

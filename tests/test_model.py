@@ -1,4 +1,4 @@
-"""The model's validators and whole-plan checks (planflow.model)."""
+"""The model's validators and whole-plan checks (planflow.plan.model)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from planflow.errors import CycleError, ModelError, PlanError, format_cycle
-from planflow.model import (
+from planflow.plan.errors import CycleError, ModelError, PlanError, format_cycle
+from planflow.plan.model import (
     Dependency,
     DependencyMode,
     Group,

@@ -16,12 +16,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from planflow import hookimpl, hookspecs
-from planflow.cli import cli
-from planflow.events import Event
-from planflow.hookspecs import ChannelSettings, Notifier, Setting
-from planflow.model import Plan, Unit
-from planflow.plugins import (
+from planflow import hookimpl
+from planflow.cli.main import cli
+from planflow.hooks import specs as hookspecs
+from planflow.hooks.manager import (
     DEFAULT_PLUGINS,
     PluginError,
     PluginManager,
@@ -30,8 +28,11 @@ from planflow.plugins import (
     completion_model,
     get_plugin_manager,
 )
-from planflow.running import run_simulation
-from planflow.simulation import OnTimeModel
+from planflow.hooks.specs import ChannelSettings, Notifier, Setting
+from planflow.jobs.simulate import run_simulation
+from planflow.plan.model import Plan, Unit
+from planflow.run.events import Event
+from planflow.run.simulation import OnTimeModel
 from planflow.testing import RecordingNotifier, tiny_plan
 from plans import docs_example
 
@@ -145,8 +146,8 @@ class TestManager:
         assert pm.notifiers()["console"].plugin == "console"
 
     def test_not_built_at_import(self) -> None:
-        """Importing planflow.plugins (or the CLI) builds no manager and loads no entry point."""
-        import planflow.plugins as plugins
+        """Importing planflow.hooks.manager (or the CLI) builds no manager and loads no entry point."""
+        import planflow.hooks.manager as plugins
 
         assert not [v for v in vars(plugins).values() if isinstance(v, PluginManager)]
 
@@ -492,8 +493,8 @@ class TestMinimalExample:
 
 def test_list_setting_from_the_command_line_is_split_on_commas() -> None:
     """`--set email.kinds=reminder,due` gives a list of two kinds, not of characters."""
-    from planflow.channels import _convert
-    from planflow.hookspecs import Setting
+    from planflow.hooks.channels import _convert
+    from planflow.hooks.specs import Setting
 
     setting = Setting("kinds", list)
     assert _convert(setting, "reminder, due") == ["reminder", "due"]
@@ -504,9 +505,9 @@ def test_list_setting_from_the_command_line_is_split_on_commas() -> None:
 def test_calendar_component_hook_adjusts_exported_feeds(tmp_path: Path) -> None:
     """planflow_calendar_component sees every component and its change reaches the file."""
     from planflow.feeds import plan_feed
-    from planflow.hookspecs import hookimpl
-    from planflow.loading import loads
-    from planflow.plugins import get_plugin_manager
+    from planflow.hooks.manager import get_plugin_manager
+    from planflow.hooks.specs import hookimpl
+    from planflow.plan.loading import loads
 
     seen: list[str] = []
 

@@ -1,4 +1,4 @@
-"""Tests for planflow.recurrence: shorthands, canonical form, errors, and expansion.
+"""Tests for planflow.timeline.recurrence: shorthands, canonical form, errors, and expansion.
 
 Expected dates are computed by hand or with the standard ``calendar`` module, never by
 dateutil (which planflow uses). The oracle properties compare planflow with
@@ -19,8 +19,8 @@ import recurring_ical_events
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planflow.errors import PlanError, RecurrenceError
-from planflow.recurrence import (
+from planflow.plan.errors import PlanError, RecurrenceError
+from planflow.timeline.recurrence import (
     CANONICAL_ORDER,
     SHORTHANDS,
     describe,

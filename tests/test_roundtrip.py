@@ -1,4 +1,4 @@
-"""Writing a plan and loading it back gives the same plan (planflow.writing)."""
+"""Writing a plan and loading it back gives the same plan (planflow.plan.writing)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 
-from planflow.loading import FORMAT_VERSION, load, loads
-from planflow.model import (
+from planflow.plan.loading import FORMAT_VERSION, load, loads
+from planflow.plan.model import (
     Dependency,
     DependencyMode,
     Group,
@@ -24,8 +24,8 @@ from planflow.model import (
     Unit,
     Window,
 )
-from planflow.recurrence import normalise_recurrence
-from planflow.writing import dump_plan
+from planflow.plan.writing import dump_plan
+from planflow.timeline.recurrence import normalise_recurrence
 from strategies import RULES, plans
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "boy_2025" / "plan.yaml"

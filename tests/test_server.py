@@ -22,12 +22,12 @@ import pytest
 pytest.importorskip("starlette")
 uvicorn = pytest.importorskip("uvicorn")
 
-import planflow.cli_serve  # noqa: F401, E402  (registers `serve` until cli.py imports it)
+import planflow.cli.serve  # noqa: F401, E402  (registers `serve` until cli.py imports it)
 from planflow import load_plan  # noqa: E402
-from planflow.errors import PlanFileError  # noqa: E402
 from planflow.feeds import plan_feed, unit_feed  # noqa: E402
-from planflow.server import accepts_gzip, create_app, etag_matches, parse_http_date  # noqa: E402
-from planflow.tokens import TokenStore  # noqa: E402
+from planflow.feeds.server import accepts_gzip, create_app, etag_matches, parse_http_date  # noqa: E402
+from planflow.feeds.tokens import TokenStore  # noqa: E402
+from planflow.plan.errors import PlanFileError  # noqa: E402
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "boy_2025" / "plan.yaml"
 MTIME = 1_740_787_200  # 2025-03-01 00:00:00 UTC: the plan file's mtime in these tests
@@ -464,7 +464,7 @@ def test_reload_and_keep_last_good(tmp_path: Path, caplog: pytest.LogCaptureFixt
             assert same["last-modified"] == other["last-modified"]
         good = live.request("/feeds/plan.ics")[1]["etag"]
 
-        caplog.set_level(logging.ERROR, logger="planflow.server")
+        caplog.set_level(logging.ERROR, logger="planflow.feeds.server")
         path.write_text(edited.replace("lead: vhxh", "lead: vhhx", 1), encoding="utf-8")
         time.sleep(0.1)
         status, kept, body3 = live.request("/feeds/plan.ics")
@@ -504,7 +504,7 @@ def test_bad_plan_at_start(tmp_path: Path) -> None:
 def test_serve_without_the_extra(monkeypatch: pytest.MonkeyPatch, plan_file: Path) -> None:
     from click.testing import CliRunner
 
-    from planflow.cli import cli
+    from planflow.cli.main import cli
 
     monkeypatch.setitem(sys.modules, "uvicorn", None)
     result = CliRunner().invoke(cli, ["serve", str(plan_file)])
@@ -517,7 +517,7 @@ def test_serve_command(tmp_path: Path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    code = "import planflow.cli_serve; from planflow.cli import main; main()"
+    code = "import planflow.cli.serve; from planflow.cli.main import main; main()"
     proc = subprocess.Popen(
         [sys.executable, "-c", code, "serve", str(path), "--port", str(port),
          "--base-url", "https://lich.example.vn", "--log-level", "warning"],

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import planflow.cli_simulate  # noqa: F401  (registers the command)
-from planflow.cli import cli
-from planflow.errors import PlanFileError
-from planflow.events import EventKind, State
-from planflow.loading import load_plan, loads
-from planflow.model import Plan
-from planflow.simulation import Scenario, monte_carlo, parse_scenario, run_seed, simulate
-from planflow.timeline import Timeline
+import planflow.cli.simulate  # noqa: F401  (registers the command)
+from planflow.cli.main import cli
+from planflow.plan.errors import PlanFileError
+from planflow.plan.loading import load_plan, loads
+from planflow.plan.model import Plan
+from planflow.run.events import EventKind, State
+from planflow.run.simulation import Scenario, monte_carlo, parse_scenario, run_seed, simulate
+from planflow.timeline.occurrences import Timeline
 from plans import EXAMPLE_DIR, docs_example, write_docs_example
 
 needs_example = pytest.mark.skipif(
@@ -256,7 +256,7 @@ class TestCli:
 
 def test_random_draws_are_uniform_and_reproducible() -> None:
     """The per-occurrence draws are in [0, 1), repeatable, and spread evenly."""
-    from planflow.completion import _uniforms
+    from planflow.run.completion import _uniforms
 
     draws = [_uniforms(7, f"task@{i % 13}", i) for i in range(6000)]
     assert draws[:5] == [_uniforms(7, f"task@{i % 13}", i) for i in range(5)]

@@ -8,11 +8,11 @@ from itertools import pairwise
 
 import pytest
 
-from planflow.errors import PlanFileError
-from planflow.loading import load, loads
-from planflow.model import Period
-from planflow.timeline import Timeline, default_period, period_label
-from planflow.validation import plan_warnings
+from planflow.plan.errors import PlanFileError
+from planflow.plan.loading import load, loads
+from planflow.plan.model import Period
+from planflow.timeline.occurrences import Timeline, default_period, period_label
+from planflow.timeline.validation import plan_warnings
 from plans import EXAMPLE_DIR
 
 # Public holidays of 2025 for civil servants, as the government announced them.

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import planflow.cli_serve  # noqa: F401  (registers `serve` and `tokens` until cli.py imports it)
-from planflow.cli import cli
-from planflow.errors import PlanError
-from planflow.tokens import TokenStore, default_tokens_path, hash_secret, subscription_paths
+import planflow.cli.serve  # noqa: F401  (registers `serve` and `tokens` until cli.py imports it)
+from planflow.cli.main import cli
+from planflow.feeds.tokens import TokenStore, default_tokens_path, hash_secret, subscription_paths
+from planflow.plan.errors import PlanError
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "boy_2025" / "plan.yaml"
 
@@ -84,7 +84,7 @@ def test_constant_time_compare_on_every_token(monkeypatch: pytest.MonkeyPatch) -
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr("planflow.tokens.hmac.compare_digest", spy)
+    monkeypatch.setattr("planflow.feeds.tokens.hmac.compare_digest", spy)
     assert store.match(secrets[0]) is not None
     assert len(calls) == 4  # no early exit at the first (matching) token
     assert all(a == hash_secret(secrets[0]) for a, _ in calls)

@@ -1,4 +1,4 @@
-"""Tests for planflow.workdays against Vietnam's 2025 official calendar.
+"""Tests for planflow.timeline.workdays against Vietnam's 2025 official calendar.
 
 2025 facts (government notice on the 2025 holidays for civil servants): Tết off from
 Saturday 25 January to Sunday 2 February; Hùng Kings on Monday 7 April; 30 April and
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planflow.errors import ModelError
-from planflow.workdays import DayNote, Shift, WorkCalendar
+from planflow.plan.errors import ModelError
+from planflow.timeline.workdays import DayNote, Shift, WorkCalendar
 
 D = date.fromisoformat
 

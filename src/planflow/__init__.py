@@ -11,8 +11,7 @@ Load a plan file, look at its dependency graph and timeline::
 
 from typing import TYPE_CHECKING
 
-from .errors import CycleError, ModelError, PlanError, PlanFileError, Problem, RecurrenceError
-from .hookspecs import (
+from planflow.hooks.specs import (
     Artifact,
     ChannelSettings,
     Notifier,
@@ -21,8 +20,16 @@ from .hookspecs import (
     Setting,
     hookimpl,
 )
-from .loading import LoadedPlan, load, load_plan, loads
-from .model import (
+from planflow.plan.errors import (
+    CycleError,
+    ModelError,
+    PlanError,
+    PlanFileError,
+    Problem,
+    RecurrenceError,
+)
+from planflow.plan.loading import LoadedPlan, load, load_plan, loads
+from planflow.plan.model import (
     Dependency,
     DependencyMode,
     Group,
@@ -41,11 +48,11 @@ from .model import (
 )
 
 if TYPE_CHECKING:
-    from .timeline import Occurrence, Timeline
+    from planflow.timeline.occurrences import Occurrence, Timeline
 
 __version__ = "0.1.0"
 
-_LAZY = {"Occurrence": "timeline", "Timeline": "timeline"}
+_LAZY = {"Occurrence": "timeline.occurrences", "Timeline": "timeline.occurrences"}
 
 
 def __getattr__(name: str) -> object:

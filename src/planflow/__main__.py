@@ -1,6 +1,6 @@
 """``python -m planflow`` runs the command line."""
 
-from .cli import main
+from planflow.cli.main import main
 
 if __name__ == "__main__":
     main()

@@ -2,8 +2,8 @@
 
 ::
 
-    from planflow.plugins import get_plugin_manager
-    from planflow.running import run_simulation
+    from planflow.hooks.manager import get_plugin_manager
+    from planflow.jobs.simulate import run_simulation
     from planflow.testing import RecordingNotifier, tiny_plan
 
     def test_my_plugin_sees_reminders():
@@ -22,10 +22,10 @@ from typing import Any
 
 import attrs
 
-from .events import Event
-from .hookspecs import ChannelSettings, Notifier, Setting, hookimpl
-from .loading import loads
-from .model import Plan, Unit
+from planflow.hooks.specs import ChannelSettings, Notifier, Setting, hookimpl
+from planflow.plan.loading import loads
+from planflow.plan.model import Plan, Unit
+from planflow.run.events import Event
 
 __all__ = ["TINY_PLAN", "RecordingNotifier", "tiny_plan"]
 

@@ -17,9 +17,9 @@ from typing import Any
 import attrs
 import planflow
 import pytest
-from planflow.events import Event
-from planflow.hookspecs import ChannelSettings
-from planflow.model import Plan
+from planflow.hooks.specs import ChannelSettings
+from planflow.plan.model import Plan
+from planflow.run.events import Event
 
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 aiosmtpd_smtp = pytest.importorskip("aiosmtpd.smtp")
@@ -83,7 +83,7 @@ _EVENTS: dict[str, list[Event]] = {}
 
 def events(plan: Plan) -> list[Event]:
     """Every event of a year's on-time simulation of ``plan`` (computed once per plan)."""
-    from planflow.simulation import simulate
+    from planflow.run.simulation import simulate
 
     if plan.id not in _EVENTS:
         _EVENTS[plan.id] = simulate(plan).events

@@ -10,8 +10,8 @@ import attrs
 import planflow
 import pytest
 from click.testing import CliRunner
-from planflow.cli import cli
-from planflow.writing import dump_plan
+from planflow.cli.main import cli
+from planflow.plan.writing import dump_plan
 
 from pfemail_support import REPO, smtp_server
 

@@ -10,7 +10,7 @@ from email.parser import BytesParser
 import attrs
 import pytest
 from icalendar import Calendar
-from planflow.model import Plan
+from planflow.plan.model import Plan
 
 from pfemail_support import SENDER, channel, reminder, unit_settings
 from planflow_email import (
@@ -203,7 +203,7 @@ class TestSettings:
 
 def test_hook_declares_the_notifier() -> None:
     """The entry-point module's hook returns a Notifier named ``email``."""
-    from planflow.hookspecs import Notifier
+    from planflow.hooks.specs import Notifier
 
     import planflow_email
 

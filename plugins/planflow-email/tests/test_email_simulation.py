@@ -1,4 +1,4 @@
-"""End to end: ``planflow.simulation.simulate(plan, on_event=…)`` delivering to a real server."""
+"""End to end: ``planflow.run.simulation.simulate(plan, on_event=…)`` delivering to a real server."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from planflow.events import Event
-from planflow.hookspecs import ChannelSettings
-from planflow.model import Plan
-from planflow.simulation import SimulationResult, simulate
+from planflow.hooks.specs import ChannelSettings
+from planflow.plan.model import Plan
+from planflow.run.events import Event
+from planflow.run.simulation import SimulationResult, simulate
 
 from pfemail_support import REPO, Server, channel, rfc2047_addresses
 from planflow_email import EmailDeliveryError, EmailNotifier, recipients

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 import pytest
-from planflow.model import Plan
+from planflow.plan.model import Plan
 
 from pfemail_support import Certificate, Server, channel, reminder, smtp_server
 from planflow_email import EmailDeliveryError, EmailNotifier

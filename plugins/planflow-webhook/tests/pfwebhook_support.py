@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 import planflow
 import pytest
-from planflow.model import Plan
+from planflow.plan.model import Plan
 
 PLAN_YAML = """\
 planflow: 1

@@ -12,10 +12,10 @@ from typing import Any
 
 import attrs
 import pytest
-from planflow.events import Event
-from planflow.hookspecs import ChannelSettings, Notifier
-from planflow.model import Plan
-from planflow.simulation import simulate
+from planflow.hooks.specs import ChannelSettings, Notifier
+from planflow.plan.model import Plan
+from planflow.run.events import Event
+from planflow.run.simulation import simulate
 
 from pfwebhook_support import receiver
 from planflow_webhook import (

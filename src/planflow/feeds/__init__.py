@@ -30,14 +30,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from ..model import Plan
-from ..timeline import Duty, Timeline
-from ._lines import escape_text, fold
-from .export import export_feeds, plan_chunks, unit_chunks
-from .hooks import component_adjuster
-from .render import REFRESH_INTERVAL, Renderer
-from .selection import Index, Role, check_unit
-from .state import STATE_FILE, FeedState
+from planflow.feeds._lines import escape_text, fold
+from planflow.feeds.export import export_feeds, plan_chunks, unit_chunks
+from planflow.feeds.hooks import component_adjuster
+from planflow.feeds.render import REFRESH_INTERVAL, Renderer
+from planflow.feeds.selection import Index, Role, check_unit
+from planflow.feeds.state import STATE_FILE, FeedState
+from planflow.plan.model import Plan
+from planflow.timeline.occurrences import Duty, Timeline
 
 __all__ = [
     "REFRESH_INTERVAL",

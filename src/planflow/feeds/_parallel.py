@@ -18,8 +18,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import attrs
 
-from .render import Renderer
-from .state import FeedState, write_chunks
+from planflow.feeds.render import Renderer
+from planflow.feeds.state import FeedState, write_chunks
 
 __all__ = ["can_fork", "write_all_parallel"]
 

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..model import Plan
-from ..timeline import Duty, Timeline
-from ._parallel import can_fork, write_all_parallel
-from .hooks import component_adjuster
-from .render import Renderer
-from .selection import Index, Members, Role, check_unit
-from .state import STATE_FILE, FeedState, write_bytes, write_chunks
+from planflow.feeds._parallel import can_fork, write_all_parallel
+from planflow.feeds.hooks import component_adjuster
+from planflow.feeds.render import Renderer
+from planflow.feeds.selection import Index, Members, Role, check_unit
+from planflow.feeds.state import STATE_FILE, FeedState, write_bytes, write_chunks
+from planflow.plan.model import Plan
+from planflow.timeline.occurrences import Duty, Timeline
 
 __all__ = ["PARALLEL_MIN_DUTIES", "export_feeds", "plan_chunks", "unit_chunks"]
 
@@ -83,7 +83,7 @@ def export_feeds(
     :param workers: processes to export a large plan with (forked; where the
         platform cannot fork, or the plan is small, one process does it all). The
         files are the same whatever the number.
-    :param plugins: a plugin manager (``planflow.plugins.get_plugin_manager()``); its
+    :param plugins: a plugin manager (``planflow.hooks.manager.get_plugin_manager()``); its
         ``planflow_calendar_component`` implementations adjust every component.
     :returns: the paths of the feeds, plan feed first.
     :raises ModelError: ``unit`` is not a unit of the plan.

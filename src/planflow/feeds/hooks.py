@@ -11,8 +11,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ..model import Plan
-from ..timeline import Duty
+from planflow.plan.model import Plan
+from planflow.timeline.occurrences import Duty
 
 __all__ = ["Adjuster", "component_adjuster"]
 
@@ -26,7 +26,7 @@ def component_adjuster(pm: Any, plan: Plan) -> Adjuster | None:
         return None
     from icalendar import Calendar
 
-    from ..plugins import adjust_component
+    from planflow.hooks.manager import adjust_component
 
     def adjust(duty: Duty, data: bytes) -> bytes:
         calendar = Calendar.from_ical(b"BEGIN:VCALENDAR\r\n" + data + b"END:VCALENDAR\r\n")

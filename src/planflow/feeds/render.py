@@ -17,13 +17,13 @@ from functools import lru_cache
 
 import attrs
 
-from ..model import DependencyMode, Group, Offset, Period, Plan, Task, TimeRange, Window
-from ..timeline import Duty, Occurrence, Timeline
-from ._lines import categories, escape_text, fold, lines, param, stamp, text_line, ymd
-from .hooks import Adjuster
-from .selection import Members, Role
-from .series import DateLines, Series, encode, rule_of
-from .state import FeedState
+from planflow.feeds._lines import categories, escape_text, fold, lines, param, stamp, text_line, ymd
+from planflow.feeds.hooks import Adjuster
+from planflow.feeds.selection import Members, Role
+from planflow.feeds.series import DateLines, Series, encode, rule_of
+from planflow.feeds.state import FeedState
+from planflow.plan.model import DependencyMode, Group, Offset, Period, Plan, Task, TimeRange, Window
+from planflow.timeline.occurrences import Duty, Occurrence, Timeline
 
 __all__ = ["PRODID", "REFRESH_INTERVAL", "Renderer"]
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from array import array
 from enum import StrEnum
 
-from ..errors import ModelError
-from ..model import Plan, suggest
-from ..timeline import Duty, Timeline
+from planflow.plan.errors import ModelError
+from planflow.plan.model import Plan, suggest
+from planflow.timeline.occurrences import Duty, Timeline
 
 __all__ = ["Index", "Role", "check_unit"]
 

@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from ..model import Plan, Task, TimeRange
-from ..recurrence import CANONICAL_ORDER, expand, normalise_recurrence
-from ..timeline import Occurrence
-from ._lines import lines, param, stamp, ymd
+from planflow.feeds._lines import lines, param, stamp, ymd
+from planflow.plan.model import Plan, Task, TimeRange
+from planflow.timeline.occurrences import Occurrence
+from planflow.timeline.recurrence import CANONICAL_ORDER, expand, normalise_recurrence
 
 __all__ = ["DateLines", "Series", "encode", "rule_of"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import PlanError
+from planflow.plan.errors import PlanError
 
 __all__ = ["STATE_FILE", "FeedState", "write_bytes", "write_chunks"]
 

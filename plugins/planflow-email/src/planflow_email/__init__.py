@@ -8,7 +8,7 @@ it on. The messages are in Vietnamese, with plain-text and HTML parts and an
 
 from __future__ import annotations
 
-from planflow.hookspecs import Notifier, hookimpl
+from planflow.hooks.specs import Notifier, hookimpl
 
 from ._errors import EmailDeliveryError, EmailSettingsError
 from ._message import build_message, subject

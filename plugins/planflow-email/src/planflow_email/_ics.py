@@ -14,8 +14,8 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 if TYPE_CHECKING:
-    from planflow.events import Event
-    from planflow.model import Plan
+    from planflow.plan.model import Plan
+    from planflow.run.events import Event
 
 __all__ = ["PRODID", "occurrence_calendar", "occurrence_uid"]
 

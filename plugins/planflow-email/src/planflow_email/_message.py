@@ -22,8 +22,8 @@ from ._headers import address_header
 from ._ics import occurrence_calendar, occurrence_uid
 
 if TYPE_CHECKING:
-    from planflow.events import Event
-    from planflow.model import Plan, Task
+    from planflow.plan.model import Plan, Task
+    from planflow.run.events import Event
 
 __all__ = ["LABELS", "body_html", "body_text", "build_message", "message_id", "subject"]
 

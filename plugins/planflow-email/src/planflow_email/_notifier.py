@@ -17,9 +17,9 @@ from ._message import build_message
 from ._settings import SETTINGS, EmailConfig, addresses
 
 if TYPE_CHECKING:
-    from planflow.events import Event
-    from planflow.hookspecs import ChannelSettings, Setting
-    from planflow.model import Plan, Unit
+    from planflow.hooks.specs import ChannelSettings, Setting
+    from planflow.plan.model import Plan, Unit
+    from planflow.run.events import Event
 
 __all__ = ["EmailNotifier", "recipients"]
 

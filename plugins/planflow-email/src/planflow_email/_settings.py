@@ -10,7 +10,7 @@ from email.utils import getaddresses
 from typing import Any
 
 import attrs
-from planflow.hookspecs import Setting
+from planflow.hooks.specs import Setting
 
 from ._errors import EmailSettingsError
 

@@ -8,7 +8,7 @@ the settings, the body and the headers.
 
 from __future__ import annotations
 
-from planflow.hookspecs import Notifier, hookimpl
+from planflow.hooks.specs import Notifier, hookimpl
 
 from ._config import SETTINGS, WebhookConfig
 from ._errors import Attempt, WebhookDeliveryError, WebhookSettingsError

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
-from planflow.hookspecs import Setting
+from planflow.hooks.specs import Setting
 
 from ._errors import WebhookSettingsError
 

@@ -18,9 +18,9 @@ from ._config import SETTINGS, WebhookConfig, check_url, redact
 from ._errors import Attempt, WebhookDeliveryError, WebhookSettingsError
 
 if TYPE_CHECKING:
-    from planflow.events import Event
-    from planflow.hookspecs import ChannelSettings, Setting
-    from planflow.model import Plan, Unit
+    from planflow.hooks.specs import ChannelSettings, Setting
+    from planflow.plan.model import Plan, Unit
+    from planflow.run.events import Event
 
 __all__ = ["USER_AGENT", "WebhookNotifier", "payload", "sign"]
 

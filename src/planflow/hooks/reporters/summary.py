@@ -1,0 +1,133 @@
+"""The figures of one closed reporting period, shared by the built-in reporters.
+
+:func:`period_summary` looks at every occurrence due in the period *as it stood
+the day the period closed*: per unit and per task counts, the quantity targets
+over the period and the items that are late, overdue or missed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from planflow.hooks.specs import ReportContext
+from planflow.plan.model import Window
+from planflow.run.events import State
+from planflow.run.results import _counts as results_counts
+
+__all__ = ["COLUMNS", "HEADINGS", "period_summary"]
+
+#: The count columns, with their Vietnamese and English headings.
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("planned", "Kế hoạch", "planned"),
+    ("done", "Đã thực hiện", "done"),
+    ("on_time", "Đúng hạn", "on time"),
+    ("late", "Trễ hạn", "late"),
+    ("missed", "Không thực hiện", "missed"),
+    ("pending", "Chưa xong", "not done yet"),
+)
+
+#: Section headings (Vietnamese, then English).
+HEADINGS = {
+    "title": "Báo cáo kết quả thực hiện kế hoạch",
+    "totals": "I. Tổng hợp chung (Totals)",
+    "units": "II. Theo đơn vị (By unit)",
+    "tasks": "III. Theo nhiệm vụ (By task)",
+    "targets": "IV. Chỉ tiêu số lượng (Quantity targets)",
+    "late": "V. Nhiệm vụ trễ hạn, chưa hoàn thành (Late and missed items)",
+}
+
+_LATE_STATES = (State.LATE, State.MISSED, State.OVERDUE, State.DUE)
+
+
+def _counts(outcomes: list[Any]) -> dict[str, int]:
+    """The run's counts (planned, done, on time, late, missed, pending) of ``outcomes``."""
+    counts = results_counts(outcomes)
+    counts.pop("max_days_late", None)  # the reports list late items one by one instead
+    return counts
+
+
+def _expected(check: Any, window: Window, start: date, end: date) -> int:
+    """The window's expected count, pro rata of the part of the window inside the period."""
+    low, high = max(window.start, start), min(window.end, end)
+    if low > high:
+        return 0
+    share = ((high - low).days + 1) / ((window.end - window.start).days + 1)
+    return round(int(check.expected) * share)
+
+
+def period_summary(context: ReportContext) -> dict[str, Any]:
+    """Every figure of the period (JSON-ready; the ``json`` reporter writes exactly this)."""
+    plan, event, result = context.plan, context.period, context.result
+    start, end = event.start, event.due
+    if start is None or end is None:
+        raise ValueError(f"not a period_closed event: {event!r}")
+    outcomes = [o for o in result.outcomes if start <= o.occurrence.due <= end]
+    by_unit: dict[str, list[Any]] = {}
+    by_task: dict[str, list[Any]] = {}
+    by_duty: dict[str, list[Any]] = {}
+    for o in outcomes:
+        by_unit.setdefault(o.occurrence.unit, []).append(o)
+        by_task.setdefault(o.occurrence.plan_task, []).append(o)
+        by_duty.setdefault(o.occurrence.task, []).append(o)
+    units = [
+        {"unit": u.id, "name": u.name, **_counts(by_unit[u.id])}
+        for u in plan.units
+        if u.id in by_unit
+    ]
+    tasks = [
+        {"task": t.id, "ref": t.ref, "title": t.title, "lead": t.lead, **_counts(by_task[t.id])}
+        for t in plan.tasks
+        if t.id in by_task
+    ]
+    targets = []
+    for check in result.timeline.target_checks():
+        task = plan.task(check.plan_task)
+        target = task.target
+        expected = _expected(check, task.window, start, end)
+        if target is None or not expected:
+            continue
+        counts = _counts(by_duty.get(check.duty, []))
+        tolerance = max(1, round(expected * 0.1)) if target.approximate else 0
+        targets.append(
+            {
+                "duty": check.duty,
+                "task": task.id,
+                "target": str(target),
+                "expected": expected,
+                "done": counts["done"],
+                "on_time": counts["on_time"],
+                "met": counts["done"] >= expected - tolerance,
+            }
+        )
+    late = [
+        {
+            "occurrence": f"{o.occurrence.task}#{o.occurrence.index}",
+            "task": o.occurrence.plan_task,
+            "title": plan.task(o.occurrence.plan_task).title,
+            "unit": o.occurrence.unit,
+            "due": o.occurrence.due.isoformat(),
+            "state": o.state.value,
+            "completed": o.completed.isoformat() if o.completed else None,
+            "days_late": o.days_late,
+        }
+        for o in outcomes
+        if o.state in _LATE_STATES
+    ]
+    return {
+        "plan": plan.id,
+        "title": plan.title,
+        "issuer": plan.issuer,
+        "period": {
+            "id": event.task,
+            "name": event.period,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "closed": event.time.isoformat(),
+        },
+        "totals": _counts(outcomes),
+        "units": units,
+        "tasks": tasks,
+        "targets": targets,
+        "late": late,
+    }

@@ -1,0 +1,177 @@
+"""The shape checks of the plan-file reader: mappings, lists, texts, ids, dates.
+
+Each check records a located :class:`~planflow.plan.errors.Problem` instead of raising, so
+that one run reports everything wrong with a file.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any, TypeVar
+
+from planflow.plan.errors import PlanError, Problem, Severity
+from planflow.plan.model import (
+    ID_PATTERN,
+    format_path,
+    suggest,
+)
+from planflow.plan.yamldoc import Document
+
+__all__ = ["ShapeReader"]
+
+
+T = TypeVar("T")
+
+
+class ShapeReader:
+    """Reads values of the plain document by shape, collecting every problem with its position."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.names: dict[str, str] = {}  # normalised alias → unit id
+        self.unit_ids: list[str] = []
+        # ids of entries that did not load; "" stands for a group member already reported
+        self.failed_ids: set[str] = {""}
+        self.unit_paths: list[tuple[Any, ...]] = []  # file path of each loaded unit
+        self.task_paths: list[int] = []  # file index of each loaded task
+        self.year_unknown = False  # no valid plan year: windows cannot be checked against it
+
+    # --- reporting ------------------------------------------------------
+
+    def fail(
+        self,
+        path: tuple[Any, ...],
+        message: str,
+        hint: str | None = None,
+        *,
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        line, column = self.doc.where(path, key=key)
+        shown = format_path(path[:-1] if key else path)
+        self.problems.append(Problem(message, self.doc.file, line, column, shown, hint, severity))
+
+    def attempt(self, path: tuple[Any, ...], fn: Callable[[], T]) -> T | None:
+        """Run a parser or model constructor, turning its PlanError into a located problem."""
+        try:
+            return fn()
+        except PlanError as exc:
+            self.fail(path, exc.message, exc.hint)
+        except (ValueError, TypeError) as exc:  # attrs validators from the library itself
+            self.fail(path, str(exc))
+        return None
+
+    # --- shapes ---------------------------------------------------------
+
+    def mapping(
+        self, path: tuple[Any, ...], value: Any, allowed: set[str], required: Iterable[str] = ()
+    ) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a mapping (key: value lines), got {_kind(value)}")
+            return None
+        for key in value:
+            if key not in allowed:
+                hint = (
+                    suggest(str(key), sorted(allowed))
+                    or f"allowed keys: {', '.join(sorted(allowed))}"
+                )
+                self.fail((*path, key), f"unknown key {key!r}", hint, key=True)
+        for key in required:
+            if value.get(key) is None:
+                self.fail(path, f"missing required key {key!r}")
+        return value
+
+    def sequence(self, path: tuple[Any, ...], value: Any, *, single_ok: bool = False) -> list[Any]:
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        if single_ok and isinstance(value, str | int | date):
+            return [value]
+        self.fail(path, f"expected a list, got {_kind(value)}", "write one '- item' per line")
+        return []
+
+    def text(self, path: tuple[Any, ...], value: Any, *, required: bool = False) -> str:
+        if value is None:
+            if required:
+                self.fail(path, "missing required text")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(path, f"expected a text, got {_kind(value)}")
+            return ""
+        return unicodedata.normalize("NFC", str(value)).strip()
+
+    def ident(self, path: tuple[Any, ...], value: Any) -> str | None:
+        import re
+
+        if not isinstance(value, str):
+            self.fail(path, f"expected an id, got {_kind(value)}")
+            return None
+        if not re.fullmatch(ID_PATTERN, value):
+            self.fail(
+                path,
+                f"{value!r} is not a valid id",
+                "use lower-case ASCII letters, digits, '-', '_' or '.' (write 'đ' as 'dd')",
+            )
+            return None
+        return value
+
+    def day(self, path: tuple[Any, ...], value: Any) -> date | None:
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.fail(path, f"expected a date (YYYY-MM-DD), got {value!r}")
+        return None
+
+    def channels(self, path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+        """A ``channels:`` mapping (plan or unit): channel name → its settings mapping."""
+        channels = value or {}
+        if not isinstance(channels, dict) or not all(
+            isinstance(v, dict) for v in channels.values()
+        ):
+            self.fail(path, "channels must map a channel name to its settings")
+            return {}
+        return channels
+
+    def choice(self, path: tuple[Any, ...], value: Any, enum: type[Any]) -> Any:
+        if value is None:
+            return None
+        options = [e.value for e in enum]
+        text = str(value).strip().lower().replace("_", "-").replace(" ", "-")
+        if text in options:
+            return enum(text)
+        self.fail(path, f"{value!r} is not one of {', '.join(options)}", suggest(text, options))
+        return None
+
+    # --- the document ---------------------------------------------------
+
+    def string_map(self, path: tuple[Any, ...], value: Any) -> dict[str, str]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a mapping of texts, got {_kind(value)}")
+            return {}
+        return {str(k): self.text((*path, k), v) for k, v in value.items()}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, date):
+        return f"a date ({value})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    return f"{type(value).__name__} {value!r}"

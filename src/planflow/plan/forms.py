@@ -1,0 +1,246 @@
+"""The readable forms a plan file accepts for windows, offsets, targets and times.
+
+Each parser takes what an officer wrote and returns a model value, or raises
+:class:`~planflow.plan.errors.PlanError` with a hint; the loader adds file, line and
+column. Vietnamese forms are accepted beside the English ones because plan files
+are copied from Vietnamese documents ("Quý III, IV/2025", "Thường xuyên trong năm").
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date, time
+
+from planflow.plan.errors import PlanError
+from planflow.plan.model import Offset, Period, Target, TimeRange, Window
+
+__all__ = ["normalise_name", "parse_offset", "parse_target", "parse_time_range", "parse_window"]
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+_QUARTER = r"(?:Q\s*([1-4])|QUÝ\s+(IV|III|II|I))"
+_THROUGHOUT = re.compile(
+    r"(?:THROUGHOUT(?: THE YEAR| (\d{4}))?|ALL YEAR|REGULARLY"
+    r"|THƯỜNG XUYÊN(?: TRONG NĂM(?: (\d{4}))?)?)"
+)
+_YEAR = re.compile(r"(?:(?:TRONG )?NĂM )?(\d{4})")
+_QUARTERS = re.compile(
+    rf"{_QUARTER}(?:\s*(?:-|–|,|TO|ĐẾN)\s*(?:Q\s*([1-4])|(?:QUÝ\s+)?(IV|III|II|I)))?"
+    r"\s*/\s*(\d{4})"
+)
+_HALF = re.compile(r"H([12])\s*/\s*(\d{4})")
+_MONTH = re.compile(r"(?:(\d{1,2})\s*/\s*(\d{4})|(\d{4})-(\d{2}))")
+_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*(?:\.\.|–|TO)\s*(\d{4}-\d{2}-\d{2})")
+
+WINDOW_FORMS = (
+    "2025, 'Q4/2025', 'Q3-Q4/2025', 'H1/2025', '03/2025', '2025-01-15..2025-03-31', "
+    "'throughout the year', or {start: 2025-01-15, end: 2025-03-31}"
+)
+
+
+def _quarter(arabic: str | None, roman: str | None) -> int:
+    return int(arabic) if arabic else _ROMAN[roman or "I"]
+
+
+def _canon(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).strip().rstrip(".").upper()
+    return re.sub(r"\s+", " ", text)
+
+
+def parse_window(value: object, year: int) -> Window:
+    """A window from a year, quarter(s), half, month, date range or "throughout the year"."""
+    try:
+        return _parse_window(value, year)
+    except PlanError:
+        raise
+    except ValueError as exc:  # a date the calendar cannot hold, such as year 0
+        raise PlanError(
+            f"cannot read {value!r} as a window: {exc}", hint="years run from 1900 to 9999"
+        ) from None
+
+
+def _parse_window(value: object, year: int) -> Window:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _year_window(value)
+    if not isinstance(value, str):
+        raise PlanError(f"cannot read {value!r} as a window", hint=f"write {WINDOW_FORMS}")
+    text = _canon(value)
+    if m := _THROUGHOUT.fullmatch(text):
+        y = int(m.group(1) or m.group(2) or year)
+        return Window(date(y, 1, 1), date(y, 12, 31), f"throughout {y}", continuous=True)
+    if m := _YEAR.fullmatch(text):
+        return _year_window(int(m.group(1)))
+    if m := _QUARTERS.fullmatch(text):
+        first = _quarter(m.group(1), m.group(2))
+        last = _quarter(m.group(3), m.group(4)) if (m.group(3) or m.group(4)) else first
+        y = int(m.group(5))
+        if last < first:
+            raise PlanError(
+                f"quarter range {value!r} ends before it starts", hint=f"write Q{last}-Q{first}/{y}"
+            )
+        label = f"Q{first}/{y}" if first == last else f"Q{first}-Q{last}/{y}"
+        return Window(date(y, 3 * first - 2, 1), _month_end(y, 3 * last), label)
+    if m := _HALF.fullmatch(text):
+        half, y = int(m.group(1)), int(m.group(2))
+        return Window(date(y, 6 * half - 5, 1), _month_end(y, 6 * half), f"H{half}/{y}")
+    if m := _MONTH.fullmatch(text):
+        month = int(m.group(1) or m.group(4))
+        y = int(m.group(2) or m.group(3))
+        if not 1 <= month <= 12:
+            raise PlanError(f"month {month} does not exist", hint="months are 1 to 12")
+        return Window(date(y, month, 1), _month_end(y, month), f"{month:02d}/{y}")
+    if m := _RANGE.fullmatch(text):
+        start, end = (_iso(m.group(i)) for i in (1, 2))
+        return Window(start, end, f"{start}..{end}")
+    raise PlanError(f"cannot read {value!r} as a window", hint=f"write {WINDOW_FORMS}")
+
+
+def _year_window(y: int) -> Window:
+    if not 1900 <= y <= 9999:
+        raise PlanError(f"year {y} is out of range")
+    return Window(date(y, 1, 1), date(y, 12, 31), str(y))
+
+
+def _month_end(y: int, month: int) -> date:
+    return date(y, month, calendar.monthrange(y, month)[1])
+
+
+def _iso(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise PlanError(f"{text!r} is not a real date", hint="write YYYY-MM-DD") from None
+
+
+_OFFSET = re.compile(
+    r"([+-]?)\s*(\d+)\s*(WORKING DAYS?|WORKDAYS?|BUSINESS DAYS?|NGÀY LÀM VIỆC|DAYS?|NGÀY)?"
+    r"(?: (BEFORE|AFTER|TRƯỚC|SAU))?"
+)
+
+
+MAX_OFFSET_DAYS = 366
+
+
+def parse_offset(value: object) -> Offset:
+    """``+5 working days``, ``-2 days``, ``3 ngày làm việc``; a bare number is calendar days.
+
+    Offsets are at most :data:`MAX_OFFSET_DAYS` either way.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_OFFSET_DAYS:
+            raise PlanError(
+                f"{value!r} days is more than a year",
+                hint=f"an offset is at most {MAX_OFFSET_DAYS} days",
+            )
+        return Offset(value)
+    if not isinstance(value, str) or not (m := _OFFSET.fullmatch(_canon(value))):
+        raise PlanError(
+            f"cannot read {value!r} as a number of days",
+            hint="write e.g. '+5 working days', '3 days' or '-2 working days'",
+        )
+    days = int(m.group(2))
+    if days > MAX_OFFSET_DAYS:  # later date arithmetic would overflow
+        raise PlanError(
+            f"{value!r} is more than a year", hint=f"an offset is at most {MAX_OFFSET_DAYS} days"
+        )
+    if m.group(1) == "-" or m.group(4) in ("BEFORE", "TRƯỚC"):
+        days = -days
+    unit = m.group(3) or "DAYS"
+    working = unit.startswith(("WORK", "BUSINESS", "NGÀY LÀM"))
+    return Offset(days, working=working)
+
+
+_PERIOD_WORDS = {
+    "DAY": Period.DAY,
+    "NGÀY": Period.DAY,
+    "WEEK": Period.WEEK,
+    "TUẦN": Period.WEEK,
+    "MONTH": Period.MONTH,
+    "THÁNG": Period.MONTH,
+    "QUARTER": Period.QUARTER,
+    "QUÝ": Period.QUARTER,
+    "HALF": Period.HALF,
+    "YEAR": Period.YEAR,
+    "NĂM": Period.YEAR,
+    "WINDOW": Period.WINDOW,
+}
+_TARGET = re.compile(
+    r"(ABOUT|APPROX\.?|APPROXIMATELY|AROUND|~|KHOẢNG)?\s*(\d+)\s*([^\d/]*?)\s*"
+    r"(?:/|PER|A|AN|EACH|MỖI|MỘT)\s*(DAY|WEEK|MONTH|QUARTER|HALF|YEAR|WINDOW|NGÀY|TUẦN|THÁNG|QUÝ|NĂM)"
+)
+
+
+def parse_target(value: object) -> Target:
+    """``24 per year``, ``about 3 per month``, ``khoảng 3 tin/tháng``, or a mapping."""
+    if isinstance(value, dict):
+        unknown = set(value) - {"count", "per", "approximate", "unit"}
+        if unknown:
+            raise PlanError(
+                f"unknown target field {sorted(unknown)[0]!r}",
+                hint="a target has count, per, approximate and unit",
+            )
+        count = value.get("count")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise PlanError("target count must be a whole number of at least 1")
+        per = _PERIOD_WORDS.get(_canon(str(value.get("per", "year"))))
+        if per is None:
+            raise PlanError(
+                f"unknown target period {value.get('per')!r}",
+                hint="use day, week, month, quarter, half, year or window",
+            )
+        approximate = value.get("approximate", False)
+        unit = value.get("unit", "")
+        if not isinstance(approximate, bool) or not isinstance(unit, str):
+            raise PlanError("target approximate must be true/false and unit a text")
+        return Target(count, per, approximate, unit)
+    if isinstance(value, str) and (m := _TARGET.fullmatch(_canon(value))):
+        count = int(m.group(2))
+        if count < 1:
+            raise PlanError("a target must be at least 1")
+        unit = m.group(3).strip().lower()
+        return Target(count, _PERIOD_WORDS[m.group(4)], bool(m.group(1)), unit)
+    raise PlanError(
+        f"cannot read {value!r} as a target",
+        hint="write e.g. '24 per year', 'about 3 per month' or {count: 24, per: year}",
+    )
+
+
+_TIME_RANGE = re.compile(r"(\d{1,2})[:hH](\d{2})\s*(?:-|–|TO|ĐẾN)\s*(\d{1,2})[:hH](\d{2})")
+
+
+def parse_time_range(value: object) -> TimeRange:
+    """``08:00-11:30`` (local wall-clock times in the plan's time zone)."""
+    if isinstance(value, str) and (m := _TIME_RANGE.fullmatch(_canon(value))):
+        h1, m1, h2, m2 = (int(g) for g in m.groups())
+        try:
+            return TimeRange(time(h1, m1), time(h2, m2))
+        except PlanError as exc:  # ends at or before it starts
+            raise PlanError(
+                f"{value!r}: {exc.message}", hint="the end time must be later than the start"
+            ) from None
+        except ValueError as exc:
+            raise PlanError(f"{value!r}: {exc}", hint="hours are 0-23, minutes 0-59") from None
+    raise PlanError(f"cannot read {value!r} as a time range", hint="write e.g. '08:00-11:30'")
+
+
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-"})
+
+
+# Vietnamese writes the tone of an open "oa", "oe", "uy" on either vowel: "hóa" (old
+# style) and "hoá" (new style) are the same word, as are "Ủy"/"Uỷ" and "Thủy"/"Thuỷ".
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_TONE_ON_SECOND = re.compile(rf"(o(?=[ae])|(?<!q)u(?=y))([aey])([{_TONES}])(?![a-zđ\u0300-\u036f])")
+
+
+def normalise_name(name: str) -> str:
+    """The form names are compared in.
+
+    NFC, case-folded, one kind of dash, no final dot, and the old-style tone
+    placement (``hóa``, ``Ủy``) for the new-style spelling (``hoá``, ``Uỷ``).
+    """
+    text = unicodedata.normalize("NFC", name).translate(_DASHES).casefold()
+    decomposed = unicodedata.normalize("NFD", text)
+    text = unicodedata.normalize("NFC", _TONE_ON_SECOND.sub(r"\1\3\2", decomposed))
+    text = re.sub(r"\s*-\s*", " - ", text)
+    return re.sub(r"\s+", " ", text).strip().rstrip(".").strip()

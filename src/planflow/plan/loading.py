@@ -1,0 +1,163 @@
+"""Plan files (YAML) → :class:`~planflow.plan.model.Plan`.
+
+Every problem is reported at once, each as ``FILE:LINE:COL: path: message — hint``,
+inside one :class:`~planflow.plan.errors.PlanFileError`. No input file, however
+malformed, makes this module raise anything else. The format is documented in
+``docs/plan-format.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+
+from planflow.plan._reader import FORMAT_VERSION, PlanReader
+from planflow.plan.errors import PlanFileError, Problem, Severity
+from planflow.plan.model import (
+    Plan,
+    format_path,
+)
+from planflow.plan.yamldoc import MAX_BYTES, Document, parse_yaml
+
+__all__ = ["FORMAT_VERSION", "LoadedPlan", "load", "load_plan", "loads"]
+
+T = TypeVar("T")
+_MISSING: Any = object()
+
+
+@attrs.frozen
+class LoadedPlan:
+    """A plan together with where it came from, so later checks can point into the file."""
+
+    plan: Plan
+    document: Document
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def file(self) -> str:
+        """The file name as shown in messages."""
+        return self.document.file
+
+    def problem(
+        self,
+        path: tuple[Any, ...],
+        message: str,
+        *,
+        hint: str | None = None,
+        severity: Severity = Severity.WARNING,
+    ) -> Problem:
+        """A :class:`Problem` located at ``path`` in the plan file (e.g. ``("tasks", 3)``)."""
+        line, column = self.document.where(path)
+        return Problem(message, self.file, line, column, format_path(path), hint, severity)
+
+
+def resolve_plan_path(path: str | os.PathLike[str]) -> Path:
+    """PLAN may be a file or a folder holding ``plan.yaml``."""
+    p = Path(path)
+    if p.is_dir():
+        for name in ("plan.yaml", "plan.yml"):
+            if (p / name).is_file():
+                return p / name
+        raise PlanFileError(
+            [
+                Problem(
+                    f"no plan.yaml in folder {str(p)!r}",
+                    str(p),
+                    hint="give the plan file itself, or a folder holding plan.yaml",
+                )
+            ]
+        )
+    return p
+
+
+def load(path: str | os.PathLike[str]) -> LoadedPlan:
+    """Load a plan file (or a folder holding ``plan.yaml``); raise :class:`PlanFileError`."""
+    file = resolve_plan_path(path)
+    name = str(file)
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            raise PlanFileError(
+                [
+                    Problem(
+                        f"the file is {size:,} bytes; plan files are limited to {MAX_BYTES:,}",
+                        name,
+                        hint="a plan file is a few hundred kilobytes at most; "
+                        "is this the right file?",
+                    )
+                ]
+            )
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise PlanFileError(
+            [
+                Problem(
+                    "no such file",
+                    name,
+                    hint="check the path; PLAN may also be a folder holding plan.yaml",
+                )
+            ]
+        ) from None
+    except IsADirectoryError:  # pragma: no cover - resolve_plan_path handles folders
+        raise PlanFileError([Problem("is a folder", name)]) from None
+    except OSError as exc:
+        raise PlanFileError([Problem(f"cannot read the file: {exc.strerror}", name)]) from None
+    return loads(_decode(raw, name), file=name)
+
+
+def load_plan(path: str | os.PathLike[str]) -> Plan:
+    """Load and return just the :class:`Plan` (see :func:`load`)."""
+    return load(path).plan
+
+
+def _decode(raw: bytes, file: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1  # characters
+        raise PlanFileError(
+            [
+                Problem(
+                    f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    file,
+                    line,
+                    column,
+                    hint="save the file as UTF-8 (Vietnamese text needs it)",
+                )
+            ]
+        ) from None
+    if "\x00" in text:
+        at = text.index("\x00")
+        line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        raise PlanFileError(
+            [
+                Problem(
+                    "the file contains NUL characters",
+                    file,
+                    line,
+                    column,
+                    hint="this looks like a binary file, not a plan",
+                )
+            ]
+        )
+    return text
+
+
+def loads(text: str, *, file: str = "<string>") -> LoadedPlan:
+    """Load a plan from YAML text; ``file`` is the name used in messages."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise PlanFileError([Problem(f"the plan is larger than {MAX_BYTES:,} bytes", file)])
+    doc = parse_yaml(text, file)
+    reader = PlanReader(doc)
+    plan = reader.read()
+    errors = [p for p in reader.problems if p.severity is Severity.ERROR]
+    if plan is None or errors:
+        if not errors:  # pragma: no cover - read() returns None only after an error
+            errors.append(Problem("the plan could not be read", file))
+        raise PlanFileError(reader.problems)
+    return LoadedPlan(plan, doc, tuple(reader.problems))

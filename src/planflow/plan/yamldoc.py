@@ -1,0 +1,270 @@
+"""Read a YAML document into plain values while remembering where each came from.
+
+PyYAML's composer gives a node tree with line and column marks; we build plain
+Python values from it ourselves so that every value, and every mapping key, keeps
+its position. That is what lets the loader say ``plan.yaml:12:11: tasks[4].lead``.
+
+Aliases are followed but counted: a document whose aliases expand to more values
+than :data:`MAX_VALUES` (the "billion laughs" attack) is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from planflow.plan.errors import PlanFileError, Problem
+
+__all__ = ["MAX_BYTES", "MAX_VALUES", "Document", "Position", "parse_yaml"]
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_VALUES = 200_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Position = tuple[int, int]
+
+
+@attrs.define
+class Document:
+    """Plain values of a YAML document plus the 1-based position of every value and key."""
+
+    file: str
+    data: Any
+    positions: dict[tuple[Any, ...], Position]
+    key_positions: dict[tuple[Any, ...], Position]
+
+    def where(self, path: tuple[Any, ...], *, key: bool = False) -> Position:
+        """Best known position for ``path``: the value itself, else its nearest ancestor."""
+        table = self.key_positions if key else self.positions
+        if path in table:
+            return table[path]
+        for cut in range(len(path), -1, -1):
+            prefix = path[:cut]
+            if prefix in self.positions:
+                return self.positions[prefix]
+        return (1, 1)
+
+
+class _Budget(Exception):
+    pass
+
+
+def parse_yaml(text: str, file: str) -> Document:
+    """Parse ``text``; raise :class:`PlanFileError` for syntax errors and alias bombs."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        raise PlanFileError(
+            [
+                Problem(
+                    f"YAML syntax error: {what}{context}", file, line, col, hint=_syntax_hint(what)
+                )
+            ]
+        ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line, col = _reader_position(text, exc.position)
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise PlanFileError(
+            [
+                Problem(
+                    f"the file contains the character {char!r}, which YAML does not allow "
+                    f"({exc.reason})",
+                    file,
+                    line,
+                    col,
+                    hint="delete it, or write it as an escape inside double quotes",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        raise PlanFileError([Problem(f"YAML error: {first}", file)]) from None
+    except UnicodeEncodeError as exc:  # a lone surrogate in a str given to loads()
+        line = text.count("\n", 0, exc.start) + 1
+        col = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise PlanFileError(
+            [
+                Problem(
+                    "the text contains a lone surrogate, which is not a character",
+                    file,
+                    line,
+                    col,
+                    hint="decode the file as UTF-8 before loading it",
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise PlanFileError([_too_deep(file)]) from None
+    doc = Document(file, None, {}, {})
+    if root is None:
+        return doc
+    builder = _Builder(doc)
+    try:
+        doc.data = builder.build(root, ())
+    except _Budget:
+        raise PlanFileError(
+            [
+                Problem(
+                    f"the document expands to more than {MAX_VALUES:,} values (YAML aliases "
+                    "repeated inside each other?)",
+                    file,
+                    1,
+                    1,
+                    hint="write the plan without nested aliases; a plan file needs no more than "
+                    "a few thousand values",
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise PlanFileError([_too_deep(file)]) from None
+    if builder.problems:
+        raise PlanFileError(builder.problems)
+    return doc
+
+
+def _reader_position(text: str, position: int) -> tuple[int, int]:
+    """Line and column of a reader error; libyaml counts UTF-8 bytes, PyYAML characters."""
+    if _Loader is yaml.SafeLoader:
+        before = text[:position]
+    else:
+        before = text.encode("utf-8")[:position].decode("utf-8", "replace")
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _too_deep(file: str) -> Problem:
+    return Problem(
+        "the document is nested too deeply",
+        file,
+        1,
+        1,
+        hint="a plan file needs only a few levels of indentation",
+    )
+
+
+def _syntax_hint(problem: str) -> str | None:
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "a text containing ': ' must be quoted"
+    if "found character '@'" in problem or "found character '`'" in problem:
+        return "quote texts that start with '@' or '`'"
+    return "check indentation and quoting around this place"
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.count = 0
+        self.problems: list[Problem] = []
+        self.constructor = SafeConstructor()
+
+    def _pos(self, node: Node) -> Position:
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: Node, path: tuple[Any, ...]) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _Budget
+        self.doc.positions[path] = self._pos(node)
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        return None  # pragma: no cover - the composer makes no other nodes
+
+    def _scalar(self, node: ScalarNode, path: tuple[Any, ...]) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except Exception as exc:  # any tag's constructor may fail (!!bool x: KeyError)
+            line, col = self._pos(node)
+            why = getattr(exc, "problem", None) or exc
+            if isinstance(exc, LookupError):
+                why = f"not a valid {node.tag.rsplit(':', 1)[-1]} value"
+            self.problems.append(
+                Problem(
+                    f"cannot read {node.value!r}: {why}",
+                    self.doc.file,
+                    line,
+                    col,
+                    _dotted(path),
+                    hint="quote the value to keep it as text",
+                )
+            )
+            return node.value
+
+    def _mapping(self, node: MappingNode, path: tuple[Any, ...]) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        for key_node, value_node in self._pairs(node):
+            if not isinstance(key_node, ScalarNode):
+                line, col = self._pos(key_node)
+                self.problems.append(
+                    Problem(
+                        "a mapping key must be a plain text",
+                        self.doc.file,
+                        line,
+                        col,
+                        _dotted(path),
+                    )
+                )
+                continue
+            key = self._scalar(key_node, path)
+            if not isinstance(key, str | int):
+                key = str(key_node.value)
+            if key in out:
+                line, col = self._pos(key_node)
+                self.problems.append(
+                    Problem(
+                        f"key {key!r} appears twice",
+                        self.doc.file,
+                        line,
+                        col,
+                        _dotted(path),
+                        hint="YAML keeps only the last one; remove or merge the duplicates",
+                    )
+                )
+            self.doc.key_positions[(*path, key)] = self._pos(key_node)
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+    def _pairs(self, node: MappingNode) -> Iterator[tuple[Node, Node]]:
+        """Key/value node pairs, with YAML merge keys (``<<: *defaults``) applied first."""
+        merged: list[tuple[Node, Node]] = []
+        own: list[tuple[Node, Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                for source in sources:
+                    if isinstance(source, MappingNode):
+                        merged.extend(self._pairs(source))
+                    else:
+                        line, col = self._pos(source)
+                        self.problems.append(
+                            Problem("'<<' must merge a mapping", self.doc.file, line, col)
+                        )
+            else:
+                own.append((key_node, value_node))
+        own_keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
+        seen: set[Any] = set()
+        for key_node, value_node in merged:
+            if key_node.value not in own_keys and key_node.value not in seen:
+                seen.add(key_node.value)
+                yield key_node, value_node
+        yield from own
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    from planflow.plan.model import format_path
+
+    return format_path(path)
