@@ -49,6 +49,10 @@ class EventKind(StrEnum):
     """The occurrence's window closed and it was never done."""
     PERIOD_CLOSED = "period_closed"
     """A reporting period of the plan ended (``plan.reporting_periods``)."""
+    DIGEST = "digest"
+    """Real runs only: what happened to one unit's duties while no run was made,
+    gathered into one event (``counts``: how many of each kind; ``start``/``due``:
+    the days it covers) instead of one notification per event."""
 
 
 class State(StrEnum):
@@ -85,6 +89,9 @@ def event_id(plan: str, subject: str, index: int, kind: EventKind | str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+_COUNTED = frozenset({EventKind.PERIOD_CLOSED, EventKind.DIGEST})
+
+
 def _tuple(value: Any) -> tuple[Any, ...]:
     return tuple(value)
 
@@ -111,8 +118,9 @@ class Event:
     :param state: the occurrence's state after the event (``None`` for periods).
     :param days_late: working days after the due date (``late`` and ``completed``
         only, else ``None``).
-    :param counts: ``period_closed`` only: how the occurrences due in the period
-        stand, as sorted ``(state, count)`` pairs.
+    :param counts: ``period_closed``: how the occurrences due in the period
+        stand, as sorted ``(state, count)`` pairs; ``digest``: how many events of
+        each kind it gathers, as sorted ``(kind, count)`` pairs.
     """
 
     id: str
@@ -158,7 +166,7 @@ class Event:
             "coordinators": list(self.coordinators),
             "state": self.state.value if self.state else None,
             "days_late": self.days_late,
-            "counts": dict(self.counts) if self.kind is EventKind.PERIOD_CLOSED else None,
+            "counts": dict(self.counts) if self.kind in _COUNTED else None,
         }
 
     @classmethod

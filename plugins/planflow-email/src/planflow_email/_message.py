@@ -37,6 +37,7 @@ LABELS = {
     "overdue": "Quá hạn",
     "missed": "Không hoàn thành",
     "period_closed": "Kết thúc kỳ báo cáo",
+    "digest": "Tổng hợp",
 }
 """The subject tag of each event kind."""
 
@@ -52,6 +53,21 @@ _LEADS = {
     "overdue": "Nhiệm vụ dưới đây đã quá hạn nhưng chưa hoàn thành.",
     "missed": "Nhiệm vụ dưới đây đã hết thời gian thực hiện mà chưa hoàn thành.",
     "period_closed": "Kỳ báo cáo {period} đã kết thúc.",
+    "digest": (
+        "Trong những ngày hệ thống chưa chạy, các nhiệm vụ của đơn vị có những diễn biến "
+        "tổng hợp dưới đây."
+    ),
+}
+
+_KINDS = {
+    "opened": "bắt đầu",
+    "reminder": "nhắc việc",
+    "unblocked": "đủ điều kiện thực hiện",
+    "due": "đến hạn",
+    "completed": "hoàn thành",
+    "late": "hoàn thành muộn",
+    "overdue": "quá hạn",
+    "missed": "không hoàn thành",
 }
 
 _STATES = {
@@ -112,6 +128,9 @@ def subject(event: Event, plan: Plan) -> str:
     if event.kind.value == "period_closed":
         span = f"{_day(event.start)} – {_day(event.due)}" if event.start else _day(event.due)
         return f"[{label}] {event.period or event.task} ({span}) · {_short(plan.title)}"
+    if event.kind.value == "digest":
+        who = _unit_name(plan, event.unit) if event.unit else ""
+        return f"[{label}] {who}: {_day(event.start)} – {_day(event.due)} · {_short(plan.title)}"
     task = _task(event, plan)
     title = _short(task.title) if task else event.task
     return f"[{label}] {_ref(event, task)} · {title} — hạn {_day(event.due)}"
@@ -121,6 +140,14 @@ def _rows(event: Event, plan: Plan) -> list[tuple[str, str]]:
     """The facts of the body, as (label, value) pairs shared by the text and HTML parts."""
     task = _task(event, plan)
     rows: list[tuple[str, str]] = []
+    if event.kind.value == "digest":
+        rows.append(("Kế hoạch", f"{plan.title} ({plan.issuer})"))
+        rows.append(("Thời gian", f"từ {_day(event.start)} đến {_day(event.due)}"))
+        if event.unit:
+            rows.append(("Đơn vị", _unit_name(plan, event.unit)))
+        for kind, n in event.counts:
+            rows.append((_KINDS.get(kind, kind).capitalize(), str(n)))
+        return rows
     if event.kind.value != "period_closed":
         rows.append(("Nhiệm vụ", f"{_ref(event, task)} · {task.title if task else event.task}"))
     rows.append(("Kế hoạch", f"{plan.title} ({plan.issuer})"))

@@ -17,7 +17,7 @@ from ._errors import EmailSettingsError
 __all__ = ["DEFAULT_KINDS", "SECURITY", "SETTINGS", "EmailConfig", "addresses", "split_list"]
 
 SECURITY = ("none", "starttls", "ssl")
-DEFAULT_KINDS = ("reminder", "due", "overdue", "late", "missed")
+DEFAULT_KINDS = ("reminder", "due", "overdue", "late", "missed", "digest")
 ALL_KINDS = (
     "opened",
     "reminder",
@@ -28,6 +28,7 @@ ALL_KINDS = (
     "overdue",
     "missed",
     "period_closed",
+    "digest",
 )
 
 SETTINGS: tuple[Setting, ...] = (

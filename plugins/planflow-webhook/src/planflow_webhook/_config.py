@@ -24,6 +24,7 @@ ALL_KINDS = (
     "overdue",
     "missed",
     "period_closed",
+    "digest",
 )
 
 SETTINGS: tuple[Setting, ...] = (

@@ -125,6 +125,8 @@ class WebhookNotifier:
             "User-Agent": USER_AGENT,
             "X-Planflow-Event": event.kind.value,
             "X-Planflow-Delivery": event.id,
+            # the engine's stable event id: receivers drop a repeated delivery by it
+            "Idempotency-Key": event.id,
         }
         if secret:
             headers["X-Planflow-Signature"] = sign(secret, body)

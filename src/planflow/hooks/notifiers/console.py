@@ -22,7 +22,7 @@ from planflow.run.events import Event, EventKind
 
 __all__ = ["LABELS", "ConsoleNotifier", "format_event"]
 
-DEFAULT_KINDS = "reminder,due,overdue,late,missed,period_closed"
+DEFAULT_KINDS = "reminder,due,overdue,late,missed,period_closed,digest"
 TITLE_WIDTH = 70
 
 #: Vietnamese / English label and rich style of each event kind.
@@ -36,6 +36,7 @@ LABELS: dict[EventKind, tuple[str, str]] = {
     EventKind.OVERDUE: ("Quá hạn / Overdue", "red"),
     EventKind.MISSED: ("Bỏ lỡ / Missed", "bold red"),
     EventKind.PERIOD_CLOSED: ("Kết thúc kỳ báo cáo / Reporting period closed", "cyan"),
+    EventKind.DIGEST: ("Tổng hợp những ngày chưa chạy / Catch-up digest", "bold yellow"),
 }
 
 
@@ -47,6 +48,12 @@ def format_event(event: Event, plan: Plan, units: Sequence[Unit]) -> str:
     """
     label = LABELS[event.kind][0]
     day = event.time.isoformat()
+    if event.kind is EventKind.DIGEST:
+        counts = ", ".join(f"{kind} {n}" for kind, n in event.counts) or "-"
+        start = event.start.isoformat() if event.start else ""
+        due = event.due.isoformat() if event.due else ""
+        lead = units[0].name if units else (event.unit or "")
+        return f"{day}  {label}: {lead} ({start} – {due}): {counts}"
     if event.kind is EventKind.PERIOD_CLOSED:
         counts = ", ".join(f"{state} {n}" for state, n in event.counts) or "-"
         start = event.start.isoformat() if event.start else ""
