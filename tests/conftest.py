@@ -21,3 +21,34 @@ settings.register_profile(
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
+
+
+# --- the real year's databases: SQLite always, PostgreSQL when it can be started ---
+
+import itertools  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A throw-away PostgreSQL cluster (tests/year_support.py), or skip saying why not."""
+    from year_support import postgres_server
+
+    with postgres_server() as server:
+        if isinstance(server, str):
+            pytest.skip(f"PostgreSQL tests skipped: {server}")
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty state database: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.db'}"
+    server = request.getfixturevalue("postgres")
+    return str(server.database(f"planflow_{next(_databases)}"))  # type: ignore[attr-defined]
