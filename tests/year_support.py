@@ -39,6 +39,9 @@ plan:
   title: "Kế hoạch thử nghiệm chạy năm thật xã Bờ Y năm 2025"
   issuer: "Ủy ban nhân dân xã Bờ Y"
   year: 2025
+calendar:
+  country: VN
+  shift: previous
   reminder: 2 working days
 units:
   - {{id: vhxh, name: "Phòng Văn hóa - Xã hội", contacts: {{email: "vhxh@boy.example.gov.vn"}}}}
@@ -57,9 +60,7 @@ TASK = """\
 """
 
 
-def plan_text(
-    tasks: int = 3, *, day: int = 15, plan_id: str = "thu-2025", extra: str = ""
-) -> str:
+def plan_text(tasks: int = 3, *, day: int = 15, plan_id: str = "thu-2025", extra: str = "") -> str:
     """A plan with ``tasks`` monthly tasks due on ``day``, led in turn by the three units."""
     leads = ["vhxh", "radio", "vp"]
     body = "".join(

@@ -15,7 +15,8 @@
 Every function writes one append-only row with who recorded it and when; nothing
 is ever changed or deleted. An occurrence is named as ``planflow agenda`` prints it
 (``duty#index``, e.g. ``ar-integration@ca#10``) or as a duty and a day inside its
-window (``news@2025-03-20``; ``--by UNIT`` picks the unit's duty of a task led
+window (``news@2025-03-20``: the one whose window holds that day, else the next one due;
+``--by UNIT`` picks the unit's duty of a task led
 member by member).
 """
 
@@ -38,7 +39,7 @@ MESSAGES = {
     "unknown_duty": "không có nhiệm vụ {name!r} trong kế hoạch",
     "unknown_duty_hint": "xem mã nhiệm vụ bằng: planflow agenda PLAN",
     "bad_index": "{duty!r} không có lần thứ {index} (có từ 1 đến {count})",
-    "no_window": "{duty!r} không có lần nào có thời hạn chứa ngày {day}",
+    "no_window": "{duty!r} không còn lần nào đến hạn từ ngày {day}",
     "pick_duty": "nhiệm vụ {name!r} giao cho từng đơn vị: cần chỉ rõ đơn vị",
     "pick_duty_hint": "thêm --by với một trong: {units}, hoặc ghi {example}",
     "bad_form": "không hiểu {text!r}: ghi NHIỆM_VỤ#SỐ_THỨ_TỰ hoặc NHIỆM_VỤ@YYYY-MM-DD",
@@ -63,6 +64,9 @@ def _error(key: str, hint: str | None = None, **values: Any) -> PlanError:
 def find_occurrence(year: Year, text: str, *, by: str | None = None) -> Occurrence:
     """The occurrence ``text`` names: ``duty#index`` or ``duty@YYYY-MM-DD``.
 
+    With a date: the occurrence whose window (start to due date) holds it, else the
+    next one due after it (``news@2025-03-10`` is the news due on 14 March).
+
     :raises PlanError: no such duty or occurrence, or a task led member by member
         named without its unit.
     """
@@ -83,10 +87,14 @@ def find_occurrence(year: Year, text: str, *, by: str | None = None) -> Occurren
         raise _error("bad_form", MESSAGES["bad_form_hint"], text=text)
     day = date.fromisoformat(match["day"])
     duty = _duty(year, match["duty"], by)
-    inside = [o for o in timeline.occurrences(duty) if o.start <= day <= o.due]
-    if not inside:
+    occurrences = timeline.occurrences(duty)
+    inside = [o for o in occurrences if o.start <= day <= o.due]
+    if inside:
+        return min(inside, key=lambda o: o.due)
+    coming = [o for o in occurrences if o.due >= day]
+    if not coming:
         raise _error("no_window", duty=duty, day=day.strftime("%d/%m/%Y"))
-    return min(inside, key=lambda o: o.due)
+    return min(coming, key=lambda o: o.due)
 
 
 def _duty(year: Year, name: str, by: str | None) -> str:
