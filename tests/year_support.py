@@ -160,6 +160,7 @@ class Mailbox:
     port: int = 0
     keys: list[str] = attrs.field(factory=list)
     recipients: list[tuple[str, ...]] = attrs.field(factory=list)
+    on_message: Callable[[int], None] | None = None
 
 
 @contextlib.contextmanager
@@ -176,6 +177,8 @@ def smtp_receiver() -> Iterator[Mailbox]:
             message = message_from_bytes(envelope.original_content or envelope.content)
             box.keys.append(str(message["X-Planflow-Delivery"]))
             box.recipients.append(tuple(envelope.rcpt_tos))
+            if box.on_message is not None:
+                box.on_message(len(box.keys))  # may kill the client before it hears "250"
             return "250 Message accepted for delivery"
 
     class FreePort(Controller):  # type: ignore[misc]
