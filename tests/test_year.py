@@ -51,11 +51,11 @@ def pm():  # type: ignore[no-untyped-def]
 
 
 def test_running_twice_sends_nothing_new_and_daily_runs_send_each_event_once(
-    tmp_path: Path, pm: object
+    tmp_path: Path, pm: object, db_url: str
 ) -> None:
     path = write_plan(tmp_path / "xa")
     out = tmp_path / "events.jsonl"
-    with Year.open(path) as year:
+    with Year.open(path, db_url) as year:
         for day in _days(date(2025, 1, 1), date(2025, 1, 31)):
             for _ in range(2):  # cron fired twice: the second run sends nothing
                 advance(
@@ -76,11 +76,13 @@ def test_running_twice_sends_nothing_new_and_daily_runs_send_each_event_once(
     assert {e["id"]: {k: e[k] for k in expected[0]} for e in sent} == {e["id"]: e for e in expected}
 
 
-def test_catching_up_after_30_days_sends_one_digest_per_unit(tmp_path: Path, pm: object) -> None:
+def test_catching_up_after_30_days_sends_one_digest_per_unit(
+    tmp_path: Path, pm: object, db_url: str
+) -> None:
     path = write_plan(tmp_path / "xa")
     out = tmp_path / "events.jsonl"
     settings = {"jsonl": {"path": str(out)}}
-    with Year.open(path) as year:
+    with Year.open(path, db_url) as year:
         for day in _days(date(2025, 1, 1), date(2025, 1, 31)):
             advance(year, now=datetime(2025, 1, day.day, 7), pm=pm, notify=["jsonl"],
                     settings=settings)  # type: ignore[arg-type]  # fmt: skip

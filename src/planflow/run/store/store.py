@@ -166,7 +166,7 @@ class Store:
         :param archive: completions whose occurrence left the plan: ``(duty, index, due, reason)``.
         """
         stamp = _now()
-        with self._write(lock=f"run:{plan}") as conn:
+        with self._write() as conn:  # the caller holds the run lock
             run_result = conn.execute(
                 runs.insert().values(
                     plan=plan,
