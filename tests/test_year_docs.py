@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from planflow.cli.records import RECORD_COMMANDS
 from planflow.cli.year import YEAR_COMMANDS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,7 +24,7 @@ def test_python_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
         exec(compile(code, f"docs/running-the-year.md example {number}", "exec"), {})
 
 
-@pytest.mark.parametrize("command", [c.name for c in YEAR_COMMANDS])
+@pytest.mark.parametrize("command", [c.name for c in (*YEAR_COMMANDS, *RECORD_COMMANDS)])
 def test_every_command_is_documented(command: str) -> None:
     assert f"`planflow {command} PLAN" in TEXT
     assert "running-the-year.md" in (REPO / "README.md").read_text(encoding="utf-8")

@@ -354,7 +354,8 @@ cli.add_command(plugins_command)
 from planflow.cli import export as _cli_feeds  # noqa: E402, F401
 from planflow.cli import serve as _cli_serve  # noqa: E402, F401
 from planflow.cli import simulate as _cli_simulate  # noqa: E402, F401
+from planflow.cli.records import RECORD_COMMANDS  # noqa: E402
 from planflow.cli.year import YEAR_COMMANDS  # noqa: E402
 
-for _command in YEAR_COMMANDS:  # run, done, undo, record, status, history
+for _command in (*YEAR_COMMANDS, *RECORD_COMMANDS):  # run, status; done, undo, record, history
     cli.add_command(_command)

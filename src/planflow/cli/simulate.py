@@ -87,6 +87,13 @@ def _dump(data: Any) -> str:
     help="Write every event as one JSON line to FILE ('-' for stdout).",
 )
 @click.option("--until", metavar="DATE", callback=_day, help="Stop the clock on DATE.")
+@click.option(
+    "--from-state",
+    is_flag=True,
+    help="No model: the year as recorded (planflow done), up to --until or today; "
+    "see docs/running-the-year.md.",
+)
+@click.option("--db", metavar="URL", envvar="PLANFLOW_DB", help="State database (--from-state).")
 @run_options
 def simulate_command(
     plan: str,
@@ -104,6 +111,8 @@ def simulate_command(
     as_json: bool,
     events_file: str | None,
     until: date | None,
+    from_state: bool,
+    db: str | None,
     notify: tuple[str, ...],
     set_items: tuple[str, ...],
     report: tuple[str, ...],
@@ -129,8 +138,15 @@ def simulate_command(
       planflow simulate examples/boy_2025 --until 2025-06-30 --events events.jsonl
       planflow simulate examples/boy_2025 --notify console --report markdown
       planflow simulate examples/boy_2025 --notify jsonl --set jsonl.path=ev.jsonl
+      planflow simulate examples/boy_2025 --from-state --until 2025-10-06 --report markdown
     """
     import attrs
+
+    if from_state:
+        from planflow.cli.year import simulate_from_state
+
+        simulate_from_state(plan, db, until, as_json, report, report_dir)
+        return
 
     from planflow.run.simulation import Scenario, load_scenario, monte_carlo
 

@@ -1,8 +1,8 @@
-"""The real year on the command line: ``run``, ``done``, ``undo``, ``record``, ``status``,
-``history``.
+"""The real year on the command line: ``run`` and ``status`` (and what all its commands share).
 
-Thin wrappers over :mod:`planflow.jobs.year`, :mod:`planflow.jobs.records` and
-:mod:`planflow.jobs.status`; every text people read is in :data:`MESSAGES`.
+Thin wrappers over :mod:`planflow.jobs.year` and :mod:`planflow.jobs.status`; the
+recording commands (``done``, ``undo``, ``record``, ``history``) are in
+:mod:`planflow.cli.records`. Every text people read is in :data:`MESSAGES`.
 """
 
 from __future__ import annotations
@@ -16,16 +16,7 @@ import click
 
 from planflow.plan.errors import PlanError, PlanFileError
 
-__all__ = [
-    "MESSAGES",
-    "YEAR_COMMANDS",
-    "done_command",
-    "history_command",
-    "record_command",
-    "run_command",
-    "status_command",
-    "undo_command",
-]
+__all__ = ["MESSAGES", "YEAR_COMMANDS", "run_command", "simulate_from_state", "status_command"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,30 +32,17 @@ MESSAGES: dict[str, str] = {
     "changed": "Kế hoạch đã thay đổi ({old} → {new}): thêm {added}, bỏ {removed}, "
     "đổi thời hạn {moved} lần thực hiện.",
     "archived": "Lưu trữ {n} kết quả của những lần thực hiện không còn trong kế hoạch: {names}.",
-    "done": "Đã ghi nhận: {occurrence} hoàn thành ngày {day} ({unit}).",
-    "undone": "Đã hủy ghi nhận hoàn thành {occurrence}; lý do: {reason}.",
-    "recorded": "Đã ghi nhận chỉ tiêu {target}: {value} ngày {day}.",
     "status_title": "{title} — tình hình đến ngày {day}",
     "attention": "Cần chú ý: {overdue} quá hạn, {week} đến hạn trong 7 ngày, {blocked} đang chờ.",
     "nothing": "Không có việc quá hạn, sắp đến hạn hay đang chờ.",
     "more": "… và {n} việc khác (xem --json hoặc --unit).",
     "per_unit": "Theo đơn vị",
-    "no_history": "Chưa có gì được ghi nhận.",
     "waits_for": "chờ {names}",
 }
 
 #: Column headings of ``status``.
 COLUMNS_ATTENTION = ("Việc", "Đơn vị", "Hạn", "Tình trạng")
 COLUMNS_UNITS = ("Đơn vị", "Quá hạn", "Đến hạn 7 ngày", "Đang chờ", "Đang làm", "Xong", "Bỏ lỡ")
-
-#: What each ``history`` row records.
-WHAT = {
-    "done": "hoàn thành",
-    "undo": "hủy hoàn thành",
-    "archive": "lưu trữ",
-    "record": "ghi chỉ tiêu",
-    "run": "kế hoạch thay đổi",
-}
 
 _SHOWN = 15  # attention rows on the first screen
 
@@ -221,107 +199,6 @@ def _print_run(report: Any) -> None:
         click.echo(m["archived"].format(n=len(names), names=", ".join(names)))
 
 
-@click.command("done")
-@_common
-@click.argument("occurrence")
-@click.option("--by", "by", metavar="UNIT", help="The unit that did it [default: its lead].")
-@click.option("--date", "day", metavar="DATE", callback=_day, help="When [default: today].")
-@click.option("--note", metavar="TEXT", help="A note (what was done).")
-@click.option("--evidence", metavar="URL", help="A link to the evidence.")
-def done_command(
-    plan: str,
-    db: str | None,
-    now: datetime | None,
-    occurrence: str,
-    by: str | None,
-    day: date | None,
-    note: str | None,
-    evidence: str | None,
-) -> None:
-    """Record that an occurrence was done (OCCURRENCE: duty#index or duty@YYYY-MM-DD).
-
-    \b
-    Examples:
-      planflow done examples/boy_2025 ar-integration@ca#10 --note "Đã lồng ghép"
-      planflow done examples/boy_2025 news@2025-03-20 --evidence https://boy.gov.vn/tin/12
-    """
-    from planflow.jobs.records import mark_done
-
-    with _open(plan, db, now) as year:
-        try:
-            rec = mark_done(year, occurrence, day=day, by=by, note=note, evidence=evidence)
-        except PlanError as exc:
-            raise click.ClickException(str(exc)) from None
-    click.echo(
-        MESSAGES["done"].format(
-            occurrence=rec.occurrence, day=vn_day(rec.day or date.min), unit=rec.by_unit or "-"
-        )
-    )
-
-
-@click.command("undo")
-@_common
-@click.argument("occurrence")
-@click.option("--reason", required=True, metavar="TEXT", help="Why it is taken back.")
-@click.option("--by", "by", metavar="UNIT", help="The unit (for a task led member by member).")
-def undo_command(
-    plan: str, db: str | None, now: datetime | None, occurrence: str, reason: str, by: str | None
-) -> None:
-    """Take back a recorded completion, saying why (the history keeps both).
-
-    \b
-    Example:
-      planflow undo examples/boy_2025 news#3 --reason "Nhầm kỳ"
-    """
-    from planflow.jobs.records import undo
-
-    with _open(plan, db, now) as year:
-        try:
-            rec = undo(year, occurrence, reason=reason, by=by)
-        except PlanError as exc:
-            raise click.ClickException(str(exc)) from None
-    click.echo(MESSAGES["undone"].format(occurrence=rec.occurrence, reason=rec.reason))
-
-
-@click.command("record")
-@_common
-@click.argument("target")
-@click.argument("value", type=float)
-@click.option("--date", "day", metavar="DATE", callback=_day, help="When [default: today].")
-@click.option("--by", "by", metavar="UNIT", help="The unit that measured it.")
-@click.option("--note", metavar="TEXT", help="A note.")
-@click.option("--evidence", metavar="URL", help="A link to the evidence.")
-def record_command(
-    plan: str,
-    db: str | None,
-    now: datetime | None,
-    target: str,
-    value: float,
-    day: date | None,
-    by: str | None,
-    note: str | None,
-    evidence: str | None,
-) -> None:
-    """Record a measured value of a target (TARGET: a task with a target:).
-
-    \b
-    Example:
-      planflow record examples/boy_2025 dx-web-news 31 --date 2025-03-31 --by web
-    """
-    from planflow.jobs.records import record_value
-
-    with _open(plan, db, now) as year:
-        try:
-            rec = record_value(year, target, value, day=day, by=by, note=note, evidence=evidence)
-        except PlanError as exc:
-            raise click.ClickException(str(exc)) from None
-    click.echo(
-        MESSAGES["recorded"].format(
-            target=rec.target, value=vn_number(rec.value), day=vn_day(rec.day)
-        )
-    )
-
-
 @click.command("status")
 @_common
 @click.option("--unit", "unit", metavar="ID", help="Only this unit's duties.")
@@ -391,54 +268,36 @@ def _print_status(title: str, report: Any) -> None:
     console.print(table)
 
 
-@click.command("history")
-@_common
-@click.option("--unit", "unit", metavar="ID", help="Only what concerns this unit.")
-@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
-def history_command(
-    plan: str, db: str | None, now: datetime | None, unit: str | None, as_json: bool
+def simulate_from_state(
+    plan: str, db: str | None, until: date | None, as_json: bool, report: Any, report_dir: str
 ) -> None:
-    """Every recorded change, oldest first: who, when, what (nothing is ever erased).
+    """``planflow simulate --from-state``: the recorded year, printed and reported as a
+    simulation is (:func:`planflow.jobs.reports.recorded_run`)."""
+    from planflow.cli.plugins import failure_printer, get_pm
+    from planflow.cli.simulate import _dump as dump_json
+    from planflow.cli.simulate import _print_result
+    from planflow.jobs.reports import recorded_run
 
-    \b
-    Example:
-      planflow history examples/boy_2025 --unit vhxh
-    """
-    from planflow.jobs.records import history
-
-    with _open(plan, db, now) as year:
+    with _open(plan, db, None) as year:
         try:
-            rows = history(year, unit=unit)
+            run = recorded_run(
+                year,
+                as_of=until,
+                pm=get_pm(),
+                report=report,
+                report_dir=report_dir if report else None,
+                on_failure=failure_printer(),
+            )
         except PlanError as exc:
             raise click.ClickException(str(exc)) from None
+    written = [path for _, _, path in run.artifacts if path]
+    if written and not as_json:
+        click.echo(f"planflow: {len(written)} report files written to {report_dir}", err=True)
     if as_json:
-        _dump(rows)
-        return
-    if not rows:
-        click.echo(MESSAGES["no_history"])
-        return
-    what = WHAT
-    for row in rows:
-        when = datetime.fromisoformat(row["when"]).strftime("%d/%m/%Y %H:%M")
-        subject = row.get("occurrence") or row.get("target") or ""
-        parts = [when, row["who"], what.get(row["what"], row["what"]), subject]
-        if row.get("value") is not None:
-            parts.append(vn_number(row["value"]))
-        if row.get("day"):
-            parts.append(vn_day(row["day"]))
-        for key in ("by", "note", "evidence", "reason"):
-            if row.get(key):
-                parts.append(f"{key}: {row[key]}")
-        if row.get("changes"):
-            parts.append(json.dumps(row["changes"], ensure_ascii=False))
-        click.echo("  ".join(parts))
+        click.echo(dump_json({**run.result.to_dict(), **run.record()}))
+    else:
+        _print_result(run.result)
 
 
-YEAR_COMMANDS = (
-    run_command,
-    done_command,
-    undo_command,
-    record_command,
-    status_command,
-    history_command,
-)
+#: The commands of this module, attached to the root group by planflow.cli.main.
+YEAR_COMMANDS = (run_command, status_command)

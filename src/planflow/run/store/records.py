@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,6 +15,11 @@ __all__ = [
     "MeasurementRecord",
     "RunRecord",
     "aware",
+    "completion_record",
+    "day_value",
+    "delivery_record",
+    "measurement_record",
+    "run_record",
 ]
 
 
@@ -96,3 +103,81 @@ class Delivery:
     last_error: str | None
     payload: dict[str, Any]
     run_id: int
+
+
+# --- database rows → records ---------------------------------------------------
+
+
+def day_value(value: Any) -> date | None:
+    """A date from what the database gives back (a date, or ISO text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _when(value: Any) -> datetime:
+    result = aware(value)
+    assert result is not None
+    return result
+
+
+def run_record(row: Mapping[Any, Any]) -> RunRecord:
+    return RunRecord(
+        id=int(row["id"]),
+        plan=row["plan"],
+        plan_hash=row["plan_hash"],
+        now=_when(row["now"]),
+        as_of=row["as_of"],
+        started_at=_when(row["started_at"]),
+        finished_at=aware(row["finished_at"]),
+        who=row["who"],
+        summary=json.loads(row["summary"] or "{}"),
+    )
+
+
+def completion_record(row: Mapping[Any, Any]) -> CompletionRecord:
+    return CompletionRecord(
+        id=int(row["id"]),
+        plan=row["plan"],
+        task=row["task"],
+        index=int(row["idx"]),
+        action=row["action"],
+        day=day_value(row["day"]),
+        due=day_value(row["due"]),
+        by_unit=row["by_unit"],
+        note=row["note"],
+        evidence=row["evidence"],
+        reason=row["reason"],
+        who=row["who"],
+        recorded_at=_when(row["recorded_at"]),
+        run_id=row["run_id"],
+    )
+
+
+def measurement_record(row: Mapping[Any, Any]) -> MeasurementRecord:
+    return MeasurementRecord(
+        id=int(row["id"]),
+        plan=row["plan"],
+        target=row["target"],
+        value=float(row["value"]),
+        day=row["day"],
+        by_unit=row["by_unit"],
+        note=row["note"],
+        evidence=row["evidence"],
+        who=row["who"],
+        recorded_at=_when(row["recorded_at"]),
+    )
+
+
+def delivery_record(row: Mapping[Any, Any]) -> Delivery:
+    return Delivery(
+        id=int(row["id"]),
+        plan=row["plan"],
+        event_id=row["event_id"],
+        notifier=row["notifier"],
+        status=row["status"],
+        attempts=int(row["attempts"]),
+        last_error=row["last_error"],
+        payload=json.loads(row["payload"]),
+        run_id=int(row["run_id"]),
+    )

@@ -9,31 +9,17 @@ both are there or neither is.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from planflow.run.store import connect
-from planflow.run.store.records import (
-    CompletionRecord,
-    Delivery,
-    MeasurementRecord,
-    RunRecord,
-    aware,
-)
-from planflow.run.store.schema import (
-    completions,
-    events,
-    measurements,
-    outbox,
-    plan_versions,
-    runs,
-)
+from planflow.run.store._base import _new_id, _now
+from planflow.run.store.ledger import AlreadyDone, Ledger, NotDone
+from planflow.run.store.records import Delivery, RunRecord, day_value, delivery_record, run_record
+from planflow.run.store.schema import completions, events, outbox, plan_versions, runs
 
 __all__ = ["AlreadyDone", "NewEvent", "NotDone", "Store"]
 
@@ -41,77 +27,12 @@ __all__ = ["AlreadyDone", "NewEvent", "NotDone", "Store"]
 NewEvent = tuple[Mapping[str, Any], str | None]
 
 
-class AlreadyDone(Exception):
-    """The occurrence is already recorded as done (:attr:`record` says when and by whom)."""
-
-    def __init__(self, record: CompletionRecord) -> None:
-        self.record = record
-        super().__init__(f"{record.occurrence} is already done ({record.day})")
-
-
-class NotDone(Exception):
-    """``undo`` of an occurrence that is not recorded as done."""
-
-    def __init__(self, occurrence: str) -> None:
-        self.occurrence = occurrence
-        super().__init__(f"{occurrence} is not recorded as done")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class Store:
+class Store(Ledger):
     """The state of plans' years in one database (SQLite file or PostgreSQL).
 
     :param url: a database URL (``sqlite:///path``, ``postgresql://…``) or a file path.
         The schema is created or upgraded on opening.
     """
-
-    def __init__(self, url: str) -> None:
-        self.url = connect.normalise_url(url)
-        self.engine = connect.create(self.url)
-        try:
-            self.schema_version = connect.migrate(self.engine)
-        except sa.exc.OperationalError as exc:
-            self.engine.dispose()
-            raise connect.StoreError(f"cannot open the state database: {exc.orig}") from None
-
-    @classmethod
-    def for_plan(
-        cls, plan_file: str | os.PathLike[str], url: str | None = None, *, environ: Any = None
-    ) -> Store:
-        """The store of a plan: ``url``, else ``$PLANFLOW_DB``, else the SQLite file next to it."""
-        env = os.environ if environ is None else environ
-        return cls(url or env.get("PLANFLOW_DB") or connect.default_url(plan_file))
-
-    @property
-    def dialect(self) -> str:
-        """``sqlite`` or ``postgresql``."""
-        return str(self.engine.dialect.name)
-
-    def close(self) -> None:
-        """Release the database connections."""
-        self.engine.dispose()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def run_lock(self, plan: str) -> contextlib.AbstractContextManager[None]:
-        """Hold the run lock of ``plan``; see :func:`planflow.run.store.connect.run_lock`."""
-        return connect.run_lock(self.engine, plan)
-
-    @contextlib.contextmanager
-    def _write(self, lock: str | None = None) -> Iterator[sa.Connection]:
-        with self.engine.begin() as conn:
-            if lock is not None and self.dialect == "postgresql":
-                # serialise writers of one occurrence (SQLite's BEGIN IMMEDIATE already does)
-                key = connect._key(lock)
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
-            yield conn
 
     # --- runs ------------------------------------------------------------------
 
@@ -119,21 +40,21 @@ class Store:
         """Every run of ``plan``, oldest first."""
         query = sa.select(runs).where(runs.c.plan == plan).order_by(runs.c.id)
         with self.engine.connect() as conn:
-            return [_run(row) for row in conn.execute(query).mappings()]
+            return [run_record(row) for row in conn.execute(query).mappings()]
 
     def last_run(self, plan: str) -> RunRecord | None:
         """The latest run of ``plan`` (finished or not: its events are recorded either way)."""
         query = sa.select(runs).where(runs.c.plan == plan).order_by(runs.c.id.desc()).limit(1)
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()
-        return _run(row) if row is not None else None
+        return run_record(row) if row is not None else None
 
     def last_day(self, plan: str) -> date | None:
         """The latest day any run of ``plan`` was run as of."""
         query = sa.select(sa.func.max(runs.c.as_of)).where(runs.c.plan == plan)
         with self.engine.connect() as conn:
             value = conn.execute(query).scalar()
-        return _day(value)
+        return day_value(value)
 
     def plan_version(self, plan: str, plan_hash: str) -> dict[str, str] | None:
         """The occurrences (``{"duty#index": due}``) of a recorded plan version."""
@@ -277,13 +198,13 @@ class Store:
             .order_by(outbox.c.id)
         )
         with self.engine.connect() as conn:
-            return [_delivery(row) for row in conn.execute(query).mappings()]
+            return [delivery_record(row) for row in conn.execute(query).mappings()]
 
     def outbox(self, plan: str) -> list[Delivery]:
         """Every outbox row of ``plan``, oldest first."""
         query = sa.select(outbox).where(outbox.c.plan == plan).order_by(outbox.c.id)
         with self.engine.connect() as conn:
-            return [_delivery(row) for row in conn.execute(query).mappings()]
+            return [delivery_record(row) for row in conn.execute(query).mappings()]
 
     def mark_delivered(self, delivery_id: int) -> None:
         """The notifier returned: the delivery is done."""
@@ -315,230 +236,3 @@ class Store:
                 .values(status=status, attempts=attempts + 1, last_error=error)
             )
         return status
-
-    # --- completions -------------------------------------------------------------
-
-    def history(
-        self, plan: str, *, task: str | None = None, index: int | None = None
-    ) -> list[CompletionRecord]:
-        """Every completion row of ``plan`` (of one duty, one occurrence), oldest first."""
-        query = sa.select(completions).where(completions.c.plan == plan)
-        if task is not None:
-            query = query.where(completions.c.task == task)
-        if index is not None:
-            query = query.where(completions.c.idx == index)
-        with self.engine.connect() as conn:
-            return [
-                _completion(row)
-                for row in conn.execute(query.order_by(completions.c.id)).mappings()
-            ]
-
-    def done(self, plan: str) -> dict[tuple[str, int], CompletionRecord]:
-        """The occurrences currently recorded as done: the last row of each is ``done``."""
-        latest: dict[tuple[str, int], CompletionRecord] = {}
-        for record in self.history(plan):
-            latest[(record.task, record.index)] = record
-        return {key: rec for key, rec in latest.items() if rec.action == "done"}
-
-    def add_completion(
-        self,
-        plan: str,
-        task: str,
-        index: int,
-        *,
-        day: date,
-        due: date | None,
-        who: str,
-        by_unit: str | None = None,
-        note: str | None = None,
-        evidence: str | None = None,
-    ) -> CompletionRecord:
-        """Record that occurrence ``task#index`` was done on ``day``.
-
-        :raises AlreadyDone: it is already recorded as done (``undo`` it first).
-        """
-        with self._write(lock=f"occ:{plan}\x1f{task}\x1f{index}") as conn:
-            last = self._last(conn, plan, task, index)
-            if last is not None and last.action == "done":
-                raise AlreadyDone(last)
-            values = {
-                "plan": plan,
-                "task": task,
-                "idx": index,
-                "action": "done",
-                "day": day,
-                "due": due,
-                "by_unit": by_unit,
-                "note": note,
-                "evidence": evidence,
-                "who": who,
-                "recorded_at": _now(),
-            }
-            new_id = _new_id(conn.execute(completions.insert().values(**values)))
-        return _completion({**values, "id": new_id, "reason": None, "run_id": None})
-
-    def undo_completion(
-        self, plan: str, task: str, index: int, *, reason: str, who: str
-    ) -> CompletionRecord:
-        """Take back the completion of ``task#index`` (an ``undo`` row; nothing is deleted).
-
-        :raises NotDone: it is not recorded as done.
-        """
-        with self._write(lock=f"occ:{plan}\x1f{task}\x1f{index}") as conn:
-            last = self._last(conn, plan, task, index)
-            if last is None or last.action != "done":
-                raise NotDone(f"{task}#{index}")
-            values = {
-                "plan": plan,
-                "task": task,
-                "idx": index,
-                "action": "undo",
-                "day": last.day,
-                "due": last.due,
-                "by_unit": last.by_unit,
-                "reason": reason,
-                "who": who,
-                "recorded_at": _now(),
-            }
-            new_id = _new_id(conn.execute(completions.insert().values(**values)))
-        return _completion({**values, "id": new_id, "note": None, "evidence": None, "run_id": None})
-
-    @staticmethod
-    def _last(conn: sa.Connection, plan: str, task: str, index: int) -> CompletionRecord | None:
-        row = (
-            conn.execute(
-                sa.select(completions)
-                .where(
-                    completions.c.plan == plan,
-                    completions.c.task == task,
-                    completions.c.idx == index,
-                )
-                .order_by(completions.c.id.desc())
-                .limit(1)
-            )
-            .mappings()
-            .first()
-        )
-        return _completion(row) if row is not None else None
-
-    # --- measurements --------------------------------------------------------------
-
-    def add_measurement(
-        self,
-        plan: str,
-        target: str,
-        value: float,
-        *,
-        day: date,
-        who: str,
-        by_unit: str | None = None,
-        note: str | None = None,
-        evidence: str | None = None,
-    ) -> MeasurementRecord:
-        """Record a measured value of ``target`` on ``day``."""
-        values = {
-            "plan": plan,
-            "target": target,
-            "value": float(value),
-            "day": day,
-            "by_unit": by_unit,
-            "note": note,
-            "evidence": evidence,
-            "who": who,
-            "recorded_at": _now(),
-        }
-        with self._write() as conn:
-            new_id = _new_id(conn.execute(measurements.insert().values(**values)))
-        return _measurement({**values, "id": new_id})
-
-    def measurements(self, plan: str, target: str | None = None) -> list[MeasurementRecord]:
-        """The measured values of ``plan`` (of one target), oldest first."""
-        query = sa.select(measurements).where(measurements.c.plan == plan)
-        if target is not None:
-            query = query.where(measurements.c.target == target)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(measurements.c.id)).mappings()
-            return [_measurement(row) for row in rows]
-
-
-# --- rows → records ---------------------------------------------------------------
-
-
-def _new_id(result: sa.CursorResult[Any]) -> int:
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-def _day(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
-def _when(value: Any) -> datetime:
-    result = aware(value)
-    assert result is not None
-    return result
-
-
-def _run(row: Mapping[Any, Any]) -> RunRecord:
-    return RunRecord(
-        id=int(row["id"]),
-        plan=row["plan"],
-        plan_hash=row["plan_hash"],
-        now=_when(row["now"]),
-        as_of=row["as_of"],
-        started_at=_when(row["started_at"]),
-        finished_at=aware(row["finished_at"]),
-        who=row["who"],
-        summary=json.loads(row["summary"] or "{}"),
-    )
-
-
-def _completion(row: Mapping[Any, Any]) -> CompletionRecord:
-    return CompletionRecord(
-        id=int(row["id"]),
-        plan=row["plan"],
-        task=row["task"],
-        index=int(row["idx"]),
-        action=row["action"],
-        day=_day(row["day"]),
-        due=_day(row["due"]),
-        by_unit=row["by_unit"],
-        note=row["note"],
-        evidence=row["evidence"],
-        reason=row["reason"],
-        who=row["who"],
-        recorded_at=_when(row["recorded_at"]),
-        run_id=row["run_id"],
-    )
-
-
-def _measurement(row: Mapping[Any, Any]) -> MeasurementRecord:
-    return MeasurementRecord(
-        id=int(row["id"]),
-        plan=row["plan"],
-        target=row["target"],
-        value=float(row["value"]),
-        day=row["day"],
-        by_unit=row["by_unit"],
-        note=row["note"],
-        evidence=row["evidence"],
-        who=row["who"],
-        recorded_at=_when(row["recorded_at"]),
-    )
-
-
-def _delivery(row: Mapping[Any, Any]) -> Delivery:
-    return Delivery(
-        id=int(row["id"]),
-        plan=row["plan"],
-        event_id=row["event_id"],
-        notifier=row["notifier"],
-        status=row["status"],
-        attempts=int(row["attempts"]),
-        last_error=row["last_error"],
-        payload=json.loads(row["payload"]),
-        run_id=int(row["run_id"]),
-    )

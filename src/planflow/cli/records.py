@@ -1,0 +1,190 @@
+"""Recording the year on the command line: ``done``, ``undo``, ``record``, ``history``.
+
+Thin wrappers over :mod:`planflow.jobs.records`; the options and helpers shared with
+``run`` and ``status`` are in :mod:`planflow.cli.year`. Every text people read is in
+:data:`MESSAGES`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import click
+
+from planflow.cli.year import _common, _day, _dump, _open, vn_day, vn_number
+from planflow.plan.errors import PlanError
+
+__all__ = [
+    "MESSAGES",
+    "RECORD_COMMANDS",
+    "done_command",
+    "history_command",
+    "record_command",
+    "undo_command",
+]
+
+#: Every text these commands print, in one place (for the message catalogue).
+MESSAGES: dict[str, str] = {
+    "done": "Đã ghi nhận: {occurrence} hoàn thành ngày {day} ({unit}).",
+    "undone": "Đã hủy ghi nhận hoàn thành {occurrence}; lý do: {reason}.",
+    "recorded": "Đã ghi nhận chỉ tiêu {target}: {value} ngày {day}.",
+    "no_history": "Chưa có gì được ghi nhận.",
+}
+
+#: What each ``history`` row records.
+WHAT = {
+    "done": "hoàn thành",
+    "undo": "hủy hoàn thành",
+    "archive": "lưu trữ",
+    "record": "ghi chỉ tiêu",
+    "run": "kế hoạch thay đổi",
+}
+
+
+@click.command("done")
+@_common
+@click.argument("occurrence")
+@click.option("--by", "by", metavar="UNIT", help="The unit that did it [default: its lead].")
+@click.option("--date", "day", metavar="DATE", callback=_day, help="When [default: today].")
+@click.option("--note", metavar="TEXT", help="A note (what was done).")
+@click.option("--evidence", metavar="URL", help="A link to the evidence.")
+def done_command(
+    plan: str,
+    db: str | None,
+    now: datetime | None,
+    occurrence: str,
+    by: str | None,
+    day: date | None,
+    note: str | None,
+    evidence: str | None,
+) -> None:
+    """Record that an occurrence was done (OCCURRENCE: duty#index or duty@YYYY-MM-DD).
+
+    \b
+    Examples:
+      planflow done examples/boy_2025 ar-integration@ca#10 --note "Đã lồng ghép"
+      planflow done examples/boy_2025 news@2025-03-20 --evidence https://boy.gov.vn/tin/12
+    """
+    from planflow.jobs.records import mark_done
+
+    with _open(plan, db, now) as year:
+        try:
+            rec = mark_done(year, occurrence, day=day, by=by, note=note, evidence=evidence)
+        except PlanError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(
+        MESSAGES["done"].format(
+            occurrence=rec.occurrence, day=vn_day(rec.day or date.min), unit=rec.by_unit or "-"
+        )
+    )
+
+
+@click.command("undo")
+@_common
+@click.argument("occurrence")
+@click.option("--reason", required=True, metavar="TEXT", help="Why it is taken back.")
+@click.option("--by", "by", metavar="UNIT", help="The unit (for a task led member by member).")
+def undo_command(
+    plan: str, db: str | None, now: datetime | None, occurrence: str, reason: str, by: str | None
+) -> None:
+    """Take back a recorded completion, saying why (the history keeps both).
+
+    \b
+    Example:
+      planflow undo examples/boy_2025 news#3 --reason "Nhầm kỳ"
+    """
+    from planflow.jobs.records import undo
+
+    with _open(plan, db, now) as year:
+        try:
+            rec = undo(year, occurrence, reason=reason, by=by)
+        except PlanError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(MESSAGES["undone"].format(occurrence=rec.occurrence, reason=rec.reason))
+
+
+@click.command("record")
+@_common
+@click.argument("target")
+@click.argument("value", type=float)
+@click.option("--date", "day", metavar="DATE", callback=_day, help="When [default: today].")
+@click.option("--by", "by", metavar="UNIT", help="The unit that measured it.")
+@click.option("--note", metavar="TEXT", help="A note.")
+@click.option("--evidence", metavar="URL", help="A link to the evidence.")
+def record_command(
+    plan: str,
+    db: str | None,
+    now: datetime | None,
+    target: str,
+    value: float,
+    day: date | None,
+    by: str | None,
+    note: str | None,
+    evidence: str | None,
+) -> None:
+    """Record a measured value of a target (TARGET: a task with a target:).
+
+    \b
+    Example:
+      planflow record examples/boy_2025 dx-web-news 31 --date 2025-03-31 --by web
+    """
+    from planflow.jobs.records import record_value
+
+    with _open(plan, db, now) as year:
+        try:
+            rec = record_value(year, target, value, day=day, by=by, note=note, evidence=evidence)
+        except PlanError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(
+        MESSAGES["recorded"].format(
+            target=rec.target, value=vn_number(rec.value), day=vn_day(rec.day)
+        )
+    )
+
+
+@click.command("history")
+@_common
+@click.option("--unit", "unit", metavar="ID", help="Only what concerns this unit.")
+@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
+def history_command(
+    plan: str, db: str | None, now: datetime | None, unit: str | None, as_json: bool
+) -> None:
+    """Every recorded change, oldest first: who, when, what (nothing is ever erased).
+
+    \b
+    Example:
+      planflow history examples/boy_2025 --unit vhxh
+    """
+    from planflow.jobs.records import history
+
+    with _open(plan, db, now) as year:
+        try:
+            rows = history(year, unit=unit)
+        except PlanError as exc:
+            raise click.ClickException(str(exc)) from None
+    if as_json:
+        _dump(rows)
+        return
+    if not rows:
+        click.echo(MESSAGES["no_history"])
+        return
+    what = WHAT
+    for row in rows:
+        when = datetime.fromisoformat(row["when"]).strftime("%d/%m/%Y %H:%M")
+        subject = row.get("occurrence") or row.get("target") or ""
+        parts = [when, row["who"], what.get(row["what"], row["what"]), subject]
+        if row.get("value") is not None:
+            parts.append(vn_number(row["value"]))
+        if row.get("day"):
+            parts.append(vn_day(row["day"]))
+        for key in ("by", "note", "evidence", "reason"):
+            if row.get(key):
+                parts.append(f"{key}: {row[key]}")
+        if row.get("changes"):
+            parts.append(json.dumps(row["changes"], ensure_ascii=False))
+        click.echo("  ".join(parts))
+
+
+#: The commands of this module, attached to the root group by planflow.cli.main.
+RECORD_COMMANDS = (done_command, undo_command, record_command, history_command)
