@@ -267,3 +267,33 @@ def test_library_undo_needs_a_reason(tmp_path: Path) -> None:
             undo(year, "viec-1#3", reason="  ")
         assert status(year).units[0]["done"] == 1
         assert EventKind.DIGEST.value == "digest"
+
+
+def test_reports_from_the_recorded_state(tmp_path: Path) -> None:
+    """``simulate --from-state``: the recorded figures, and a report per closed period."""
+    path = write_plan(tmp_path / "xa")
+    runner = CliRunner()
+    for n in (1, 2, 3):  # viec-1 done on each due date of the first quarter
+        result = runner.invoke(
+            cli, ["done", str(path), f"viec-1#{n}", "--date", f"2025-0{n}-14", "--now", "2025-04-01"]
+        )
+        assert result.exit_code == 0, result.output
+    reports = tmp_path / "reports"
+    result = runner.invoke(
+        cli,
+        ["simulate", str(path), "--from-state", "--until", "2025-03-31", "--json",
+         "--report", "json", "--report-dir", str(reports)],  # fmt: skip
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["model"] == "recorded"
+    # by hand: 3 duties × 12 months; viec-1 done 3 times on time; viec-2 and viec-3 miss
+    # January and February (each window closes at the next month's due date), March is open
+    assert data["totals"] == {"planned": 36, "done": 3, "on_time": 3, "late": 0, "missed": 4,
+                              "pending": 29, "max_days_late": 0}  # fmt: skip
+    assert data["reports"]["json"]["failed"] == 0
+    (q1,) = [p for p in reports.iterdir() if "q1" in p.name]
+    q1_data = json.loads(q1.read_text(encoding="utf-8"))
+    # the quarter's report counts the occurrences due in it, as recorded on 31/03
+    assert q1_data["totals"] == {"planned": 9, "done": 3, "on_time": 3, "late": 0, "missed": 4,
+                                 "pending": 2}  # fmt: skip
