@@ -275,14 +275,17 @@ def test_reports_from_the_recorded_state(tmp_path: Path) -> None:
     runner = CliRunner()
     for n in (1, 2, 3):  # viec-1 done on each due date of the first quarter
         result = runner.invoke(
-            cli, ["done", str(path), f"viec-1#{n}", "--date", f"2025-0{n}-14", "--now", "2025-04-01"]
+            cli,
+            ["done", str(path), f"viec-1#{n}", "--date", f"2025-0{n}-14", "--now", "2025-04-01"],
         )
         assert result.exit_code == 0, result.output
     reports = tmp_path / "reports"
     result = runner.invoke(
         cli,
-        ["simulate", str(path), "--from-state", "--until", "2025-03-31", "--json",
-         "--report", "json", "--report-dir", str(reports)],  # fmt: skip
+        [
+            *("simulate", str(path), "--from-state", "--until", "2025-03-31", "--json"),
+            *("--report", "json", "--report-dir", str(reports)),
+        ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
