@@ -152,12 +152,41 @@ class TestCalendar:
         assert str(vevent["SUMMARY"]).startswith("C.I.2.a · Thực hiện chuyên mục phát thanh")
 
 
+class TestDigest:
+    def test_a_units_digest_counts_what_it_gathers(self, plan: Plan) -> None:
+        """``planflow run`` after days off: one mail per unit with the counts, not a flood."""
+        from planflow.jobs.year import digest_event
+
+        from pfemail_support import events
+
+        gathered = [e for e in events(plan) if "vhxh" in e.units and e.time.month == 2]
+        digest = digest_event(plan.id, "vhxh", gathered, gathered[-1].time)
+        units = [plan.unit("vhxh")]
+        to, cc = recipients(digest, plan, units, unit_settings(plan))
+        msg = BytesParser(policy=policy.default).parsebytes(
+            build_message(digest, plan, sender=FROM, to=to, cc=cc).as_bytes()
+        )
+        first, last = min(e.time for e in gathered), max(e.time for e in gathered)
+        assert str(msg["Subject"]).startswith(
+            f"[Tổng hợp] Phòng Văn hóa - Xã hội: {first:%d/%m/%Y} – {last:%d/%m/%Y}"
+        )
+        assert [a.addr_spec for a in msg["To"].addresses] == ["vhxh@example.gov.vn"]
+        text = msg.get_body(("plain",)).get_content()
+        labels = {"reminder": "Nhắc việc", "due": "Đến hạn", "completed": "Hoàn thành"}
+        for kind, label in labels.items():
+            n = sum(1 for e in gathered if e.kind.value == kind)
+            assert n > 0
+            assert any(line.startswith(f"{label}:") and line.endswith(f" {n}")
+                       for line in text.splitlines()), text  # fmt: skip
+        assert msg["X-Planflow-Delivery"] == digest.id
+
+
 class TestSettings:
     def test_defaults(self) -> None:
         """Port 25 (465 with ssl), security none, the default kinds."""
         config = EmailConfig.from_settings({"host": "smtp.example.vn", "from": SENDER})
         assert (config.port, config.security, config.verify) == (25, "none", True)
-        assert config.kinds == {"reminder", "due", "overdue", "late", "missed"}
+        assert config.kinds == {"reminder", "due", "overdue", "late", "missed", "digest"}
         ssl_config = EmailConfig.from_settings(
             {"host": "h", "from": SENDER, "security": "SSL", "kinds": "due, missed"}
         )

@@ -72,6 +72,8 @@ def test_fails_twice_then_delivers(plan: Plan) -> None:
     assert got.headers["Content-Type"] == "application/json; charset=utf-8"
     assert got.headers["X-Planflow-Event"] == "reminder"
     assert got.headers["X-Planflow-Delivery"] == event.id
+    # every attempt carries the same idempotency key: the engine's stable event id
+    assert {r.headers["Idempotency-Key"] for r in hook.requests} == {event.id}
     assert _verify(SECRET, got.body, got.headers["X-Planflow-Signature"])
     assert not _verify("wrong", got.body, got.headers["X-Planflow-Signature"])
     assert "Phòng Văn hóa".encode() in got.body  # ensure_ascii=False: no \\u escapes

@@ -163,6 +163,7 @@ def history_command(
             rows = history(year, unit=unit)
         except PlanError as exc:
             raise click.ClickException(str(exc)) from None
+        zone = year.zone()
     if as_json:
         _dump(rows)
         return
@@ -171,7 +172,7 @@ def history_command(
         return
     what = WHAT
     for row in rows:
-        when = datetime.fromisoformat(row["when"]).strftime("%d/%m/%Y %H:%M")
+        when = datetime.fromisoformat(row["when"]).astimezone(zone).strftime("%d/%m/%Y %H:%M")
         subject = row.get("occurrence") or row.get("target") or ""
         parts = [when, row["who"], what.get(row["what"], row["what"]), subject]
         if row.get("value") is not None:

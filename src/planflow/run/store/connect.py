@@ -86,7 +86,10 @@ def create(url: str) -> sa.Engine:
 
 def _sqlite(url: sa.URL) -> sa.Engine:
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder of {url.database}: {exc}") from None
     engine = sa.create_engine(
         url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None}
     )
