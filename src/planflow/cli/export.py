@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import click
 
@@ -38,8 +39,22 @@ __all__ = ["export"]
     help="Processes to write a large plan's feeds with (0: one per CPU). The files are "
     "the same whatever the number.",
 )
+@click.option(
+    "--progress",
+    is_flag=True,
+    help="Mark what is recorded done (✔, STATUS:COMPLETED) and overdue, from the state "
+    "database (docs/running-the-year.md); with --todos or --expand.",
+)
+@click.option("--db", metavar="URL", envvar="PLANFLOW_DB", help="State database (--progress).")
 def export(
-    plan: str, out_dir: str, expand: bool, unit_id: str | None, todos: bool, jobs: int
+    plan: str,
+    out_dir: str,
+    expand: bool,
+    unit_id: str | None,
+    todos: bool,
+    jobs: int,
+    progress: bool,
+    db: str | None,
 ) -> None:
     """Write iCalendar feeds: OUT/plan.ics and OUT/units/<unit>.ics for every unit.
 
@@ -51,6 +66,7 @@ def export(
       planflow export examples/boy_2025 --out feeds
       planflow export examples/boy_2025 --out feeds --unit vhxh --expand
       planflow export national.yaml --out feeds --jobs 2
+      planflow export examples/boy_2025 --out feeds --todos --progress
     """
     from planflow.cli.plugins import get_pm
     from planflow.feeds import export_feeds
@@ -66,6 +82,7 @@ def export(
             todos=todos,
             workers=workers,
             plugins=get_pm(),
+            progress=_progress(plan, db) if progress else None,
         )
     except PlanError as exc:
         raise click.ClickException(str(exc)) from None
@@ -73,3 +90,12 @@ def export(
         click.echo(str(path))
     n = len(paths)
     click.echo(f"{n} feed{'s' if n != 1 else ''} written to {out_dir}", err=True)
+
+
+def _progress(plan: str, db: str | None) -> Any:
+    """The marks of the recorded year as of today (planflow.jobs.reports.feed_progress)."""
+    from planflow.cli.year import _open
+    from planflow.jobs.reports import feed_progress
+
+    with _open(plan, db, None) as year:
+        return feed_progress(year)

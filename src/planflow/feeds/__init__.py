@@ -33,6 +33,7 @@ from typing import IO, Any
 from planflow.feeds._lines import escape_text, fold
 from planflow.feeds.export import export_feeds, plan_chunks, unit_chunks
 from planflow.feeds.hooks import component_adjuster
+from planflow.feeds.progress import Progress
 from planflow.feeds.render import REFRESH_INTERVAL, Renderer
 from planflow.feeds.selection import Index, Role, check_unit
 from planflow.feeds.state import STATE_FILE, FeedState
@@ -93,6 +94,7 @@ def plan_feed(
     todos: bool = False,
     state: FeedState | None = None,
     plugins: Any = None,
+    progress: Progress | None = None,
 ) -> bytes:
     """The whole plan's feed: every duty of every unit.
 
@@ -103,9 +105,12 @@ def plan_feed(
     :param state: SEQUENCE numbers to use and update; without one, SEQUENCE is 0.
     :param plugins: a plugin manager whose ``planflow_calendar_component``
         implementations adjust every component before it is written.
+    :param progress: marks of finished and overdue occurrences (see
+        :mod:`planflow.feeds.progress`; ``planflow.jobs.reports.feed_progress`` makes them).
     :returns: the iCalendar bytes (UTF-8, CRLF, folded).
     """
-    options = {"expand": expand, "todos": todos, "state": state, "plugins": plugins}
+    options = {"expand": expand, "todos": todos, "state": state, "plugins": plugins,
+               "progress": progress}  # fmt: skip
     return b"".join(_plan_chunks(plan, timeline, options))
 
 
@@ -118,13 +123,15 @@ def unit_feed(
     todos: bool = False,
     state: FeedState | None = None,
     plugins: Any = None,
+    progress: Progress | None = None,
 ) -> bytes:
     """One unit's feed: what it leads, and what it coordinates (marked ``[Phối hợp]``
     in SUMMARY and ``Phối hợp`` in CATEGORIES). Options as for :func:`plan_feed`.
 
     :raises ModelError: the plan has no unit ``unit_id``.
     """
-    options = {"expand": expand, "todos": todos, "state": state, "plugins": plugins}
+    options = {"expand": expand, "todos": todos, "state": state, "plugins": plugins,
+               "progress": progress}  # fmt: skip
     return b"".join(_unit_chunks(plan, unit_id, timeline, options))
 
 

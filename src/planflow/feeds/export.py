@@ -15,6 +15,7 @@ from typing import Any
 
 from planflow.feeds._parallel import can_fork, write_all_parallel
 from planflow.feeds.hooks import component_adjuster
+from planflow.feeds.progress import Progress
 from planflow.feeds.render import Renderer
 from planflow.feeds.selection import Index, Members, Role, check_unit
 from planflow.feeds.state import STATE_FILE, FeedState, write_bytes, write_chunks
@@ -72,6 +73,7 @@ def export_feeds(
     timeline: Timeline | None = None,
     workers: int = 1,
     plugins: Any = None,
+    progress: Progress | None = None,
 ) -> list[Path]:
     """Write ``out_dir/plan.ics`` and ``out_dir/units/<unit id>.ics`` for every unit.
 
@@ -85,6 +87,7 @@ def export_feeds(
         files are the same whatever the number.
     :param plugins: a plugin manager (``planflow.hooks.manager.get_plugin_manager()``); its
         ``planflow_calendar_component`` implementations adjust every component.
+    :param progress: marks of finished and overdue occurrences (:mod:`planflow.feeds.progress`).
     :returns: the paths of the feeds, plan feed first.
     :raises ModelError: ``unit`` is not a unit of the plan.
     """
@@ -102,6 +105,7 @@ def export_feeds(
         state=state,
         members=members,
         adjust=component_adjuster(plugins, plan),
+        progress=progress,
     )
     index = Index(timeline, members)
     (out / "units").mkdir(parents=True, exist_ok=True)

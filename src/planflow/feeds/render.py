@@ -19,6 +19,7 @@ import attrs
 
 from planflow.feeds._lines import categories, escape_text, fold, lines, param, stamp, text_line, ymd
 from planflow.feeds.hooks import Adjuster
+from planflow.feeds.progress import Mark, Progress, status_lines
 from planflow.feeds.selection import Members, Role
 from planflow.feeds.series import DateLines, Series, encode, rule_of
 from planflow.feeds.state import FeedState
@@ -62,7 +63,7 @@ class _Entry:
     """A duty's components: the parts every feed shares, and the whole by role."""
 
     renders: dict[Role | None, bytes] = attrs.field(factory=dict)
-    parts: list[tuple[bytes, bytes]] = attrs.field(factory=list)  # (head, shared tail)
+    parts: list[tuple[bytes, bytes, str]] = attrs.field(factory=list)  # (head, tail, mark)
 
 
 class Renderer:
@@ -71,9 +72,10 @@ class Renderer:
     def __init__(
         self, plan: Plan, timeline: Timeline, *, expand: bool, todos: bool,
         state: FeedState | None, members: Members | None = None,
-        adjust: Adjuster | None = None,
+        adjust: Adjuster | None = None, progress: Progress | None = None,
     ) -> None:  # fmt: skip
         self.plan, self.timeline = plan, timeline
+        self.progress = progress  # marks of finished and overdue occurrences, if any
         self.expand, self.todos, self.state = expand, todos, state
         self.members = members or Members(plan)
         self.adjust = adjust  # plugins' planflow_calendar_component, when any
@@ -125,8 +127,9 @@ class Renderer:
             cache.move_to_end(duty.id)
         found = entry.renders.get(role)
         if found is None:
-            texts = self._role_lines(duty, role)
-            found = b"".join([head + texts + common for head, common in entry.parts])
+            marks = {part[2] for part in entry.parts}
+            texts = {mark: self._role_lines(duty, role, mark) for mark in marks}
+            found = b"".join([head + texts[mark] + common for head, common, mark in entry.parts])
             if self.adjust is not None:
                 found = self.adjust(duty, found)
             entry.renders[role] = found
@@ -146,13 +149,14 @@ class Renderer:
         description = text_line("DESCRIPTION", text)
         people = self._people(lead, coordinators)
         plain = self._role_lines(duty, None)
-        units: list[tuple[bytes, str, bytes]] = []  # (kind, uid, common part)
+        units: list[tuple[bytes, str, bytes, Mark | None]] = []  # (kind, uid, common, mark)
+        marks = self.progress or {}
         if self.expand:
             for occ in occurrences:
                 uid = f"{duty.id}/{ymd(occ.nominal)}{self.suffix}"
                 dates = self.dates.event(task.time, Series(occ.due))
                 units.append((b"VEVENT", uid, dates + description + people
-                              + self._alarm(task, (occ.due,))))  # fmt: skip
+                              + self._alarm(task, (occ.due,)), marks.get(occ.key)))  # fmt: skip
         else:
             key, days = self._series_of(task, occurrences)
             found = self._event_dates.get((key, task.time))
@@ -160,20 +164,25 @@ class Renderer:
                 series = self._series[key][2]
                 found = self._event_dates[key, task.time] = self.dates.event(task.time, series)
             alarm = self._series_alarm(task, key, days)
-            units.append((b"VEVENT", duty.id + self.suffix, found + description + people + alarm))
+            common = found + description + people + alarm
+            units.append((b"VEVENT", duty.id + self.suffix, common, None))
         if self.todos:
             for occ in occurrences:
                 uid = f"{duty.id}/{ymd(occ.nominal)}/todo{self.suffix}"
-                units.append((b"VTODO", uid, self.dates.todo(occ) + description + people))
-        for kind, uid, common in units:
+                common = self.dates.todo(occ) + description + people
+                units.append((b"VTODO", uid, common, marks.get(occ.key)))
+        for kind, uid, common, mark in units:
+            prefix = mark.prefix if mark is not None else ""
+            common = status_lines(mark, kind) + common
             sequence = 0
             if self.state is not None:
-                digest = hashlib.sha256(b"%s\n%s%s" % (kind, plain, common))
+                # the mark is part of what the client sees: a new mark, a new SEQUENCE
+                digest = hashlib.sha256(b"%s\n%s%s%s" % (kind, prefix.encode(), plain, common))
                 sequence = self.state.sequence(uid, digest.hexdigest()[:32])
             head = b"BEGIN:%s\r\n%s\r\n%s" % (kind, fold("UID:" + uid), self._stamp(sequence))
             if kind == b"VEVENT":
                 common += b"TRANSP:OPAQUE\r\n" if task.time else b"TRANSP:TRANSPARENT\r\n"
-            entry.parts.append((head, common + b"END:%s\r\n" % kind))
+            entry.parts.append((head, common + b"END:%s\r\n" % kind, prefix))
         return entry
 
     def _stamp(self, sequence: int) -> bytes:
@@ -222,9 +231,10 @@ class Renderer:
             return f"{text} – {self._name(duty.unit)}"
         return text
 
-    def _role_lines(self, duty: Duty, role: Role | None) -> bytes:
-        """SUMMARY and CATEGORIES: the lines that depend on the unit's role."""
-        out = text_line("SUMMARY", self._summary(duty, role))
+    def _role_lines(self, duty: Duty, role: Role | None, mark: str = "") -> bytes:
+        """SUMMARY (after ``mark``, see :mod:`planflow.feeds.progress`) and CATEGORIES:
+        the lines that depend on the unit's role."""
+        out = text_line("SUMMARY", mark + self._summary(duty, role))
         values = (*duty.task.category, *([ROLE_VI[role]] if role else []))
         if values:
             out += categories(values)

@@ -1,4 +1,5 @@
-"""Reports from the recorded state: what was really done, not what a model imagines.
+"""Reports and feed marks from the recorded state: what was really done, not what a
+model imagines.
 
 ``planflow simulate PLAN --from-state --report markdown`` calls :func:`recorded_run`::
 
@@ -25,13 +26,14 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from planflow.feeds.progress import Mark
 from planflow.hooks.manager import PluginManager
 from planflow.hooks.specs import ReportContext
 from planflow.jobs.simulate import ChannelRecord, OnFailure, Run, _pick, _report
 from planflow.jobs.year import Year
-from planflow.run.events import Event, EventKind
+from planflow.run.events import Event, EventKind, State
 
-__all__ = ["recorded_run"]
+__all__ = ["feed_progress", "recorded_run"]
 
 
 def recorded_run(
@@ -66,3 +68,15 @@ def recorded_run(
         for reporter, _ in reporters:
             _report(run, reporter, context, out_dir, failed)
     return run
+
+
+def feed_progress(year: Year, *, as_of: date | None = None) -> dict[tuple[str, int], Mark]:
+    """The marks the calendar feeds show: done (with its day) and overdue occurrences."""
+    state = year.replay(as_of or year.today())
+    marks: dict[tuple[str, int], Mark] = {}
+    for outcome in state.result.outcomes:
+        if outcome.state in (State.DONE, State.LATE):
+            marks[outcome.occurrence.key] = Mark(completed=outcome.completed)
+        elif outcome.state is State.OVERDUE:
+            marks[outcome.occurrence.key] = Mark(overdue=True)
+    return marks
