@@ -73,6 +73,12 @@ def _tokens_path(plan: str, given: str | None) -> Path:
 )
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))  # fmt: skip
+@click.option(
+    "--db",
+    metavar="URL",
+    envvar="PLANFLOW_DB",
+    help="State database of the unit pages [default: PLAN_DIR/.planflow/state.db].",
+)
 def serve(
     plan: str,
     host: str,
@@ -83,6 +89,7 @@ def serve(
     state_file: str | None,
     forwarded_allow_ips: str,
     log_level: str,
+    db: str | None,
 ) -> None:
     """Serve the plan's calendar feeds over HTTP, reloading the plan when it changes.
 
@@ -91,6 +98,7 @@ def serve(
             /feeds/plan.ics, /feeds/units/<unit>.ics       (public)
             /feeds/<token>/units/<unit>.ics                 (with tokens)
             /feeds/[<token>/]expanded/…                     (one event per occurrence)
+            /pages/<token>/units/<unit>                     (the unit's page, with tokens)
 
     \b
     Examples:
@@ -114,6 +122,10 @@ def serve(
     logging.basicConfig(level=log_level.upper(), format="%(levelname)-8s %(name)s: %(message)s")
     try:
         app = create_app(plan, tokens_path=tokens_path, base_url=base_url, state_path=state_file)
+        if tokens_path is not None:  # a page per unit, behind the same private links
+            from planflow.jobs.pages import add_unit_pages
+
+            add_unit_pages(app, plan, tokens_path=tokens_path, db=db)
     except PlanFileError:
         _load(plan)  # prints the problems and exits 1
         raise

@@ -1,0 +1,254 @@
+"""A page for each unit, next to its feed: its open duties, a button to mark one done.
+
+``planflow serve PLAN --tokens FILE`` serves, for every token that opens a unit's
+feed, ``/pages/<secret>/units/<unit>``: the unit's open duties (overdue first) with
+their clause, deadline and coordinators, each with a form to mark it done with a
+note and an evidence link; what starts in the next 30 days; a form to record a
+target's measured value; and what was recorded recently. Server-rendered (Jinja2),
+Vietnamese, readable on a phone, no script.
+
+* The secret is the same private link as the unit's feed; a unit's token opens only
+  that unit's page and may mark only the duties that unit leads; an office token
+  (``planflow tokens --all``, for the *văn phòng*) opens every unit's page. A wrong
+  token, or a unit the token does not open, gets the same 404 as a wrong feed link.
+* Every form carries a CSRF token, an HMAC of the token's id and the unit under a key
+  kept in ``PLAN_DIR/.planflow/page.key`` (shared by every worker); a form without
+  it is refused with 403 and changes nothing.
+* Every change goes through :mod:`planflow.jobs.records`: it is in the history with
+  who (the token's label) and when.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from planflow.feeds.tokens import Token, TokenStore
+from planflow.jobs.records import find_occurrence, history, mark_done, record_value, targets
+from planflow.jobs.status import CATEGORIES, status
+from planflow.jobs.year import Year
+from planflow.plan.errors import PlanError
+
+__all__ = ["MESSAGES", "add_unit_pages", "csrf_token", "page_key"]
+
+#: Every text of the pages' answers (the template holds the rest), in one place.
+MESSAGES = {
+    "not_found": "Không tìm thấy trang.",
+    "csrf": "Yêu cầu không hợp lệ: thiếu hoặc sai mã xác nhận của biểu mẫu. Hãy mở lại trang.",
+    "not_yours": "Việc {occurrence} không do đơn vị này chủ trì.",
+    "done": "Đã ghi nhận hoàn thành {occurrence}.",
+    "recorded": "Đã ghi nhận chỉ tiêu {target}.",
+    "bad_value": "Giá trị {value!r} không phải là số.",
+}
+
+WHAT = {"done": "hoàn thành", "undo": "hủy hoàn thành", "archive": "lưu trữ", "record": "chỉ tiêu"}
+
+_OPEN = ("overdue", "due_this_week", "blocked", "open")
+_MAX_FORM = 16_384  # bytes of a form body
+
+
+def page_key(folder: str | os.PathLike[str]) -> bytes:
+    """The CSRF key in ``folder/.planflow/page.key``, made (mode 0600) the first time."""
+    path = Path(folder) / ".planflow" / "page.key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+def csrf_token(key: bytes, token: Token, unit: str) -> str:
+    """The CSRF field of ``token``'s forms on ``unit``'s page."""
+    return hmac.new(key, f"{token.id}\x1f{unit}".encode(), hashlib.sha256).hexdigest()
+
+
+def _day(value: str | date) -> str:
+    return (date.fromisoformat(value) if isinstance(value, str) else value).strftime("%d/%m/%Y")
+
+
+def add_unit_pages(
+    app: Any,
+    plan_path: str | os.PathLike[str],
+    *,
+    tokens_path: str | os.PathLike[str],
+    db: str | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> None:
+    """Add the unit pages to a feed server app (:func:`planflow.feeds.server.create_app`).
+
+    :param clock: what "now" is (tests); default the real clock in the plan's zone.
+    """
+    from jinja2 import Environment, PackageLoader, select_autoescape
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse, RedirectResponse, Response
+    from starlette.routing import Route
+
+    templates = Environment(
+        loader=PackageLoader("planflow.jobs", "templates"), autoescape=select_autoescape()
+    )
+    folder = Path(Year.open(plan_path, db).loaded.file).parent  # fails early on a bad plan
+    key = page_key(folder)
+
+    def open_year() -> Year:
+        return Year.open(plan_path, db, now=clock() if clock else None)
+
+    def allowed(secret: str, unit: str, year: Year) -> Token | None:
+        token = TokenStore.load(tokens_path).match(secret)
+        if token is None or not token.opens(unit):
+            return None
+        return token if unit in {u.id for u in year.plan.units} else None
+
+    def not_found() -> Response:
+        return HTMLResponse(MESSAGES["not_found"], status_code=404)
+
+    def render(year: Year, token: Token, unit: str, base: str, **extra: Any) -> str:
+        plan, timeline = year.plan, year.timeline
+        names = {u.id: u.name for u in plan.units}
+        today = year.today()
+        report = status(year, unit=unit)
+        open_items = [
+            {
+                **item,
+                "heading": CATEGORIES[item["category"]],
+                "due": _day(item["due"]),
+                "coordinators": ", ".join(names.get(c, c) for c in item["coordinators"]),
+                "blocked_by": ", ".join(item["blocked_by"]),
+            }
+            for item in sorted(
+                (i for i in report.items if i["category"] in _OPEN),
+                key=lambda i: (_OPEN.index(i["category"]), i["due"], i["occurrence"]),
+            )
+        ]
+        upcoming = []
+        for occ in timeline:
+            if occ.unit == unit and today < occ.start <= today + timedelta(days=30):
+                task = plan.task(occ.plan_task)
+                coordinators = timeline.units_of(timeline.duty(occ.task))[1]
+                upcoming.append(
+                    {
+                        "title": task.title,
+                        "ref": task.ref,
+                        "start": _day(occ.start),
+                        "due": _day(occ.due),
+                        "coordinators": ", ".join(names.get(c, c) for c in coordinators),
+                    }
+                )
+        own = [
+            (tid, text)
+            for tid, text in targets(year).items()
+            if token.all or plan.task(tid).lead == unit
+        ]
+        zone = year.zone()
+        recent = [
+            {
+                "when": datetime.fromisoformat(r["when"])
+                .astimezone(zone)
+                .strftime("%d/%m/%Y %H:%M"),
+                "what": WHAT.get(r["what"], r["what"]),
+                "subject": r.get("occurrence") or r.get("target") or "",
+                "detail": r.get("note") or r.get("reason") or r.get("value") or "",
+                "who": r["who"],
+            }
+            for r in reversed(history(year, unit=unit)[-10:])
+        ]
+        return templates.get_template("unit.html").render(
+            plan=plan,
+            unit=plan.unit(unit),
+            as_of=_day(today),
+            open=open_items,
+            upcoming=upcoming,
+            targets=own,
+            recent=recent,
+            csrf=csrf_token(key, token, unit),
+            base=base,
+            **extra,
+        )
+
+    async def form_of(request: Request) -> dict[str, str]:
+        body = await request.body()
+        fields = parse_qs(body[:_MAX_FORM].decode("utf-8", "replace"), keep_blank_values=True)
+        return {k: v[0].strip() for k, v in fields.items()}
+
+    def base_of(request: Request) -> str:
+        secret, unit = request.path_params["token"], request.path_params["unit"]
+        return f"/pages/{quote(secret, safe='')}/units/{quote(unit, safe='')}"
+
+    def page_sync(secret: str, unit: str, base: str, notice: str) -> Response:
+        with open_year() as year:
+            token = allowed(secret, unit, year)
+            if token is None:
+                return not_found()
+            html = render(year, token, unit, base, notice=notice)
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+    async def page(request: Request) -> Response:
+        p = request.path_params
+        notice = request.query_params.get("ghi-nhan", "")
+        text = MESSAGES["done"].format(occurrence=notice) if notice else ""
+        return await run_in_threadpool(page_sync, p["token"], p["unit"], base_of(request), text)
+
+    def change_sync(secret: str, unit: str, base: str, form: dict[str, str], what: str) -> Response:
+        with open_year() as year:
+            token = allowed(secret, unit, year)
+            if token is None:
+                return not_found()
+            if not hmac.compare_digest(form.get("csrf", ""), csrf_token(key, token, unit)):
+                return HTMLResponse(MESSAGES["csrf"], status_code=403)
+            who = f"{token.label or 'token ' + token.id} (trang đơn vị)"
+            try:
+                if what == "done":
+                    occ = find_occurrence(year, form.get("occurrence", ""))
+                    if occ.unit != unit:
+                        error = MESSAGES["not_yours"].format(occurrence=form.get("occurrence"))
+                        return HTMLResponse(render(year, token, unit, base, error=error), 403)
+                    mark_done(
+                        year,
+                        f"{occ.task}#{occ.index}",
+                        by=unit,
+                        note=form.get("note") or None,
+                        evidence=form.get("evidence") or None,
+                        who=who,
+                    )
+                    done = quote(f"{occ.task}#{occ.index}", safe="")
+                    return RedirectResponse(f"{base}?ghi-nhan={done}", status_code=303)
+                try:
+                    value = float(form.get("value", "").replace(",", "."))
+                except ValueError:
+                    error = MESSAGES["bad_value"].format(value=form.get("value"))
+                    return HTMLResponse(render(year, token, unit, base, error=error), 400)
+                target = form.get("target", "")
+                record_value(year, target, value, by=unit, evidence=form.get("evidence") or None,
+                             who=who)  # fmt: skip
+                notice = MESSAGES["recorded"].format(target=target)
+                return HTMLResponse(render(year, token, unit, base, notice=notice))
+            except PlanError as exc:
+                return HTMLResponse(render(year, token, unit, base, error=str(exc)), 400)
+
+    async def done(request: Request) -> Response:
+        p, form = request.path_params, await form_of(request)
+        return await run_in_threadpool(
+            change_sync, p["token"], p["unit"], base_of(request), form, "done"
+        )
+
+    async def record(request: Request) -> Response:
+        p, form = request.path_params, await form_of(request)
+        return await run_in_threadpool(
+            change_sync, p["token"], p["unit"], base_of(request), form, "record"
+        )
+
+    pages = [
+        Route("/pages/{token}/units/{unit}", page, methods=["GET", "HEAD"]),
+        Route("/pages/{token}/units/{unit}/done", done, methods=["POST"]),
+        Route("/pages/{token}/units/{unit}/record", record, methods=["POST"]),
+    ]
+    app.router.routes[0:0] = pages
