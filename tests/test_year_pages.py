@@ -124,6 +124,11 @@ def test_mark_a_duty_done_in_chromium(site: dict[str, object], server: str) -> N
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
     vhxh = site["vhxh"]
+    feed_url = f"{server}/feeds/{vhxh}/expanded/units/vhxh.ics"
+    before = httpx.get(feed_url)
+    assert before.status_code == 200
+    assert "SUMMARY:✔" not in before.text  # nothing recorded yet
+    assert "SUMMARY:⚠ Quá hạn: Việc số 1" in before.text  # viec-1#3 is overdue
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(chromium), args=args)
         page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
@@ -139,6 +144,13 @@ def test_mark_a_duty_done_in_chromium(site: dict[str, object], server: str) -> N
         assert page.locator('[role="status"]').inner_text() == "Đã ghi nhận hoàn thành viec-1#3."
         recent = page.locator('#recent li[data-occurrence="viec-1#3"]').inner_text()
         assert "Đã phát sóng chuyên mục tháng 3" in recent and "Phòng VH-XH" in recent
+        # the unit's feed changed: the occurrence is marked done, with a new ETag
+        after = httpx.get(feed_url)
+        assert after.headers["etag"] != before.headers["etag"]
+        assert after.text.count("SUMMARY:✔ Việc số 1") == 1
+        assert "SUMMARY:⚠ Quá hạn: Việc số 1" not in after.text
+        again = httpx.get(feed_url, headers={"If-None-Match": after.headers["etag"]})
+        assert again.status_code == 304  # no change of state, no change of feed
         # a wrong token gets the same 404 as a wrong feed link
         answer = page.goto(f"{server}/pages/{'y' * 43}/units/vhxh")
         assert answer is not None and answer.status == 404

@@ -41,7 +41,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
@@ -51,6 +51,7 @@ from urllib.parse import quote
 import attrs
 
 from planflow.feeds import FeedState, plan_feed, unit_feed
+from planflow.feeds.progress import Progress
 from planflow.feeds.tokens import TokenStore
 from planflow.plan.errors import PlanError, PlanFileError
 from planflow.plan.loading import LoadedPlan, load, resolve_plan_path
@@ -138,6 +139,11 @@ class FeedServer:
         self._state = FeedState.load(self.state_path) if self.state_path else FeedState()
         self._next_check = time.monotonic() + check_interval
         self._rejected: str | None = None  # digest of the last plan that failed to load
+        # marks of recorded progress (planflow.feeds.progress), re-read with the files;
+        # set by the unit pages (planflow.jobs.pages), which the feeds must not import
+        self.progress: Callable[[], Progress] | None = None
+        self._marks: Progress | None = None
+        self._marks_digest = ""
         try:
             stat = self.plan_file.stat()
             raw = self.plan_file.read_bytes()
@@ -172,6 +178,7 @@ class FeedServer:
             try:
                 self._refresh_plan()
                 self._refresh_tokens()
+                self._refresh_progress()
             finally:
                 self._next_check = time.monotonic() + self.check_interval
 
@@ -223,6 +230,21 @@ class FeedServer:
             return
         log.info("re-read %s: %d tokens", self.tokens_path, len(self.tokens))
 
+    def _refresh_progress(self) -> None:
+        """New marks (a unit marked a duty done, one became overdue): render anew."""
+        if self.progress is None:
+            return
+        try:
+            marks = self.progress()
+        except Exception as exc:  # the state database is down: keep the last marks
+            log.error("cannot read the recorded progress (%s); keeping the last marks", exc)
+            return
+        digest = hashlib.sha256(repr(sorted(marks.items())).encode()).hexdigest()
+        if digest == self._marks_digest:
+            return
+        self._marks, self._marks_digest = marks, digest
+        self.version = attrs.evolve(self.version, feeds={})  # the cached feeds are stale
+
     def _load(self, stat: os.stat_result, digest: str) -> _Version:
         """Load the plan and render its feeds; raise if anything is wrong."""
         loaded = load(self.plan_file)
@@ -257,9 +279,12 @@ class FeedServer:
     def _body(self, version: _Version, key: FeedKey) -> bytes:
         unit, expand = key
         plan, timeline = version.loaded.plan, version.timeline
+        marks = self._marks
         if unit is None:
-            return plan_feed(plan, timeline=timeline, expand=expand, state=self._state)
-        return unit_feed(plan, unit, timeline=timeline, expand=expand, state=self._state)
+            return plan_feed(plan, timeline=timeline, expand=expand, state=self._state,
+                             progress=marks)  # fmt: skip
+        return unit_feed(plan, unit, timeline=timeline, expand=expand, state=self._state,
+                         progress=marks)  # fmt: skip
 
     def _rendered(self, version: _Version, key: FeedKey, body: bytes) -> Rendered:
         digest = hashlib.sha256(body).hexdigest()[:40]

@@ -102,6 +102,19 @@ def add_unit_pages(
     def open_year() -> Year:
         return Year.open(plan_path, db, now=clock() if clock else None)
 
+    def marks() -> dict[tuple[str, int], Any]:
+        from planflow.jobs.reports import feed_progress
+
+        with open_year() as year:
+            return feed_progress(year)
+
+    # the feeds of the same server mark what is done and overdue (expanded feeds: every
+    # occurrence is an event), re-read with the plan file and at once after a change
+    feeds = getattr(app.state, "feeds", None)
+    if feeds is not None:
+        feeds.progress = marks
+        feeds.refresh(force=True)
+
     def allowed(secret: str, unit: str, year: Year) -> Token | None:
         token = TokenStore.load(tokens_path).match(secret)
         if token is None or not token.opens(unit):
@@ -219,6 +232,8 @@ def add_unit_pages(
                         evidence=form.get("evidence") or None,
                         who=who,
                     )
+                    if feeds is not None:
+                        feeds.refresh(force=True)
                     done = quote(f"{occ.task}#{occ.index}", safe="")
                     return RedirectResponse(f"{base}?ghi-nhan={done}", status_code=303)
                 try:
