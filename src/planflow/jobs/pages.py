@@ -59,10 +59,16 @@ def page_key(folder: str | os.PathLike[str]) -> bytes:
     """The CSRF key in ``folder/.planflow/page.key``, made (mode 0600) the first time."""
     path = Path(folder) / ".planflow" / "page.key"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(FileExistsError):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    if not path.exists():
+        # written aside, then linked into place: a worker starting at the same moment
+        # sees either no key or the whole key, and the first link wins
+        spare = path.with_name(f"page.key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
+        with contextlib.suppress(FileExistsError):
+            os.link(spare, path)
+        spare.unlink()
     return path.read_text().strip().encode()
 
 
