@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from planflow.cli.main import _load, cli, plan_argument
+from planflow.cli.common import console, load_or_exit, plan_argument
 from planflow.cli.plugins import run_options
 from planflow.plan.errors import PlanError, PlanFileError
 
@@ -44,7 +44,7 @@ def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-@cli.command("simulate")
+@click.command("simulate")
 @plan_argument
 @click.option("--year", type=int, help="Simulate this year (the plan's year; the default).")
 @click.option("--from", "from_day", metavar="DATE", callback=_day, help="Start on DATE.")
@@ -134,7 +134,7 @@ def simulate_command(
 
     from planflow.run.simulation import Scenario, load_scenario, monte_carlo
 
-    p = _load(plan).plan
+    p = load_or_exit(plan).plan
     if year is not None and year != p.year:
         raise click.BadParameter(f"the plan covers {p.year}, not {year}", param_hint="--year")
     start, end = from_day or date(p.year, 1, 1), to_day or date(p.year, 12, 31)
@@ -266,11 +266,9 @@ def _monte_carlo(
         return
     from rich.table import Table
 
-    from planflow.cli.main import _console
-
-    console = _console()
-    console.print(f"[bold]{p.title}[/bold]")
-    console.print(f"Monte Carlo: {runs} runs of the random model, base seed {seed}")
+    out = console()
+    out.print(f"[bold]{p.title}[/bold]")
+    out.print(f"Monte Carlo: {runs} runs of the random model, base seed {seed}")
     for title, key, rows in (
         ("Per task", "task", result.tasks),
         ("Per unit", "unit", result.units),
@@ -300,24 +298,22 @@ def _monte_carlo(
                 str(s["p90"]),
                 str(s["max"]),
             )
-        console.print(table)
+        out.print(table)
     table = Table("task", "dependents made late per run", "P(any)", title="Critical tasks")
     for r in result.critical[:15]:
         table.add_row(r["task"], f"{r['made_late_per_run']:.2f}", f"{r['p_any']:.1%}")
-    console.print(table if result.critical else "No task made another late.")
+    out.print(table if result.critical else "No task made another late.")
 
 
 def _print_result(result: Any) -> None:
     from rich.table import Table
 
-    from planflow.cli.main import _console
-
-    console = _console()
+    out = console()
     p = result.plan
     t = result.totals()
     stop = f", clock stopped {result.until}" if result.until else ""
-    console.print(f"[bold]{p.title}[/bold]")
-    console.print(
+    out.print(f"[bold]{p.title}[/bold]")
+    out.print(
         f"{result.model} model, seed {result.seed}, {result.start} → {result.end}{stop}: "
         f"{t['planned']} occurrences, {t['on_time']} on time, {t['late']} late, "
         f"{t['missed']} missed, {t['pending']} pending; "
@@ -345,7 +341,7 @@ def _print_result(result: Any) -> None:
             str(r["max_days_late"]),
             f"{r['peak_week']} ({r['peak_load']})",
         )
-    console.print(units)
+    out.print(units)
     quarters = sorted({r["quarter"] for r in result.by_quarter()})
     table = Table("unit", *quarters, title="Per quarter: on time / planned (late, missed)")
     cells: dict[str, dict[str, str]] = {}
@@ -354,15 +350,15 @@ def _print_result(result: Any) -> None:
         cells.setdefault(r["unit"], {})[r["quarter"]] = f"{r['on_time']}/{r['planned']}{extra}"
     for unit, row in cells.items():
         table.add_row(unit, *(row.get(q, "") for q in quarters))
-    console.print(table)
+    out.print(table)
     missed = [r for r in result.targets() if not r["met"]]
     if missed:
         table = Table("duty", "expected", "done", "on time", title="Targets not met")
         for r in missed:
             table.add_row(r["duty"], str(r["expected"]), str(r["done"]), str(r["on_time"]))
-        console.print(table)
+        out.print(table)
     else:
-        console.print("All quantity targets met.")
+        out.print("All quantity targets met.")
     report = Table(
         "period", "reports", "on time", "late", "missed", "consolidated", title="Reporting chain"
     )
@@ -377,7 +373,7 @@ def _print_result(result: Any) -> None:
             cons,
         )
     if report.rows:
-        console.print(report)
+        out.print(report)
     chains = result.late_chains()
     if chains:
         table = Table("occurrence", "state", "days late", "chain", title="Late chains")
@@ -385,11 +381,11 @@ def _print_result(result: Any) -> None:
             table.add_row(
                 r["occurrence"], r["state"], str(r["days_late"] or ""), " → ".join(r["chain"])
             )
-        console.print(table)
+        out.print(table)
         if len(chains) > 15:
-            console.print(f"… and {len(chains) - 15} more (see --json)")
+            out.print(f"… and {len(chains) - 15} more (see --json)")
     overloaded = [r for r in result.workload() if r["overloaded"]]
     for r in overloaded:
         weeks = ", ".join(f"{w['week']} ({w['load']})" for w in r["overloaded"][:6])
         more = f" +{len(r['overloaded']) - 6}" if len(r["overloaded"]) > 6 else ""
-        console.print(f"overloaded: {r['unit']} above {result.capacity}/week in {weeks}{more}")
+        out.print(f"overloaded: {r['unit']} above {result.capacity}/week in {weeks}{more}")
