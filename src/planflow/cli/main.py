@@ -15,6 +15,7 @@ from planflow.cli.agenda import agenda
 from planflow.cli.export import export
 from planflow.cli.plan_commands import graph, show, validate
 from planflow.cli.plugins import PluginGroup, plugin_option, plugins_command
+from planflow.cli.resend import resend_command
 from planflow.cli.serve import serve, tokens
 from planflow.cli.simulate import simulate_command
 from planflow.plan.errors import PlanError
@@ -25,7 +26,7 @@ __all__ = ["cli", "main"]
 @click.group(cls=PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planflow")
 @plugin_option
-def cli(plugin_opts: tuple[str, ...]) -> None:
+def cli(plugin_opts: tuple[str, ...], traceback: bool) -> None:
     """planflow: run an official annual plan (kế hoạch) as a living schedule.
 
     \b
@@ -48,3 +49,4 @@ def main(argv: list[str] | None = None) -> None:
 for command in (validate, show, graph, agenda, simulate_command, export, serve, tokens):
     cli.add_command(command)
 cli.add_command(plugins_command)
+cli.add_command(resend_command)

@@ -44,17 +44,41 @@ def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-@click.command("simulate")
+class SimulateCommand(click.Command):
+    """``simulate``, whose help lists the completion models the loaded plugins declare."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The completion models: built-in, then the plugins' with their options."""
+        from planflow.cli.plugins import get_pm, model_options_text
+
+        rows = [
+            ("on-time", "done on the due date, or when unblocked (built-in)"),
+            ("random", "seeded random delays and skips, see --late/--skip/--delay (built-in)"),
+        ]
+        try:
+            declared = get_pm().models()
+        except PlanError:
+            declared = {}
+        for name, entry in sorted(declared.items()):
+            options = model_options_text(entry.obj)
+            text = f"{entry.obj.description} (plugin {entry.plugin!r})"
+            rows.append((name, f"{text}; options: {options}" if options else text))
+        with formatter.section("Completion models (--model NAME[:KEY=VALUE,…])"):
+            formatter.write_dl(rows)
+        super().format_epilog(ctx, formatter)
+
+
+@click.command("simulate", cls=SimulateCommand)
 @plan_argument
 @click.option("--year", type=int, help="Simulate this year (the plan's year; the default).")
 @click.option("--from", "from_day", metavar="DATE", callback=_day, help="Start on DATE.")
 @click.option("--to", "to_day", metavar="DATE", callback=_day, help="End on DATE.")
 @click.option(
     "--model",
-    metavar="on-time|random|NAME",
+    metavar="NAME[:KEY=VALUE,…]",
     default=None,
-    help="Completion model: on-time, random, or one a plugin provides "
-    "[default: random with --scenario/--runs, else on-time].",
+    help="Completion model: on-time, random, or one a plugin provides (listed below), "
+    "with its options [default: random with --scenario/--runs, else on-time].",
 )
 @click.option("--scenario", type=click.Path(dir_okay=False), help="Scenario file (YAML or TOML).")
 @click.option("--seed", type=int, default=None, help="Seed of the random model [default: 0].")
@@ -108,6 +132,8 @@ def simulate_command(
     set_items: tuple[str, ...],
     report: tuple[str, ...],
     report_dir: str,
+    strict: bool,
+    failed_file: str | None,
 ) -> None:
     """Simulate the plan's year: who does what when, what is late, what is missed.
 
@@ -118,8 +144,11 @@ def simulate_command(
     --notify delivers every event through a notifier as the year runs (console
     prints reminders, due and late work on stderr); --report writes a report per
     closed reporting period to --report-dir. A failing notifier or reporter never
-    stops the run: its failures are printed on stderr and counted in --json
-    ("deliveries", "reports"). See docs/plugins.md.
+    stops the run: its failures are printed on stderr (the first five of each),
+    each channel's counts (delivered, skipped, failed) are printed on stderr and
+    given in --json ("deliveries", "reports"); --strict exits with status 3 when
+    any failed, --failed FILE keeps the failed deliveries for planflow resend.
+    See docs/plugins.md and docs/cli.md (exit statuses).
 
     \b
     Examples:
@@ -140,9 +169,14 @@ def simulate_command(
     start, end = from_day or date(p.year, 1, 1), to_day or date(p.year, 12, 31)
     if end < start:
         raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
+    tuned = scenario or late is not None or skip is not None or delay
     if model is None:
-        tuned = scenario or late is not None or skip is not None or delay
         model = "random" if tuned or runs > 1 else "on-time"
+    elif tuned and model != "random":
+        raise click.UsageError(
+            f"--scenario, --late, --skip and --delay set the random model; they do nothing "
+            f"with --model {model}"
+        )
     sc: Scenario | None = None
     if scenario is not None:
         try:
@@ -169,14 +203,15 @@ def simulate_command(
     if runs > 1:
         if events_file:
             raise click.BadParameter("--events needs a single run", param_hint="--events")
-        if notify or report:
-            raise click.BadParameter("--notify and --report need a single run")
+        if notify or report or failed_file:
+            raise click.BadParameter("--notify, --report and --failed need a single run")
         if model != "random":
             raise click.BadParameter("--runs needs --model random", param_hint="--runs")
         _monte_carlo(p, runs, seed, sc, start, end, workers, as_json, monte_carlo)
         return
-    from planflow.cli.plugins import failure_printer, get_pm
+    from planflow.cli.plugins import EXIT_STRICT, get_pm, print_counts
     from planflow.hooks.channels import parse_overrides
+    from planflow.hooks.failures import PluginFailed
     from planflow.hooks.manager import completion_model
     from planflow.jobs.simulate import run_simulation
 
@@ -190,7 +225,6 @@ def simulate_command(
             report=report,
             settings=parse_overrides(set_items),
             report_dir=report_dir if report else None,
-            on_failure=failure_printer(),
             model=chosen,
             seed=seed,
             scenario=sc,
@@ -198,17 +232,17 @@ def simulate_command(
             end=end,
             until=until,
         )
+    except PluginFailed:
+        raise
     except PlanError as exc:
         raise click.ClickException(str(exc)) from None
     result = run.result
-    for name, record in run.deliveries.items():
-        if record.failed:
-            click.echo(
-                f"planflow: notifier {name!r}: {record.failed} of "
-                f"{record.failed + record.delivered} events not delivered",
-                err=True,
-            )
-    written = [path for _, _, path in run.artifacts if path]
+    print_counts(run)
+    if failed_file:
+        from planflow.jobs.resend import write_failed
+
+        write_failed(failed_file, run.failed_deliveries)
+    written = [a.path for a in run.artifacts if a.path]
     if written and not as_json:
         click.echo(f"planflow: {len(written)} report files written to {report_dir}", err=True)
     if events_file:
@@ -223,6 +257,9 @@ def simulate_command(
         click.echo(_dump({**data, **run.record()}))
     elif events_file != "-":
         _print_result(result)
+    if strict and run.failed:
+        click.echo(f"planflow: --strict: {run.failed} failed (exit status {EXIT_STRICT})", err=True)
+        sys.exit(EXIT_STRICT)
 
 
 def _monte_carlo(

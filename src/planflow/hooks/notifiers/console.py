@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from planflow.hooks.specs import ChannelSettings, Notifier, Setting, hookimpl
+from planflow.hooks.specs import ChannelSettings, Notifier, Setting, Skipped, hookimpl
 from planflow.plan.model import Plan, Unit
 from planflow.run.events import Event, EventKind
 
@@ -88,11 +88,11 @@ class ConsoleNotifier:
 
     def deliver(
         self, event: Event, *, plan: Plan, units: Sequence[Unit], settings: ChannelSettings
-    ) -> None:
-        """Print one line for ``event`` if its kind is wanted."""
+    ) -> Skipped | None:
+        """Print one line for ``event`` if its kind is wanted (else skip it)."""
         kinds = {k.strip() for k in str(settings.run.get("kinds") or DEFAULT_KINDS).split(",")}
         if event.kind.value not in kinds:
-            return
+            return Skipped("kind not in console.kinds")
         from rich.console import Console
         from rich.markup import escape
 
@@ -107,6 +107,7 @@ class ConsoleNotifier:
             console.print(f"[{style}]── {text} ──[/]")
         else:
             console.print(f"[{style}]{text}[/]")
+        return None
 
 
 @hookimpl(trylast=True)
