@@ -520,6 +520,23 @@ class TestMinimalExample:
         assert any(line.startswith(f">> {first['due']} {first['task']}: ") for line in lines)
 
 
+    def test_installed_and_given_with_dash_p_loads_once(
+        self, runner: CliRunner, minimal_plugin: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Fault 2: the installed module given again with ``-p MODULE``: a warning, the
+        plugin once, no traceback."""
+        monkeypatch.delenv("PLANFLOW_PLUGINS", raising=False)
+        monkeypatch.delenv("PLANFLOW_DISABLE_PLUGINS", raising=False)
+        result = runner.invoke(cli, ["-p", "planflow_minimal", "plugins", "--json"])
+        assert result.exit_code == 0, result.output
+        assert result.stderr == (
+            "planflow: warning: -p planflow_minimal: already loaded as plugin 'minimal'; "
+            "loaded once\n"
+        )
+        names = [row["name"] for row in json.loads(result.stdout)]
+        assert names.count("minimal") == 1 and "planflow_minimal" not in names
+
+
 def test_list_setting_from_the_command_line_is_split_on_commas() -> None:
     """`--set email.kinds=reminder,due` gives a list of two kinds, not of characters."""
     from planflow.hooks.channels import _convert

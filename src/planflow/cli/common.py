@@ -40,8 +40,9 @@ def dump_json(data: Any) -> None:
 
 
 def console() -> Any:
-    """A rich console; wide when piped so that tables are not cut."""
-    from rich.console import Console
+    """A rich console; wide when piped so that tables are not cut; a closed pipe raises
+    ``BrokenPipeError`` (the command line exits 141)."""
+    from planflow.hooks.notifiers.console import pipe_console
 
     # piped output gets a wide page instead of rich's 80 columns, so nothing is cut
-    return Console(width=None if sys.stdout.isatty() else 160)
+    return pipe_console(width=None if sys.stdout.isatty() else 160)

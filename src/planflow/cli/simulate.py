@@ -237,6 +237,7 @@ def simulate_command(
     except PlanError as exc:
         raise click.ClickException(str(exc)) from None
     result = run.result
+    pm.failures.print_summary()  # how many failures were not shown, before the counts
     print_counts(run)
     if failed_file:
         from planflow.jobs.resend import write_failed
