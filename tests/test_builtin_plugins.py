@@ -123,7 +123,9 @@ class TestConsole:
         late = [
             line for line in result.stdout.splitlines() if "Hoàn thành trễ / Done late +" in line
         ]
-        assert late and result.stderr.startswith(f"planflow: notifier 'console': {len(late)} delivered,")
+        assert late and result.stderr.startswith(
+            f"planflow: notifier 'console': {len(late)} delivered,"
+        )
 
 
 class TestJsonLines:
@@ -171,14 +173,17 @@ class TestJsonLines:
             total - shown,
             0,
         )
-        errors = [line for line in result.stderr.splitlines() if "failed in notifier 'jsonl' on" in line]
+        errors = [
+            line for line in result.stderr.splitlines() if "failed in notifier 'jsonl' on" in line
+        ]
         assert len(errors) == 5  # the first five, then a count
         assert errors[0].startswith("planflow: plugin 'jsonl' failed in notifier 'jsonl' on ")
         assert f"notifier 'jsonl': 0 delivered, 0 skipped, {total} failed of {total} events" in (
             result.stderr
         )
-        assert f"plugin 'jsonl' failed {total} times in notifier 'jsonl' ({total - 5} not shown)" in (
-            result.stderr
+        assert (
+            f"plugin 'jsonl' failed {total} times in notifier 'jsonl' ({total - 5} not shown)"
+            in (result.stderr)
         )
 
 

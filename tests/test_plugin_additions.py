@@ -60,7 +60,9 @@ def test_plugin_manager_has_builtins_and_the_plugins_given() -> None:
     assert set(pm.notifiers()) == {"console", "jsonl", "recording"}
     assert set(pm.models()) == {"slow"}
     bare = plugin_manager(Slow(), builtins=False)
-    assert not {name for name, _ in DEFAULT_PLUGINS} & {n for n, p in bare.list_name_plugin() if p is not None}
+    assert not {name for name, _ in DEFAULT_PLUGINS} & {
+        n for n, p in bare.list_name_plugin() if p is not None
+    }
 
 
 def test_run_simulation_resolves_plugin_models_with_options() -> None:
@@ -72,7 +74,11 @@ def test_run_simulation_resolves_plugin_models_with_options() -> None:
     late = [e for e in run.result.events if e.kind.value == "late" and e.plan_task != "broadcast"]
     assert late and {e.days_late for e in late} == {3}
     default = run_simulation(tiny_plan(), pm=pm, model="slow")
-    assert {e.days_late for e in default.result.events if e.kind.value == "late" and e.plan_task == "news"} == {2}
+    assert {
+        e.days_late
+        for e in default.result.events
+        if e.kind.value == "late" and e.plan_task == "news"
+    } == {2}
     with pytest.raises(PlanError, match="has no option 'dayz' — did you mean 'days'"):
         completion_model(pm, "slow:dayz=1", tiny_plan(), 0)
     with pytest.raises(PlanError, match="--model slow: days must be a whole number"):
@@ -84,8 +90,13 @@ def test_run_simulation_resolves_plugin_models_with_options() -> None:
 def test_models_are_listed_by_plugins_and_simulate_help() -> None:
     """``planflow plugins`` and ``simulate --help`` list the declared models and options."""
     listing = run_cli(["plugins"], plugins=[Slow()])
-    assert "  model slow: every occurrence DAYS working days late\n    options: days=INT (default 2)\n" in listing.stdout
-    rows = {r["name"]: r for r in json.loads(run_cli(["plugins", "--json"], plugins=[Slow()]).stdout)}
+    assert (
+        "  model slow: every occurrence DAYS working days late\n    options: days=INT (default 2)\n"
+        in listing.stdout
+    )
+    rows = {
+        r["name"]: r for r in json.loads(run_cli(["plugins", "--json"], plugins=[Slow()]).stdout)
+    }
     assert rows["slow"]["models"] == ["slow"]
     assert rows["slow"]["model_options"]["slow"][0]["name"] == "days"
     help_text = run_cli(["simulate", "--help"], plugins=[Slow()]).stdout
@@ -114,9 +125,15 @@ def test_commands_receive_the_plugin_manager(tmp_path: Path) -> None:
     recorder = RecordingNotifier(skip_on=["opened", "unblocked", "due", "completed", "late",
                                           "overdue", "missed", "period_closed"])  # fmt: skip
     folder = write_tiny_plan(tmp_path / "p")
-    result = run_cli(["-p", "no:jsonl", "count-reminders", str(folder)], plugins=[Counter(), recorder.plugin()])
+    result = run_cli(
+        ["-p", "no:jsonl", "count-reminders", str(folder)], plugins=[Counter(), recorder.plugin()]
+    )
     assert result.exit_code == 0, result.stderr
-    reminders = [e for e in run_simulation(tiny_plan(), pm=plugin_manager()).result.events if e.kind.value == "reminder"]
+    reminders = [
+        e
+        for e in run_simulation(tiny_plan(), pm=plugin_manager()).result.events
+        if e.kind.value == "reminder"
+    ]
     assert result.stdout == f"{len(reminders)}\nconsole,recording\n"
 
 
@@ -155,7 +172,9 @@ def test_resend_delivers_each_failed_event_once(tmp_path: Path) -> None:
     flaky = Flaky()
     folder = str(write_tiny_plan(tmp_path / "p"))
     failed = tmp_path / "failed.jsonl"
-    run = run_cli(["simulate", folder, "--notify", "flaky", "--failed", str(failed)], plugins=[flaky.plugin()])
+    run = run_cli(
+        ["simulate", folder, "--notify", "flaky", "--failed", str(failed)], plugins=[flaky.plugin()]
+    )
     assert run.exit_code == 0, run.stderr
     events = run_simulation(tiny_plan(), pm=plugin_manager()).result.events
     expected = [e.id for e in events if e.kind.value in ("reminder", "due")]
@@ -164,8 +183,13 @@ def test_resend_delivers_each_failed_event_once(tmp_path: Path) -> None:
     first = run_cli(["resend", folder, "--events", str(failed)], plugins=[flaky.plugin()])
     assert first.exit_code == 0, first.stderr
     assert flaky.delivered == expected
-    assert f"notifier 'flaky': {len(expected)} delivered, 0 skipped, 0 failed of {len(expected)} events" in first.stderr
-    second = run_cli(["resend", folder, "--events", str(failed), "--strict"], plugins=[flaky.plugin()])
+    assert (
+        f"notifier 'flaky': {len(expected)} delivered, 0 skipped, 0 failed of {len(expected)} events"
+        in first.stderr
+    )
+    second = run_cli(
+        ["resend", folder, "--events", str(failed), "--strict"], plugins=[flaky.plugin()]
+    )
     assert second.exit_code == 0
     assert flaky.delivered == expected
     assert f"nothing to resend in {failed}" in second.stderr
@@ -177,13 +201,19 @@ def test_resend_keeps_what_fails_again_and_strict_says_so(tmp_path: Path) -> Non
     flaky = Flaky()
     folder = str(write_tiny_plan(tmp_path / "p"))
     failed = tmp_path / "failed.jsonl"
-    run_cli(["simulate", folder, "--notify", "flaky", "--failed", str(failed)], plugins=[flaky.plugin()])
+    run_cli(
+        ["simulate", folder, "--notify", "flaky", "--failed", str(failed)], plugins=[flaky.plugin()]
+    )
     before = failed.read_text()
-    again = run_cli(["resend", folder, "--events", str(failed), "--strict"], plugins=[flaky.plugin()])
+    again = run_cli(
+        ["resend", folder, "--events", str(failed), "--strict"], plugins=[flaky.plugin()]
+    )
     assert again.exit_code == 3
     assert failed.read_text() == before
     (tmp_path / "wrong.jsonl").write_text('{"delivered": "x", "notifier": "flaky"}\n{"nope": 1}\n')
-    wrong = run_cli(["resend", folder, "--events", str(tmp_path / "wrong.jsonl")], plugins=[flaky.plugin()])
+    wrong = run_cli(
+        ["resend", folder, "--events", str(tmp_path / "wrong.jsonl")], plugins=[flaky.plugin()]
+    )
     assert wrong.exit_code == 1
     assert f"{tmp_path / 'wrong.jsonl'}:2:1: not a failed delivery" in wrong.stderr
 

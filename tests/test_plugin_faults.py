@@ -6,7 +6,6 @@ Each test drives planflow the way that author did, through the documented helper
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import types
@@ -76,7 +75,10 @@ def test_fault1_run_level_setting_also_declared_per_unit(tmp_path: Path) -> None
     hooky = plugin("hooky", planflow_notifiers=lambda: [notifier])
     text = TINY_PLAN.replace(
         "units:\n", "channels:\n  hooky: {url: 'https://a.example/run'}\nunits:\n"
-    ).replace('channels: {recording: {label: "VHXH"}}', "channels: {hooky: {url: 'https://a.example/vhxh'}}")
+    ).replace(
+        'channels: {recording: {label: "VHXH"}}',
+        "channels: {hooky: {url: 'https://a.example/vhxh'}}",
+    )
     folder = write_plan(tmp_path / "ok", text)
     result = run_cli(["validate", folder], plugins=[hooky])
     assert result.exit_code == 0, result.stderr
@@ -94,7 +96,9 @@ def test_fault1_run_level_setting_also_declared_per_unit(tmp_path: Path) -> None
         "vhxh": {"url": "https://a.example/vhxh"},
         "radio": {"url": "https://b.example/radio"},
     }
-    wrong = text.replace("{url: 'https://a.example/vhxh'}", "{url: 'https://a.example/vhxh', retries: 2}")
+    wrong = text.replace(
+        "{url: 'https://a.example/vhxh'}", "{url: 'https://a.example/vhxh', retries: 2}"
+    )
     result = run_cli(["validate", write_plan(tmp_path / "bad", wrong)], plugins=[hooky])
     assert result.exit_code == 1
     assert "'retries' is not set here — write it under the plan's top-level channels" in (
@@ -165,7 +169,10 @@ def test_fault3_nonsense_from_a_model_names_the_plugin(
 ) -> None:
     """A hook returning a string, or a model returning a string, is the plugin's failure
     (not "unknown model 'not a model'")."""
-    result = run_cli(["simulate", write_plan(tmp_path / "p"), "--model", "boom"], plugins=[_models("odd", answer)])
+    result = run_cli(
+        ["simulate", write_plan(tmp_path / "p"), "--model", "boom"],
+        plugins=[_models("odd", answer)],
+    )
     assert result.exit_code == 4
     assert result.stderr.startswith(f"planflow: {message} — ")
 
@@ -212,7 +219,9 @@ def test_fault3_calendar_component_failures_are_capped(tmp_path: Path) -> None:
         "further failures of it are only counted"
     )
     components = (out / "plan.ics").read_text(encoding="utf-8").count("BEGIN:VEVENT")
-    units = sum(p.read_text(encoding="utf-8").count("BEGIN:VEVENT") for p in (out / "units").glob("*.ics"))
+    units = sum(
+        p.read_text(encoding="utf-8").count("BEGIN:VEVENT") for p in (out / "units").glob("*.ics")
+    )
     total = components + units
     assert failures[6] == (
         f"planflow: plugin 'placer' failed {total} times in planflow_calendar_component "
@@ -245,7 +254,11 @@ def test_fault4_plugin_that_cannot_be_imported_is_skipped(
 def test_fault5_register_in_tests_checks_hook_names() -> None:
     """``pm.register`` (the documented pattern) and ``plugin_manager`` reject a misspelt
     hook exactly as the loader does, and leave nothing registered."""
-    typo = plugin("typo", planflow_reporter=lambda: [])
+
+    def planflow_reporter() -> list[Any]:
+        return []
+
+    typo = plugin("typo", planflow_reporter=planflow_reporter)
     pm = get_plugin_manager(load_entrypoints=False, environ={})
     with pytest.raises(PluginError, match="did you mean 'planflow_reporters'") as info:
         pm.register(typo)
@@ -334,7 +347,7 @@ def test_fault6_strict_exits_3_when_deliveries_failed(tmp_path: Path) -> None:
     """Every delivery failing: exit 0 without --strict (counts say so), 3 with it; a run
     without failures exits 0 with --strict."""
     folder = write_plan(tmp_path / "p")
-    failing = RecordingNotifier("down", fail_on=[k for k in _KINDS])
+    failing = RecordingNotifier("down", fail_on=list(_KINDS))
     args = ["simulate", folder, "--notify", "down"]
     lax = run_cli(args, plugins=[failing.plugin()])
     strict = run_cli([*args, "--strict"], plugins=[failing.plugin()])
@@ -380,7 +393,9 @@ def test_fault7_command_named_like_a_builtin_is_refused() -> None:
             """Not planflow's."""
             click.echo("mine")
 
-    result = run_cli(["simulate", "--help"], plugins=[plugin("clash", planflow_register_commands=register)])
+    result = run_cli(
+        ["simulate", "--help"], plugins=[plugin("clash", planflow_register_commands=register)]
+    )
     assert result.exit_code == 0
     assert result.stderr.splitlines()[0] == (
         "planflow: plugin 'clash' failed in planflow_register_commands: command 'simulate' "

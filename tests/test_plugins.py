@@ -519,7 +519,6 @@ class TestMinimalExample:
         first = agenda[0]
         assert any(line.startswith(f">> {first['due']} {first['task']}: ") for line in lines)
 
-
     def test_installed_and_given_with_dash_p_loads_once(
         self, runner: CliRunner, minimal_plugin: str, monkeypatch: pytest.MonkeyPatch
     ) -> None:

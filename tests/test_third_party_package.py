@@ -42,9 +42,10 @@ def test_the_guide_shows_a_whole_package() -> None:
         "planflow-sotay/src/planflow_sotay/__init__.py",
         "planflow-sotay/tests/test_sotay.py",
     }
-    assert '[project.entry-points.planflow]\nsotay = "planflow_sotay"' in files[
-        "planflow-sotay/pyproject.toml"
-    ]
+    assert (
+        '[project.entry-points.planflow]\nsotay = "planflow_sotay"'
+        in files["planflow-sotay/pyproject.toml"]
+    )
 
 
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -111,7 +111,10 @@ def test_no_recipient_is_counted_skipped_and_strict_fails_on_refusals(tmp_path: 
     assert f"notifier 'email': 0 delivered, {total} skipped" in result.stderr
     # a unit with an address and a server that is not there: failures, and --strict says so
     plan = planflow.load_plan(folder)
-    units = [attrs.evolve(u, channels={"email": {"to": f"{u.id}@boy.example.gov.vn"}}) for u in plan.units]
+    units = [
+        attrs.evolve(u, channels={"email": {"to": f"{u.id}@boy.example.gov.vn"}})
+        for u in plan.units
+    ]
     path = tmp_path / "plan.yaml"
     path.write_text(dump_plan(attrs.evolve(plan, units=units)), encoding="utf-8")
     import socket

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from planflow.hooks.manager import PluginManager
 from planflow.jobs.resend import pending, resend, write_failed
 from planflow.jobs.simulate import run_simulation
 from planflow.plan.model import Plan
@@ -30,7 +31,7 @@ def silent_port() -> Iterator[int]:
         yield server.getsockname()[1]
 
 
-def _pm_with(notifier: WebhookNotifier) -> object:
+def _pm_with(notifier: WebhookNotifier) -> PluginManager:
     class Plugin:
         @staticmethod
         def planflow_notifiers() -> list[WebhookNotifier]:

@@ -110,7 +110,9 @@ class PluginGroup(click.Group):
             pm.failures.traceback = True
         ctx.meta[_PM] = pm
         extra = click.Group("plugins")
-        for failure in register_commands(pm, extra, reserved=dict.fromkeys(self.commands, "planflow")):
+        for failure in register_commands(
+            pm, extra, reserved=dict.fromkeys(self.commands, "planflow")
+        ):
             pm.failures.add_failure(failure, "planflow_register_commands")
         ctx.meta[_COMMANDS] = extra.commands
         return super().parse_args(ctx, args)
@@ -205,8 +207,7 @@ def run_options(fn: F) -> F:
             "set_items",
             multiple=True,
             metavar="NOTIFIER.[UNIT.]KEY=VALUE",
-            help="Override a channel setting of the plan file (UNIT.KEY: one unit's); "
-            "repeatable.",
+            help="Override a channel setting of the plan file (UNIT.KEY: one unit's); repeatable.",
         ),
         click.option(
             "--report",
@@ -277,8 +278,12 @@ def plugins_command(as_json: bool) -> None:
         raise click.ClickException(str(exc)) from None
     if as_json:
         for row in rows:
-            row["settings"] = {n: _settings_json(notifiers[n].obj.settings) for n in row["notifiers"]}
-            row["model_options"] = {m: _settings_json(models[m].obj.settings) for m in row["models"]}
+            row["settings"] = {
+                n: _settings_json(notifiers[n].obj.settings) for n in row["notifiers"]
+            }
+            row["model_options"] = {
+                m: _settings_json(models[m].obj.settings) for m in row["models"]
+            }
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:

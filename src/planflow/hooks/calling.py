@@ -87,7 +87,7 @@ def register_commands(
     a built-in command in ``reserved`` or by another plugin) is not added: that is
     a failure naming both.
     """
-    taken: dict[str, str] = {name: "planflow" for name in cli.commands}
+    taken: dict[str, str] = dict.fromkeys(cli.commands, "planflow")
     taken.update(reserved or {})
     failures: list[Failure] = []
     for impl in reversed(pm.hook.planflow_register_commands.get_hookimpls()):
@@ -102,7 +102,9 @@ def register_commands(
         for name, command in own.commands.items():
             owner = taken.get(name)
             if owner is not None:
-                other = "the built-in command" if owner == "planflow" else f"plugin {owner!r}'s command"
+                other = (
+                    "the built-in command" if owner == "planflow" else f"plugin {owner!r}'s command"
+                )
                 text = f"command {name!r} clashes with {other} {name!r}: rename it"
                 failures.append(Failure(plugin, text, PluginError(text, plugin=plugin)))
                 continue

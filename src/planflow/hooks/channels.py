@@ -129,14 +129,14 @@ def resolve_settings(
         scopes.setdefault(s.name, set()).add(s.scope)
     unit_ids = {unit.id for unit in plan.units}
     # KEY: the run-level setting if there is one, else every unit's; UNIT.KEY: one unit's
-    overrides: dict[str, Any] = {}
+    general_overrides: dict[str, Any] = {}
     per_unit: dict[str, dict[str, Any]] = {}
     for key, value in given_overrides.items():
         unit_id, dot, name = key.rpartition(".")
         if dot and unit_id in unit_ids and "unit" in scopes.get(name, set()):
             per_unit.setdefault(unit_id, {})[name] = value
         elif key in scopes:
-            overrides[key] = value
+            general_overrides[key] = value
         else:
             known = sorted(scopes)
             raise PlanError(
@@ -153,13 +153,13 @@ def resolve_settings(
                 continue
             at = f"{where}.{setting.name}"
             # a KEY=VALUE override goes to the run when the key exists there
-            general = setting.name in overrides and (
+            general = setting.name in general_overrides and (
                 scope == "run" or "run" not in scopes[setting.name]
             )
             if own is not None and setting.name in own:
                 raw: Any = own[setting.name]
             elif general:
-                raw = overrides[setting.name]
+                raw = general_overrides[setting.name]
             elif setting.name in given:
                 raw = given[setting.name]
             elif setting.required:

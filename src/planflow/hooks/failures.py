@@ -149,8 +149,7 @@ class FailureLog:
     def summary(self) -> list[str]:
         """One line per ``(plugin, what)`` that failed more often than was shown."""
         return [
-            f"planflow: plugin {plugin!r} failed {n} times in {what} "
-            f"({n - self.limit} not shown)"
+            f"planflow: plugin {plugin!r} failed {n} times in {what} ({n - self.limit} not shown)"
             for (plugin, what), n in sorted(self.counts.items())
             if n > self.limit
         ]

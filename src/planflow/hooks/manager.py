@@ -161,7 +161,9 @@ class PluginManager(pluggy.PluginManager):
         return super().unregister(plugin, name)
 
     def _unknown_hook(self, plugin: Any, name: str) -> PluginError | None:
-        known = sorted(k for k, c in vars(self.hook).items() if not k.startswith("_") and c.has_spec())
+        known = sorted(
+            k for k, c in vars(self.hook).items() if not k.startswith("_") and c.has_spec()
+        )
         for caller in self.get_hookcallers(plugin) or ():
             if caller.has_spec():
                 continue
@@ -313,8 +315,10 @@ def get_plugin_manager(
         known.add(name)
         if pm.is_blocked(name) or pm.has_plugin(name):
             continue
-        load = (lambda n=item: importlib.import_module(n)) if isinstance(item, str) else (
-            lambda o=item: o
+        load = (
+            (lambda n=item: importlib.import_module(n))
+            if isinstance(item, str)
+            else (lambda o=item: o)
         )
         attempt(load, name, f"leave out -p {name}")
     for name, module_name in DEFAULT_PLUGINS:

@@ -150,4 +150,3 @@ def completion_model(pm: Any, name: str, plan: Any, seed: int) -> Any:
         hint=suggest(base, known)
         or f"use {', '.join(known)}, or install a plugin that provides it",
     )
-

@@ -216,9 +216,7 @@ def planflow_completion_models() -> Sequence[ModelInfo]:
 
 
 @hookspec(firstresult=True)
-def planflow_completion_model(
-    name: str, plan: Plan, seed: int, options: Mapping[str, Any]
-) -> Any:
+def planflow_completion_model(name: str, plan: Plan, seed: int, options: Mapping[str, Any]) -> Any:
     """Provide a completion model for ``planflow simulate --model NAME``.
 
     Stops at the first non-None result.

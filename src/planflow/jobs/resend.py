@@ -41,7 +41,12 @@ def write_failed(path: str | os.PathLike[str], failed: Iterable[FailedDelivery])
     """Write ``failed`` as JSON lines to ``path`` (replacing it); returns how many."""
     lines = [
         json.dumps(
-            {"notifier": f.notifier, "plugin": f.plugin, "error": f.error, "event": f.event.to_dict()},
+            {
+                "notifier": f.notifier,
+                "plugin": f.plugin,
+                "error": f.error,
+                "event": f.event.to_dict(),
+            },
             ensure_ascii=False,
         )
         for f in failed

@@ -35,8 +35,14 @@ import attrs
 from planflow.hooks.channels import resolve_settings
 from planflow.hooks.failures import Failure
 from planflow.hooks.manager import BUILTIN_MODELS, PluginManager, call_each, completion_model
-from planflow.hooks.specs import Artifact, ChannelSettings, Notifier, ReportContext, Reporter
-from planflow.hooks.specs import Skipped
+from planflow.hooks.specs import (
+    Artifact,
+    ChannelSettings,
+    Notifier,
+    ReportContext,
+    Reporter,
+    Skipped,
+)
 from planflow.jobs.records import ArtifactRecord, ChannelRecord, FailedDelivery
 from planflow.plan.errors import PlanError
 from planflow.plan.model import Plan, Unit, suggest

@@ -77,5 +77,3 @@ def run_cli(
     if isinstance(exception, SystemExit):
         exception = None
     return CliResult(result.exit_code, result.stdout, result.stderr, exception)
-
-
