@@ -456,3 +456,26 @@ def test_fault7_summary_names_the_model_and_tuning_options_are_refused(tmp_path:
 def test_skipped_reasons_are_typed() -> None:
     """``Skipped`` is the documented return value (an attrs class with a reason)."""
     assert Skipped("x").reason == "x" and Skipped() == Skipped("")
+
+
+def test_fault3_and_4_declaration_hook_failure_is_reported_and_the_rest_listed() -> None:
+    """``planflow_notifiers()`` raising, or returning something that is no notifier: the
+    uniform line, and ``planflow plugins`` still lists everything else."""
+
+    def raising() -> list[Any]:
+        raise RuntimeError("config file missing")
+
+    def odd() -> list[Any]:
+        return ["not a notifier"]
+
+    result = run_cli(
+        ["plugins"],
+        plugins=[plugin("raising", planflow_notifiers=raising), plugin("odd", planflow_notifiers=odd)],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "planflow: plugin 'odd' failed in planflow_notifiers: TypeError: returned 'not a "
+        "notifier', which is not a notifier (see planflow.hooks.specs.Notifier)",
+        "planflow: plugin 'raising' failed in planflow_notifiers: RuntimeError: config file missing",
+    ]
+    assert "  notifier console: " in result.stdout

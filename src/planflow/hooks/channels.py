@@ -2,8 +2,9 @@
 
 A notifier declares its :class:`~planflow.hooks.specs.Setting` s. Run-level ones are
 written under the plan's top-level ``channels: {NAME: {...}}``, unit-level ones
-under a unit's ``channels: {NAME: {...}}``; ``--set NAME.KEY=VALUE`` overrides
-either. Text values may hold ``${VARIABLE}``: it is replaced by the environment
+under a unit's ``channels: {NAME: {...}}`` (a name may be declared at both);
+``--set NAME.KEY=VALUE`` overrides the run-level setting when there is one, else every
+unit's, and ``--set NAME.UNIT.KEY=VALUE`` one unit's. Text values may hold ``${VARIABLE}``: it is replaced by the environment
 variable when the run starts, so secrets stay out of plan files.
 
 * :func:`check_channels` is what ``planflow validate`` runs: located problems;
@@ -95,7 +96,8 @@ def _type_name(kind: type) -> str:
 
 
 def parse_overrides(items: Sequence[str]) -> dict[str, dict[str, str]]:
-    """``["jsonl.path=events.jsonl"]`` → ``{"jsonl": {"path": "events.jsonl"}}``.
+    """``["jsonl.path=events.jsonl"]`` → ``{"jsonl": {"path": "events.jsonl"}}``;
+    ``webhook.vhxh.url=…`` gives the key ``"vhxh.url"`` (one unit's setting).
 
     :raises PlanError: an item is not ``NAME.KEY=VALUE``.
     """

@@ -51,6 +51,7 @@ from planflow.hooks.failures import (
     FailureLog,
     PluginError,
     PluginFailed,
+    describe,
 )
 from planflow.hooks.models import BUILTIN_MODELS, completion_model
 from planflow.hooks.specs import ModelInfo, Notifier, Reporter
@@ -209,17 +210,18 @@ class PluginManager(pluggy.PluginManager):
         taken = set(BUILTIN_MODELS) if hook == "planflow_completion_models" else set()
         for impl in reversed(getattr(self.hook, hook).get_hookimpls()):
             try:
-                objects = impl.function() or ()
+                objects = list(impl.function() or ())
+                for obj in objects:
+                    if not isinstance(obj, kind):
+                        raise TypeError(
+                            f"returned {obj!r}, which is not a {what} "
+                            f"(see planflow.hooks.specs.{kind.__name__})"
+                        )
             except Exception as exc:
-                raise PluginFailed(impl.plugin_name, hook, exc) from exc
+                # like any other hook: reported with the plugin's name; the rest goes on
+                self.failures.add(impl.plugin_name, hook, describe(exc), exc=exc)
+                continue
             for obj in objects:
-                if not isinstance(obj, kind):
-                    raise PluginError(
-                        f"{hook}() returned {obj!r}, which is not a {what} "
-                        f"(see planflow.hooks.specs.{kind.__name__})",
-                        plugin=impl.plugin_name,
-                        hook=hook,
-                    )
                 name = str(getattr(obj, "name", ""))
                 if name in found or name in taken:
                     other = found[name].plugin if name in found else "planflow"
