@@ -470,7 +470,10 @@ def test_fault3_and_4_declaration_hook_failure_is_reported_and_the_rest_listed()
 
     result = run_cli(
         ["plugins"],
-        plugins=[plugin("raising", planflow_notifiers=raising), plugin("odd", planflow_notifiers=odd)],
+        plugins=[
+            plugin("raising", planflow_notifiers=raising),
+            plugin("odd", planflow_notifiers=odd),
+        ],
     )
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [

@@ -4,8 +4,9 @@ A notifier declares its :class:`~planflow.hooks.specs.Setting` s. Run-level ones
 written under the plan's top-level ``channels: {NAME: {...}}``, unit-level ones
 under a unit's ``channels: {NAME: {...}}`` (a name may be declared at both);
 ``--set NAME.KEY=VALUE`` overrides the run-level setting when there is one, else every
-unit's, and ``--set NAME.UNIT.KEY=VALUE`` one unit's. Text values may hold ``${VARIABLE}``: it is replaced by the environment
-variable when the run starts, so secrets stay out of plan files.
+unit's, and ``--set NAME.UNIT.KEY=VALUE`` one unit's. Text values may hold
+``${VARIABLE}``: it is replaced by the environment variable when the run starts, so
+secrets stay out of plan files.
 
 * :func:`check_channels` is what ``planflow validate`` runs: located problems;
 * :func:`resolve_settings` is what a run uses: a checked
