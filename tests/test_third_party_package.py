@@ -48,6 +48,14 @@ def test_the_guide_shows_a_whole_package() -> None:
     )
 
 
+def guide_commands() -> list[list[str]]:
+    """The ``$ planflow …`` lines of the guide's "install it and see it work" block."""
+    text = DOC.read_text(encoding="utf-8")
+    block = text[text.index("$ pip install './planflow-sotay[test]'") :]
+    block = block[: block.index("```")]
+    return [line.split()[2:] for line in block.splitlines() if line.startswith("$ planflow ")]
+
+
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
         command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False
@@ -89,5 +97,13 @@ def test_package_installed_in_a_fresh_environment_passes_its_tests(tmp_path: Pat
     listing = _run([str(python), "-m", "planflow", "plugins"], tmp_path)
     assert "sotay 0.1.0 (planflow_sotay)" in listing.stdout
     assert "  notifier sotay: " in listing.stdout and "  reporter sotay-tomtat: " in listing.stdout
+    # the guide's commands, in that environment, on the example plan
+    (tmp_path / "examples").symlink_to(DOC.parent.parent / "examples")
+    for args in guide_commands():
+        done = _run([str(python), "-m", "planflow", *args], tmp_path)
+        if args[0] == "sotay":
+            assert done.stdout.splitlines()[0].startswith("01/01/2025 reminder ")
+    assert (tmp_path / "sotay.txt").is_file()
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir())[0].startswith("tomtat-")
     # installed there only: this environment does not see it
     assert not get_plugin_manager(environ={}, on_error="skip").has_plugin("sotay")

@@ -124,3 +124,38 @@ def test_validate_accepts_the_documented_run_level_url(tmp_path: Path) -> None:
     (tmp_path / "plan.yaml").write_text(bad, encoding="utf-8")
     result = run_cli(["validate", str(tmp_path)], plugins=[planflow_webhook])
     assert result.exit_code == 1 and "unknown setting 'kinds_x'" in result.stderr
+
+
+def test_the_guide_resend_example(
+    closed_port: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two commands docs/plugins.md shows (receiver down, then up), with the ports
+    of this machine: the counts it prints are the ones the guide shows."""
+    import re
+
+    repo = Path(__file__).resolve().parents[3]
+    guide = repo / "docs" / "plugins.md"
+    if not guide.is_file():
+        pytest.skip("docs/plugins.md is not beside this package")
+    block = re.search(r"```console\n(\$ planflow simulate examples/boy_2025 --notify webhook.*?)```",
+                      guide.read_text(encoding="utf-8"), re.DOTALL)  # fmt: skip
+    assert block is not None
+    commands = [line[2:].split()[1:] for line in block[1].splitlines() if line.startswith("$ ")]
+    said = [line for line in block[1].splitlines() if line.startswith("planflow: ")]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").symlink_to(repo / "examples")
+
+    def run(args: list[str], port: int) -> str:
+        args = [a.replace("127.0.0.1:8088", f"127.0.0.1:{port}") for a in args]
+        result = run_cli(args, plugins=[planflow_webhook])
+        assert result.exit_code == (3 if "--strict" in args else 0), result.stderr
+        return result.stderr.replace(f"127.0.0.1:{port}", "127.0.0.1:8088")
+
+    first = run(commands[0], closed_port)
+    assert said[0] in first.splitlines()
+    assert first.splitlines()[0] == block[1].splitlines()[1]  # the first progress line
+    with receiver() as hook:
+        port = int(hook.url.split(":")[2].split("/")[0])
+        second = run(commands[1], port)
+    assert said[1] in second.splitlines()
+    assert len(hook.requests) == 1340

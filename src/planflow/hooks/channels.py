@@ -271,7 +271,7 @@ def validate_settings(loaded: LoadedPlan, pm: Any) -> list[Problem]:
         if isinstance(result, Failure):
             problems.append(
                 Problem(
-                    f"plugin {plugin!r}: planflow_check_settings failed: {result.error}",
+                    f"plugin {plugin!r} failed in planflow_check_settings: {result.error}",
                     loaded.file,
                     severity=Severity.WARNING,
                 )
