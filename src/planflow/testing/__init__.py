@@ -9,7 +9,7 @@
         recorder = RecordingNotifier()
         pm = plugin_manager(recorder.plugin())      # checked like the real loader
         run = run_simulation(tiny_plan(), pm=pm, notify=["recording"])
-        assert recorder.events[0].kind.value == "opened"
+        assert recorder.events[0].kind.value == "reminder"
         assert run.record()["deliveries"]["recording"]["failed"] == 0
 
     def test_my_command():
