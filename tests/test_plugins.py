@@ -469,7 +469,7 @@ class TestCommandLine:
         assert result.exit_code == 0, result.output
         assert result.stderr.splitlines()[0] == (
             "planflow: skipped plugin 'typo_cli': implements 'planflow_notifer', which is not a "
-            "planflow hook — did you mean 'planflow_notifiers'?"
+            "planflow hook — did you mean 'planflow_notifiers'?; leave it out with -p no:typo_cli"
         )
         assert "typo_cli (skipped): plugin 'typo_cli': implements" in result.stdout
         assert "console 0.1.0 (built-in)" in result.stdout

@@ -89,7 +89,10 @@ def _build(values: Sequence[str], options: CliOptions | None = None) -> Any:
         on_error="skip",
     )
     for error in pm.skipped:
-        click.echo(f"planflow: skipped {error}", err=True)
+        text = str(error)
+        if "-p no:" not in text and "leave out -p" not in text:
+            text += f"; leave it out with -p no:{error.plugin}"
+        click.echo(f"planflow: skipped {text}", err=True)
     for warning in pm.warnings:
         click.echo(f"planflow: warning: {warning}", err=True)
     return pm
