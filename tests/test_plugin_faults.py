@@ -482,3 +482,31 @@ def test_fault3_and_4_declaration_hook_failure_is_reported_and_the_rest_listed()
         "planflow: plugin 'raising' failed in planflow_notifiers: RuntimeError: config file missing",
     ]
     assert "  notifier console: " in result.stdout
+
+
+def test_fault4_installed_plugin_with_a_misspelt_hook_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An *installed* plugin (an entry point) with a misspelt hook: skipped with the hook,
+    the "did you mean" and how to disable it; the other plugins work, and
+    ``-p no:NAME`` silences it."""
+    from importlib import metadata
+
+    (tmp_path / "zalo_plugin.py").write_text(
+        "def planflow_notifers():\n    return []\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    installed = metadata.EntryPoint(name="zalo", value="zalo_plugin", group="planflow")
+    monkeypatch.setattr(
+        "planflow.hooks.manager.metadata.entry_points",
+        lambda group: [installed] if group == "planflow" else [],
+    )
+    result = run_cli(["plugins"], load_entrypoints=True)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "planflow: skipped plugin 'zalo': implements 'planflow_notifers', which is not a "
+        "planflow hook — did you mean 'planflow_notifiers'?; leave it out with -p no:zalo\n"
+    )
+    assert "zalo (skipped): " in result.stdout and "console 0.1.0 (built-in)" in result.stdout
+    quiet = run_cli(["-p", "no:zalo", "plugins"], load_entrypoints=True)
+    assert quiet.exit_code == 0 and quiet.stderr == ""
