@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -21,3 +23,17 @@ settings.register_profile(
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read planflow's English unless they ask for Vietnamese.
+
+    The Bờ Y example sets ``language: vi``; ``PLANFLOW_LANG`` (which comes before the
+    plan's key) keeps the English texts most tests assert on. Tests of Vietnamese
+    output remove it (``monkeypatch.delenv("PLANFLOW_LANG")``) or pass ``--lang vi``.
+    """
+    monkeypatch.setenv("PLANFLOW_LANG", "en")
+    from planflow.i18n import set_language
+
+    set_language("en")

@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 import click
 
 from planflow import __version__
+from planflow.cli.lang import TranslatedCommand, lang_option, speak
 from planflow.cli.plugins import PluginGroup, get_pm, plugin_option, plugins_command
+from planflow.i18n import N_, _, format_date, get_language, ngettext
 from planflow.plan.errors import PlanError, PlanFileError, Severity
 from planflow.plan.loading import LoadedPlan, load
 
@@ -32,7 +34,12 @@ def _load(plan: str) -> LoadedPlan:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         n = len(exc.errors)
-        click.echo(f"{n} error{'s' if n != 1 else ''}; the plan was not loaded.", err=True)
+        message = ngettext(
+            "{count} error; the plan was not loaded.",
+            "{count} errors; the plan was not loaded.",
+            n,
+        )
+        click.echo(message.format(count=n), err=True)
         raise SystemExit(1) from None
 
 
@@ -54,9 +61,7 @@ def cli(plugin_opts: tuple[str, ...]) -> None:
     """
 
 
-@cli.command()
-@plan_argument
-def validate(plan: str) -> None:
+_VALIDATE_HELP = N_(
     """Check a plan file; print every problem as FILE:LINE:COL: message.
 
     Channel settings (``channels:``) are checked against the notifiers the loaded
@@ -67,11 +72,19 @@ def validate(plan: str) -> None:
     Example:
       planflow validate examples/boy_2025
     """
+)
+
+
+@cli.command(cls=TranslatedCommand, help=_VALIDATE_HELP)
+@plan_argument
+@lang_option
+def validate(plan: str, lang: str | None) -> None:
     from planflow.hooks.channels import validate_settings
     from planflow.timeline.occurrences import Timeline
     from planflow.timeline.validation import plan_warnings
 
     loaded = _load(plan)
+    speak(loaded.plan)
     timeline = Timeline(loaded.plan)
     try:
         channel_problems = validate_settings(loaded, get_pm())
@@ -86,18 +99,33 @@ def validate(plan: str) -> None:
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         n = len(errors)
-        click.echo(f"{n} error{'s' if n != 1 else ''} in channel settings.", err=True)
+        message = ngettext(
+            "{count} error in channel settings.", "{count} errors in channel settings.", n
+        )
+        click.echo(message.format(count=n), err=True)
         raise SystemExit(1)
     warnings = problems
     p = loaded.plan
     groups = len(p.groups)
     deps = sum(len(t.after) for t in p.tasks)
     occurrences = sum(len(timeline.occurrences(d.id)) for d in timeline.duties)
-    click.echo(
-        f"{loaded.file}: OK — {len(p.tasks)} tasks, {len(p.units) - groups} units, "
-        f"{groups} groups, {deps} dependencies, {occurrences} occurrences in {p.year}"
-        + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "")
+    summary = _(
+        "{file}: OK — {tasks} tasks, {units} units, {groups} groups, {deps} dependencies, "
+        "{occurrences} occurrences in {year}"
+    ).format(
+        file=loaded.file,
+        tasks=len(p.tasks),
+        units=len(p.units) - groups,
+        groups=groups,
+        deps=deps,
+        occurrences=occurrences,
+        year=p.year,
     )
+    if warnings:
+        summary += ngettext(", {count} warning", ", {count} warnings", len(warnings)).format(
+            count=len(warnings)
+        )
+    click.echo(summary)
 
 
 @cli.command()
@@ -191,25 +219,42 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
 
 
-@cli.command()
+_AGENDA_HELP = N_(
+    """List occurrences in time order: due date, meeting time, clause, task, unit and role.
+
+    Titles are shortened to fit the terminal; --json prints every field (the stable
+    contract for scripts).
+
+    \b
+    Examples:
+      planflow agenda examples/boy_2025 --unit vhxh
+      planflow agenda examples/boy_2025 --from 2025-10-01 --to 2025-12-31 --json
+    """
+)
+
+
+@cli.command(cls=TranslatedCommand, help=_AGENDA_HELP)
 @plan_argument
-@click.option("--unit", "unit_id", metavar="ID", help="Only what this unit leads or coordinates.")
-@click.option("--task", "task_id", metavar="ID", help="Only this task (plan task or duty id).")
+@click.option(
+    "--unit", "unit_id", metavar="ID", help=N_("Only what this unit leads or coordinates.")
+)
+@click.option("--task", "task_id", metavar="ID", help=N_("Only this task (plan task or duty id)."))
 @click.option(
     "--from",
     "from_day",
     metavar="DATE",
     callback=_parse_day,
-    help="Only occurrences due on or after DATE (YYYY-MM-DD).",
+    help=N_("Only occurrences due on or after DATE (YYYY-MM-DD)."),
 )
 @click.option(
     "--to",
     "to_day",
     metavar="DATE",
     callback=_parse_day,
-    help="Only occurrences starting on or before DATE (YYYY-MM-DD).",
+    help=N_("Only occurrences starting on or before DATE (YYYY-MM-DD)."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of occurrences.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON list of occurrences."))
+@lang_option
 def agenda(
     plan: str,
     unit_id: str | None,
@@ -217,23 +262,18 @@ def agenda(
     from_day: date | None,
     to_day: date | None,
     as_json: bool,
+    lang: str | None,
 ) -> None:
-    """List occurrences in time order, with lead, coordinators, due date and what each waits for.
-
-    \b
-    Examples:
-      planflow agenda examples/boy_2025 --unit vhxh
-      planflow agenda examples/boy_2025 --from 2025-10-01 --to 2025-12-31 --json
-    """
     from planflow.timeline.occurrences import Timeline
     from planflow.timeline.serialise import occurrence_to_dict
 
     p = _load(plan).plan
+    speak(p)
     if unit_id is not None and unit_id not in {u.id for u in p.units}:
         from planflow.plan.model import suggest
 
         raise click.BadParameter(
-            f"unknown unit {unit_id!r}"
+            _("unknown unit {unit!r}").format(unit=unit_id)
             + (f"; {hint}" if (hint := suggest(unit_id, [u.id for u in p.units])) else ""),
             param_hint="--unit",
         )
@@ -244,7 +284,7 @@ def agenda(
             from planflow.plan.model import suggest
 
             raise click.BadParameter(
-                f"unknown task {task_id!r}"
+                _("unknown task {task!r}").format(task=task_id)
                 + (f"; {hint}" if (hint := suggest(task_id, sorted(timeline_ids))) else ""),
                 param_hint="--task",
             )
@@ -290,46 +330,58 @@ def _select(
         yield occ, role
 
 
+def _agenda_cells(timeline: Any, occ: Any, role: str) -> list[str]:
+    """One agenda row: due date, meeting time, clause, title, unit, role, what it waits for."""
+    task = timeline.duty(occ.task).task
+    waits = ", ".join(f"{t}#{i}" for t, i in occ.waits_for[:2])
+    if len(occ.waits_for) > 2:
+        waits += f" +{len(occ.waits_for) - 2}"
+    return [
+        format_date(occ.due),
+        f"{task.time.start:%H:%M}–{task.time.end:%H:%M}" if task.time else "",
+        task.ref,
+        task.title_en if get_language() == "en" and task.title_en else task.title,
+        occ.unit,
+        _("coordinates") if role == "coordinator" else _("leads"),
+        waits,
+    ]
+
+
 def _print_agenda(timeline: Any, rows: list[tuple[Any, str]]) -> None:
     from rich.table import Table
 
     console = _console()
+    headers = [_("due"), _("time"), _("clause"), _("task"), _("lead unit"), _("role"), _("waits for")]
+    cells = [(occ, _agenda_cells(timeline, occ, role)) for occ, role in rows]
+    widths = [max([len(h), *(len(c[n]) for _, c in cells)]) for n, h in enumerate(headers)]
+    widths[6] = min(widths[6], 24)
+    # the title gives way: it gets what the other columns leave of the terminal's width
+    # (each column takes 3 more characters of borders and padding, plus 1 for the edge)
+    widths[3] = max(12, console.width - sum(w for n, w in enumerate(widths) if n != 3) - 22)
     month = None
     table: Table | None = None
-    for occ, role in rows:
+    for occ, row in cells:
         key = occ.start.strftime("%Y-%m")
         if key != month:
             if table is not None:
                 console.print(table)
             month = key
-            table = Table(
-                title=f"Tháng {occ.start.month}/{occ.start.year} · {key}", title_justify="left"
-            )
-            for name in ("start", "due"):
-                table.add_column(name, no_wrap=True, min_width=10)
-            for name in ("ref", "task", "unit", "role", "coordinators", "waits for"):
-                table.add_column(name, overflow="fold")
+            title = _("Month {month}/{year}").format(month=occ.start.month, year=occ.start.year)
+            table = Table(title=title, title_justify="left")
+            for n, header in enumerate(headers):
+                table.add_column(
+                    header,
+                    no_wrap=n != 6,
+                    overflow="ellipsis" if n == 3 else "fold",
+                    max_width=widths[n],
+                    min_width=min(widths[n], 12) if n == 3 else None,
+                )
         assert table is not None
-        duty = timeline.duty(occ.task)
-        _, coordinators = timeline.units_of(duty)
-        waits = ", ".join(f"{t}#{i}" for t, i in occ.waits_for[:3])
-        if len(occ.waits_for) > 3:
-            waits += f" +{len(occ.waits_for) - 3}"
-        shown = "phối hợp / coordinates" if role == "coordinator" else "chủ trì / leads"
-        table.add_row(
-            occ.start.isoformat(),
-            occ.due.isoformat(),
-            duty.task.ref,
-            f"{occ.task}#{occ.index}",
-            occ.unit,
-            shown,
-            ", ".join(coordinators),
-            waits,
-        )
+        table.add_row(*row)
     if table is not None:
         console.print(table)
     else:
-        console.print("no occurrences match")
+        console.print(_("no occurrences match"))
 
 
 def _console() -> Any:
@@ -354,3 +406,8 @@ cli.add_command(plugins_command)
 from planflow.cli import export as _cli_feeds  # noqa: E402, F401
 from planflow.cli import serve as _cli_serve  # noqa: E402, F401
 from planflow.cli import simulate as _cli_simulate  # noqa: E402, F401
+from planflow.cli.report import gantt_command, heatmap_command, report_command  # noqa: E402
+
+cli.add_command(report_command)
+cli.add_command(gantt_command)
+cli.add_command(heatmap_command)
