@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -387,8 +388,10 @@ def _print_agenda(timeline: Any, rows: list[tuple[Any, str]]) -> None:
 def _console() -> Any:
     from rich.console import Console
 
-    # piped output gets a wide page instead of rich's 80 columns, so nothing is cut
-    return Console(width=None if sys.stdout.isatty() else 160)
+    # piped output gets a wide page instead of rich's 80 columns, so nothing is cut;
+    # COLUMNS, when set, is the width asked for (rich reads it)
+    wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
+    return Console(width=None if wide else 160)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -200,6 +200,17 @@ class ReportData:
             if load > self.capacity
         ]
 
+    def overloaded_by_unit(self) -> list[tuple[str, int, str, int]]:
+        """Per unit with overloaded weeks: ``(unit, how many weeks, busiest week, its load)``."""
+        weeks: dict[str, list[tuple[str, int]]] = {}
+        for unit, week, load in self.overloaded():
+            weeks.setdefault(unit, []).append((week, load))
+        out = []
+        for unit, rows in weeks.items():
+            week, load = min(rows, key=lambda r: (-r[1], r[0]))
+            out.append((unit, len(rows), week, load))
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the ``json`` form writes exactly this)."""
         plan = self.plan

@@ -15,7 +15,7 @@ from planflow.i18n import _, get_language
 from planflow.reports.data import ReportData
 from planflow.reports.periods import period_phrase
 
-__all__ = ["DocumentParts", "document_parts", "issuer_lines", "place_and_date"]
+__all__ = ["DocumentParts", "document_parts", "issuer_lines", "lower_first", "place_and_date"]
 
 
 @frozen
@@ -63,7 +63,7 @@ def issuer_lines(name: str) -> tuple[str, ...]:
     return (upper,)
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
@@ -75,7 +75,9 @@ def document_parts(data: ReportData, *, issued: date | None = None) -> DocumentP
     signer = str(meta.get("signer") or "")
     if not signature and not signer and plan.signed_by:
         signer = plan.signed_by
-    number = str(meta.get("number") or "      /BC")
+    number = str(meta.get("number") or "/BC").strip()
+    if number.startswith("/"):  # the records office writes the number in front of the slash
+        number = "\u00a0" * 8 + number
     return DocumentParts(
         issuer_parent=str(meta.get("issuer_parent") or "").upper(),
         issuer=issuer_lines(plan.issuer),
@@ -85,7 +87,7 @@ def document_parts(data: ReportData, *, issued: date | None = None) -> DocumentP
         kind=_("REPORT"),
         subject=_("Results for {period} of the implementation of the plan “{title}”").format(
             period=period_phrase(data.period.start, data.period.end),
-            title=_lower_first(title) if get_language() == "vi" else title,
+            title=lower_first(title) if get_language() == "vi" else title,
         ),
         signature=signature,
         signer=signer,

@@ -18,7 +18,7 @@ from planflow.i18n import _, format_date, format_number, get_language
 from planflow.reports import labels
 from planflow.reports.context import report_data
 from planflow.reports.data import COUNT_KEYS, ReportData
-from planflow.reports.document import document_parts
+from planflow.reports.document import document_parts, lower_first
 from planflow.reports.svg import STATE_COLOURS, gantt_svg, heatmap_svg, progress_svg
 
 __all__ = ["HtmlReporter", "render_html"]
@@ -73,7 +73,7 @@ def render_html(data: ReportData, *, pictures: bool = True, issued: date | None 
             intro=_intro(data),
             totals_text=_totals_text(data),
             late=data.late(),
-            overloaded=data.overloaded(),
+            overloaded=data.overloaded_by_unit(),
             count_keys=COUNT_KEYS,
             count_headings=labels.count_headings(),
             heading=labels.heading,
@@ -97,7 +97,7 @@ def _intro(data: ReportData) -> str:
     return _(
         "Carrying out the plan “{title}”, {issuer} reports its results for {period} as follows."
     ).format(
-        title=data.plan.title,
+        title=lower_first(data.plan.title) if get_language() == "vi" else data.plan.title,
         issuer=data.plan.issuer,
         period=period_phrase(data.period.start, data.period.end),
     )

@@ -121,12 +121,17 @@ def render_markdown(data: ReportData) -> str:
     else:
         lines += [_("None."), ""]
     lines += [f"### {heading('overloaded')}", ""]
-    overloaded = data.overloaded()
+    overloaded = data.overloaded_by_unit()
     if overloaded:
-        lines += _table(
-            [_("Unit"), _("Week"), _("Occurrences")],
-            [[unit_name(data, u), w, n] for u, w, n in overloaded],
-        )
+        lines += [
+            "- "
+            + _(
+                "{unit}: {weeks} weeks with more than {capacity} occurrences "
+                "(at most {load}, in week {week})"
+            ).format(unit=unit_name(data, u), weeks=n, capacity=data.capacity, load=load, week=w)
+            for u, n, w, load in overloaded
+        ]
+        lines += [""]
     else:
         lines += [_("No unit has more than {capacity} occurrences in a week.").format(
             capacity=data.capacity), ""]
