@@ -64,7 +64,11 @@ def test_every_message_has_a_vietnamese_translation() -> None:
     for message in _source_messages():
         msgid = message if isinstance(message, str) else message[0]
         entry = catalogue.get(msgid)
-        strings = [] if entry is None else ([entry.string] if isinstance(entry.string, str) else list(entry.string))
+        strings = (
+            []
+            if entry is None
+            else ([entry.string] if isinstance(entry.string, str) else list(entry.string))
+        )
         if entry is None or entry.fuzzy or not all(s.strip() for s in strings) or not strings:
             missing.append(msgid)
     assert missing == [], "update the catalogue (see src/planflow/i18n.py)"
@@ -95,7 +99,11 @@ def test_compiled_catalogue_is_up_to_date() -> None:
 def test_catalogue_has_no_stale_messages() -> None:
     """Every translated message is still used somewhere (no dead weight to translate)."""
     used = {m if isinstance(m, str) else m[0] for m in _source_messages()}
-    stale = [e.id for e in _catalogue() if e.id and (e.id if isinstance(e.id, str) else e.id[0]) not in used]
+    stale = [
+        e.id
+        for e in _catalogue()
+        if e.id and (e.id if isinstance(e.id, str) else e.id[0]) not in used
+    ]
     assert stale == []
 
 
@@ -125,7 +133,14 @@ class TestFormatting:
         """Quý III/2025: quarters in Roman numerals."""
         assert format_quarter(2025, 3, "vi") == "Quý III/2025"
         assert format_quarter(2025, 4, "en") == "Q4 2025"
-        assert [roman(n) for n in (1, 4, 9, 14, 40, 1994)] == ["I", "IV", "IX", "XIV", "XL", "MCMXCIV"]
+        assert [roman(n) for n in (1, 4, 9, 14, 40, 1994)] == [
+            "I",
+            "IV",
+            "IX",
+            "XIV",
+            "XL",
+            "MCMXCIV",
+        ]
 
 
 class TestLanguageChoice:
@@ -206,4 +221,7 @@ def test_agenda_json_stays_the_contract(plan_language: None) -> None:
 
     result = CliRunner().invoke(cli, ["agenda", PLAN, "--unit", "ca", "--json"])
     first = json.loads(result.stdout)[0]
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d", first["due"]) and first["role"] in ("lead", "coordinator")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", first["due"]) and first["role"] in (
+        "lead",
+        "coordinator",
+    )

@@ -70,9 +70,7 @@ def artifacts(form: str, language: str = "vi") -> dict[str, bytes]:
     """The files the reporter behind ``form`` makes for m9 of the random run."""
     pm = get_plugin_manager(load_entrypoints=False, environ={})
     with use_language(language):
-        made = report_artifacts(
-            boy(), run_m9(), resolve_period(boy(), "m9"), pm=pm, form=form
-        )
+        made = report_artifacts(boy(), run_m9(), resolve_period(boy(), "m9"), pm=pm, form=form)
     return {a.name: a.content for a in made}
 
 
@@ -266,8 +264,20 @@ def test_report_unit_in_english(tmp_path: Path) -> None:
     """--unit writes the unit's report under its own name; --lang en speaks English."""
     result = CliRunner().invoke(
         cli,
-        ["report", PLAN, "--period", "2025-Q3", "--unit", "ca", "--format", "json",
-         "--out", str(tmp_path), "--lang", "en"],
+        [
+            "report",
+            PLAN,
+            "--period",
+            "2025-Q3",
+            "--unit",
+            "ca",
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path),
+            "--lang",
+            "en",
+        ],
         catch_exceptions=False,
     )
     assert result.output.startswith("written: ")

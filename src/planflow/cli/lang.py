@@ -36,7 +36,7 @@ def lang_option(fn: F) -> F:
 
 
 def speak(plan: Plan | None = None) -> str:
-    """Switch to the language for ``plan``: ``--lang``, ``PLANFLOW_LANG``, the plan's, the locale's."""
+    """Speak the language for ``plan``: --lang, PLANFLOW_LANG, the plan's, else the locale's."""
     ctx = click.get_current_context(silent=True)
     option = ctx.params.get("lang") if ctx is not None else None
     language = resolve_language(option, plan.language if plan is not None else None)
@@ -81,4 +81,3 @@ class TranslatedCommand(click.Command):
         """Run the command in the language ``--lang`` or the environment asks for."""
         with use_language(_language_of(ctx)):
             return super().invoke(ctx)
-

@@ -352,7 +352,15 @@ def _print_agenda(timeline: Any, rows: list[tuple[Any, str]]) -> None:
     from rich.table import Table
 
     console = _console()
-    headers = [_("due"), _("time"), _("clause"), _("task"), _("lead unit"), _("role"), _("waits for")]
+    headers = [
+        _("due"),
+        _("time"),
+        _("clause"),
+        _("task"),
+        _("lead unit"),
+        _("role"),
+        _("waits for"),
+    ]
     cells = [(occ, _agenda_cells(timeline, occ, role)) for occ, role in rows]
     widths = [max([len(h), *(len(c[n]) for _, c in cells)]) for n, h in enumerate(headers)]
     widths[6] = min(widths[6], 24)

@@ -1,4 +1,4 @@
-"""``planflow report``, ``planflow gantt`` and ``planflow heatmap``: reports and charts of a period."""
+"""``planflow report``, ``gantt`` and ``heatmap``: the report and the charts of a period."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ def _model_options(fn: Any) -> Any:
             "--model",
             metavar="on-time|random|NAME",
             default=None,
-            help=N_("Completion model [default: random with --late/--skip/--scenario, else on-time]."),
+            help=N_(
+                "Completion model [default: random with --late/--skip/--scenario, else on-time]."
+            ),
         ),
         click.option("--seed", type=int, default=None, help=N_("Seed of the random model.")),
         click.option(
@@ -116,7 +118,9 @@ _REPORT_HELP = N_(
 @click.command("report", cls=TranslatedCommand, help=_REPORT_HELP)
 @click.argument("plan", type=click.Path(dir_okay=True, file_okay=True))
 @click.option("--period", required=True, metavar="ID|YYYY-Qn|YYYY", help=N_("The period."))
-@click.option("--unit", "unit_id", metavar="ID", help=N_("Only what this unit leads or coordinates."))
+@click.option(
+    "--unit", "unit_id", metavar="ID", help=N_("Only what this unit leads or coordinates.")
+)
 @click.option(
     "--format",
     "form",
@@ -205,7 +209,10 @@ def _picture_command(name: str, help_text: str) -> click.Command:
     @click.command(name, cls=TranslatedCommand, help=help_text)
     @click.argument("plan", type=click.Path(dir_okay=True, file_okay=True))
     @click.option(
-        "--period", default=None, metavar="ID|YYYY-Qn|YYYY", help=N_("The period [default: the year].")
+        "--period",
+        default=None,
+        metavar="ID|YYYY-Qn|YYYY",
+        help=N_("The period [default: the year]."),
     )
     @click.option("--unit", "unit_id", metavar="ID", help=N_("Only this unit."))
     @_model_options

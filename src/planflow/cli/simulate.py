@@ -24,7 +24,9 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(_("{value!r} is not a date; write YYYY-MM-DD").format(value=value)) from None
+        raise click.BadParameter(
+            _("{value!r} is not a date; write YYYY-MM-DD").format(value=value)
+        ) from None
 
 
 def _delay(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, int] | None:
@@ -34,7 +36,9 @@ def _delay(ctx: click.Context, param: click.Parameter, value: str | None) -> dic
 
     m = _DELAY_RE.match(value)
     if not m:
-        raise click.BadParameter(_("{value!r}: write N, MIN-MAX or MIN-MODE-MAX (working days)").format(value=value))
+        raise click.BadParameter(
+            _("{value!r}: write N, MIN-MAX or MIN-MODE-MAX (working days)").format(value=value)
+        )
     low, high = int(m[1]), int(m[3] or m[2] or m[1])
     mode = int(m[2]) if m[3] else low
     if not low <= mode <= high:
@@ -85,7 +89,9 @@ _SIMULATE_HELP = N_(
         "[default: random with --scenario/--runs, else on-time]."
     ),
 )
-@click.option("--scenario", type=click.Path(dir_okay=False), help=N_("Scenario file (YAML or TOML)."))
+@click.option(
+    "--scenario", type=click.Path(dir_okay=False), help=N_("Scenario file (YAML or TOML).")
+)
 @click.option("--seed", type=int, default=None, help=N_("Seed of the random model [default: 0]."))
 @click.option(
     "--runs",
@@ -147,10 +153,15 @@ def simulate_command(
     p = _load(plan).plan
     speak(p)
     if year is not None and year != p.year:
-        raise click.BadParameter(_("the plan covers {year}, not {asked}").format(year=p.year, asked=year), param_hint="--year")
+        raise click.BadParameter(
+            _("the plan covers {year}, not {asked}").format(year=p.year, asked=year),
+            param_hint="--year",
+        )
     start, end = from_day or date(p.year, 1, 1), to_day or date(p.year, 12, 31)
     if end < start:
-        raise click.BadParameter(_("--to {end} is before --from {start}").format(end=end, start=start), param_hint="--to")
+        raise click.BadParameter(
+            _("--to {end} is before --from {start}").format(end=end, start=start), param_hint="--to"
+        )
     if model is None:
         tuned = scenario or late is not None or skip is not None or delay
         model = "random" if tuned or runs > 1 else "on-time"
@@ -163,9 +174,9 @@ def simulate_command(
                 click.echo(str(problem), err=True)
             n = len(exc.errors)
             click.echo(
-                ngettext("{count} error in the scenario.", "{count} errors in the scenario.", n).format(
-                    count=n
-                ),
+                ngettext(
+                    "{count} error in the scenario.", "{count} errors in the scenario.", n
+                ).format(count=n),
                 err=True,
             )
             raise SystemExit(1) from None
@@ -391,9 +402,7 @@ def _print_result(result: Any) -> None:
         )
     console.print(units)
     quarters = sorted({r["quarter"] for r in result.by_quarter()})
-    table = Table(
-        _("unit"), *quarters, title=_("Per quarter: on time / planned (late, missed)")
-    )
+    table = Table(_("unit"), *quarters, title=_("Per quarter: on time / planned (late, missed)"))
     cells: dict[str, dict[str, str]] = {}
     for r in result.by_quarter():
         extra = (
@@ -407,9 +416,7 @@ def _print_result(result: Any) -> None:
     console.print(table)
     missed = [r for r in result.targets() if not r["met"]]
     if missed:
-        table = Table(
-            _("duty"), _("expected"), _("done"), _("on time"), title=_("Targets not met")
-        )
+        table = Table(_("duty"), _("expected"), _("done"), _("on time"), title=_("Targets not met"))
         for r in missed:
             table.add_row(r["duty"], str(r["expected"]), str(r["done"]), str(r["on_time"]))
         console.print(table)

@@ -34,26 +34,51 @@ def render_csv(data: ReportData) -> tuple[bytes, bytes]:
     header = [_("scope"), _("id"), _("clause"), _("name"), *count_headings()]
     rows: list[list[Any]] = [
         header,
-        [_("total"), data.plan.id, "", data.plan.title,
-         *(getattr(data.totals, k) for k in COUNT_KEYS)],
+        [
+            _("total"),
+            data.plan.id,
+            "",
+            data.plan.title,
+            *(getattr(data.totals, k) for k in COUNT_KEYS),
+        ],
     ]
     rows += [
         [_("unit"), u.unit, "", u.name, *(getattr(u.counts, k) for k in COUNT_KEYS)]
         for u in data.units
     ]
     rows += [
-        [_("task"), t.task, t.ref, task_title(data, t.task),
-         *(getattr(t.counts, k) for k in COUNT_KEYS)]
+        [
+            _("task"),
+            t.task,
+            t.ref,
+            task_title(data, t.task),
+            *(getattr(t.counts, k) for k in COUNT_KEYS),
+        ]
         for t in data.tasks
     ]
     late: list[list[Any]] = [
-        [_("occurrence"), _("clause"), _("task"), _("unit"), _("due"), _("state"),
-         _("completed"), _("working days late")]
+        [
+            _("occurrence"),
+            _("clause"),
+            _("task"),
+            _("unit"),
+            _("due"),
+            _("state"),
+            _("completed"),
+            _("working days late"),
+        ]
     ]
     late += [
-        [i.key, i.ref, task_title(data, i.task), i.unit, i.due.isoformat(),
-         state_name(i.state), i.completed.isoformat() if i.completed else "",
-         "" if i.days_late is None else i.days_late]
+        [
+            i.key,
+            i.ref,
+            task_title(data, i.task),
+            i.unit,
+            i.due.isoformat(),
+            state_name(i.state),
+            i.completed.isoformat() if i.completed else "",
+            "" if i.days_late is None else i.days_late,
+        ]
         for i in data.late()
     ]
     return _csv(rows), _csv(late)

@@ -87,7 +87,12 @@ class Counts:
         late = sum(s is State.LATE for s in states)
         missed = sum(s is State.MISSED for s in states)
         return cls(
-            len(states), on_time + late, on_time, late, missed, len(states) - on_time - late - missed
+            len(states),
+            on_time + late,
+            on_time,
+            late,
+            missed,
+            len(states) - on_time - late - missed,
         )
 
 
@@ -252,9 +257,7 @@ class ReportData:
             "raise": {
                 "missed": [i.key for i in self.missed()],
                 "late_chains": rows(self.chains),
-                "overloaded": [
-                    {"unit": u, "week": w, "load": n} for u, w, n in self.overloaded()
-                ],
+                "overloaded": [{"unit": u, "week": w, "load": n} for u, w, n in self.overloaded()],
             },
         }
 
@@ -347,18 +350,18 @@ def build_report(
                 load[peak] if peak else 0,
             )
         )
-    in_period = [i for i in items if i.in_period]
+    period_items = [i for i in items if i.in_period]
     return ReportData(
         plan=plan,
         period=period,
         as_of=as_of,
         unit=unit,
-        totals=Counts.of([State(i.state) for i in in_period]),
+        totals=Counts.of([State(i.state) for i in period_items]),
         tasks=task_rows,
         units=tuple(unit_rows),
         targets=tuple(_targets(timeline, items, period, order)),
         items=tuple(items),
-        chains=tuple(_chains(state.outcomes, {i.key for i in in_period})),
+        chains=tuple(_chains(state.outcomes, {i.key for i in period_items})),
         workload={u: dict(sorted(c.items())) for u, c in workload.items()},
         capacity=state.capacity,
     )

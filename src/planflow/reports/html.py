@@ -86,7 +86,9 @@ def render_html(data: ReportData, *, pictures: bool = True, issued: date | None 
             d=format_date,
             _=_,
             pictures=charts,
-            legend=[(s, STATE_COLOURS[s]) for s in ("done", "late", "missed", "overdue", "scheduled")],
+            legend=[
+                (s, STATE_COLOURS[s]) for s in ("done", "late", "missed", "overdue", "scheduled")
+            ],
         )
     )
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from planflow.i18n import _, get_language
 from planflow.reports.data import COUNT_KEYS, ReportData
 
-__all__ = ["count_headings", "heading", "role_name", "state_name", "task_title", "unit_name", "verdict"]
+__all__ = [
+    "count_headings",
+    "heading",
+    "role_name",
+    "state_name",
+    "task_title",
+    "unit_name",
+    "verdict",
+]
 
 
 def count_headings() -> list[str]:

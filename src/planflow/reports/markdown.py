@@ -75,10 +75,7 @@ def render_markdown(data: ReportData) -> str:
     if data.targets:
         lines += _table(
             [_("Clause"), _("Duty"), _("Target"), _("Due in the period"), _("Done"), _("Verdict")],
-            [
-                [r.ref, r.duty, r.target, r.expected, r.done, verdict(r.met)]
-                for r in data.targets
-            ],
+            [[r.ref, r.duty, r.target, r.expected, r.done, verdict(r.met)] for r in data.targets],
         )
     else:
         lines += [_("No quantity target falls in the period."), ""]
@@ -104,11 +101,25 @@ def render_markdown(data: ReportData) -> str:
     lines += [f"### {heading('late')}", ""]
     if late:
         lines += _table(
-            [_("Occurrence"), _("Task"), _("Unit"), _("Due"), _("State"), _("Completed"),
-             _("Working days late")],
             [
-                [i.key, i.ref, i.unit, format_date(i.due), state_name(i.state),
-                 format_date(i.completed), i.days_late or ""]
+                _("Occurrence"),
+                _("Task"),
+                _("Unit"),
+                _("Due"),
+                _("State"),
+                _("Completed"),
+                _("Working days late"),
+            ],
+            [
+                [
+                    i.key,
+                    i.ref,
+                    i.unit,
+                    format_date(i.due),
+                    state_name(i.state),
+                    format_date(i.completed),
+                    i.days_late or "",
+                ]
                 for i in late
             ],
         )
@@ -133,8 +144,12 @@ def render_markdown(data: ReportData) -> str:
         ]
         lines += [""]
     else:
-        lines += [_("No unit has more than {capacity} occurrences in a week.").format(
-            capacity=data.capacity), ""]
+        lines += [
+            _("No unit has more than {capacity} occurrences in a week.").format(
+                capacity=data.capacity
+            ),
+            "",
+        ]
     return "\n".join(lines)
 
 

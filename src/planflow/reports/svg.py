@@ -123,7 +123,7 @@ def gantt_svg(data: ReportData, *, units: Sequence[str] | None = None) -> str:
                     f'fill="{STATE_COLOURS.get(item.state, "#9e9e9e")}"><title>{_e(tip)}</title>'
                     f"</rect>"
                 )
-        for item in (i for _, items in rows for i in items):
+        for item in (i for _task, items in rows for i in items):
             for before in item.waits_for:
                 if before in marks and item.key in marks:
                     (xa, ya), (xb, yb) = marks[before], marks[item.key]
@@ -171,7 +171,7 @@ def _heat(load: int, capacity: int) -> str:
 def heatmap_svg(data: ReportData, *, units: Sequence[str] | None = None) -> str:
     """Occurrences per unit and ISO week of the period (led or coordinated); red above capacity."""
     weeks = _weeks(data.plan.year)
-    names = [u for u in (units or units_in(data))]
+    names = list(units or units_in(data))
     cell_w, cell_h, left, top = 12, 16, 220, 24
     out = []
     for n, week in enumerate(weeks):

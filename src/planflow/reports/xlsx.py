@@ -36,8 +36,15 @@ def _sheet_title(text: str, taken: set[str]) -> str:
     return title
 
 
-def _table(ws: Any, title: str, subtitle: str, header: list[str], rows: list[list[Any]],
-           widths: list[int], date_columns: Sequence[int] = ()) -> None:
+def _table(
+    ws: Any,
+    title: str,
+    subtitle: str,
+    header: list[str],
+    rows: list[list[Any]],
+    widths: list[int],
+    date_columns: Sequence[int] = (),
+) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
@@ -77,7 +84,7 @@ def render_xlsx(data: ReportData) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    summary = wb.active
+    summary = wb.worksheets[0]
     taken: set[str] = set()
     summary.title = _sheet_title(_("Summary"), taken)
     subtitle = f"{data.plan.title} — {data.period.label()}"
@@ -87,28 +94,63 @@ def render_xlsx(data: ReportData) -> bytes:
         for t in data.tasks
     ]
     rows.append(["", _("Total"), "", *(getattr(data.totals, k) for k in COUNT_KEYS)])
-    _table(summary, heading("title"), subtitle, [_("Clause"), _("Task"), _("Lead"), *counts],
-           rows, [10, 60, 12, *[11] * len(counts)])
+    _table(
+        summary,
+        heading("title"),
+        subtitle,
+        [_("Clause"), _("Task"), _("Lead"), *counts],
+        rows,
+        [10, 60, 12, *[11] * len(counts)],
+    )
     units = wb.create_sheet(_sheet_title(_("Units"), taken))
     _table(
-        units, heading("units"), subtitle, [_("Unit"), _("Name"), *counts, _("Coordinates")],
-        [[u.unit, u.name, *(getattr(u.counts, k) for k in COUNT_KEYS), u.coordinated]
-         for u in data.units],
+        units,
+        heading("units"),
+        subtitle,
+        [_("Unit"), _("Name"), *counts, _("Coordinates")],
+        [
+            [u.unit, u.name, *(getattr(u.counts, k) for k in COUNT_KEYS), u.coordinated]
+            for u in data.units
+        ],
         [12, 45, *[11] * len(counts), 12],
     )
     for unit in units_in(data):
-        items = [i for i in data.items if i.in_period and (i.unit == unit or unit in i.coordinators)]
+        items = [
+            i for i in data.items if i.in_period and (i.unit == unit or unit in i.coordinators)
+        ]
         if not items:
             continue
         ws = wb.create_sheet(_sheet_title(unit, taken))
         name = data.plan.unit(unit).name
         _table(
-            ws, name, subtitle,
-            [_("Clause"), _("Task"), _("Role"), _("Occurrence"), _("Start"), _("Due"),
-             _("State"), _("Completed"), _("Working days late")],
-            [[i.ref, task_title(data, i.task),
-              role_name("lead" if i.unit == unit else "coordinator"), i.key, i.start, i.due,
-              state_name(i.state), i.completed, i.days_late] for i in items],
+            ws,
+            name,
+            subtitle,
+            [
+                _("Clause"),
+                _("Task"),
+                _("Role"),
+                _("Occurrence"),
+                _("Start"),
+                _("Due"),
+                _("State"),
+                _("Completed"),
+                _("Working days late"),
+            ],
+            [
+                [
+                    i.ref,
+                    task_title(data, i.task),
+                    role_name("lead" if i.unit == unit else "coordinator"),
+                    i.key,
+                    i.start,
+                    i.due,
+                    state_name(i.state),
+                    i.completed,
+                    i.days_late,
+                ]
+                for i in items
+            ],
             [10, 55, 12, 22, 12, 12, 16, 12, 10],
             date_columns=(5, 6, 8),
         )
