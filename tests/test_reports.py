@@ -172,3 +172,24 @@ def test_document_parts() -> None:
         assert place_and_date("Bờ Y", date(2026, 1, 5), 2025) == "Bờ Y, ngày 05 tháng 01 năm 2026"
         assert place_and_date("Bờ Y", date(2025, 10, 15), 2025) == "Bờ Y, ngày 15 tháng 10 năm 2025"
         assert place_and_date("Bờ Y", None, 2025).endswith("năm 2025")
+
+
+def test_docs_examples_run() -> None:
+    """Every python example of docs/reports.md runs (and its assertions hold)."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "reports.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    assert blocks
+    for number, code in enumerate(blocks):
+        exec(compile(code, f"docs/reports.md example {number}", "exec"), {})
+
+
+def test_task_under_way_is_listed() -> None:
+    """C.I.1 runs all year and is due on 31/12: the 9-month report lists it, nothing due yet."""
+    data = build_report(simulate(boy()), resolve_period(boy(), "m9"))
+    row = next(t for t in data.tasks if t.ref == "C.I.1")
+    assert row.counts.planned == 0 and data.tasks[0] is row
+    q1 = build_report(simulate(boy()), resolve_period(boy(), "2025-Q1"))
+    assert "C.I.3.a" not in {t.ref for t in q1.tasks}  # its window is Q4/2025

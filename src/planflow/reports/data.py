@@ -321,6 +321,8 @@ def build_report(
                 week = _week(o.completed if o and o.completed else occ.due)
                 for who in (lead, *coordinators):
                     workload.setdefault(who, Counter())[week] += 1
+    # a task under way in the period with nothing due yet (an umbrella task due at the
+    # year's end) is listed too, with zero counts: the report covers every task of the period
     task_rows = tuple(
         TaskRow(
             t.id,
@@ -328,11 +330,16 @@ def build_report(
             t.title,
             t.lead,
             t.coordinators,
-            Counts.of(per_task[t.id]),
+            Counts.of(per_task.get(t.id, [])),
             roles.get(t.id, "lead"),
         )
         for t in tasks_in_order
         if t.id in per_task
+        or (
+            t.window.start <= period.end
+            and t.window.end >= period.start
+            and (unit is None or t.id in roles)
+        )
     )
     unit_rows = []
     for u in plan.units:
