@@ -200,6 +200,9 @@ def test_help_in_vietnamese(command: str, plan_language: None) -> None:
     vi = runner.invoke(cli, [command, "--help"], catch_exceptions=False).stdout
     en = runner.invoke(cli, [command, "--lang", "en", "--help"], catch_exceptions=False).stdout
     assert "Ngôn ngữ hiển thị: vi hoặc en" in vi and "Language of the output" in en
+    assert vi.startswith(f"Cách dùng: cli {command} ") and "Tùy chọn:" in vi
+    assert "Hiển thị hướng dẫn này rồi thoát." in vi and "Show this message" not in vi
+    assert en.startswith(f"Usage: cli {command} ") and "Options:" in en
     assert re.search(r"Ví dụ:\n\s+planflow", vi) and re.search(r"Examples?:\n\s+planflow", en)
 
 

@@ -72,6 +72,26 @@ class TranslatedCommand(click.Command):
         with use_language(_language_of(ctx)), _translated_help(self):
             super().format_help(ctx, formatter)
 
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The usage line, with click's own word for "Usage" translated too."""
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The options, under a translated heading; ``--help``'s own line translated too."""
+        records = []
+        help_option = self.get_help_option(ctx)
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None or isinstance(param, click.Argument):
+                continue
+            if param is help_option:
+                record = (record[0], _("Show this message and exit."))
+            records.append(record)
+        if records:
+            with formatter.section(_("Options")):
+                formatter.write_dl(records)
+
     def get_short_help_str(self, limit: int = 45) -> str:
         """The one-line help the command list shows, translated."""
         with use_language(_language_of(None)), _translated_help(self):
