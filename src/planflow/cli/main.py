@@ -224,12 +224,14 @@ _AGENDA_HELP = N_(
     """List occurrences in time order: due date, meeting time, clause, task, unit and role.
 
     Titles are shortened to fit the terminal; --json prints every field (the stable
-    contract for scripts).
+    contract for scripts); --format xlsx, csv or md writes the task table officials
+    keep in Excel.
 
     \b
     Examples:
       planflow agenda examples/boy_2025 --unit vhxh
       planflow agenda examples/boy_2025 --from 2025-10-01 --to 2025-12-31 --json
+      planflow agenda examples/boy_2025 --unit vhxh --format xlsx --out vhxh.xlsx
     """
 )
 
@@ -255,6 +257,15 @@ _AGENDA_HELP = N_(
     help=N_("Only occurrences starting on or before DATE (YYYY-MM-DD)."),
 )
 @click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON list of occurrences."))
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["table", "csv", "md", "xlsx"]),
+    default="table",
+    show_default=True,
+    help=N_("table on screen, or the task table as csv, md or xlsx (xlsx needs --out)."),
+)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help=N_("Write to FILE."))
 @lang_option
 def agenda(
     plan: str,
@@ -263,6 +274,8 @@ def agenda(
     from_day: date | None,
     to_day: date | None,
     as_json: bool,
+    form: str,
+    out_file: str | None,
     lang: str | None,
 ) -> None:
     from planflow.timeline.occurrences import Timeline
@@ -298,9 +311,31 @@ def agenda(
             out.append(item)
         _dump_json(out)
         return
+    if form != "table":
+        _write_agenda(form, out_file, timeline, rows)
+        return
     from planflow.cli.agenda_table import print_agenda
 
     print_agenda(_console(), timeline, rows)
+
+
+def _write_agenda(form: str, out_file: str | None, timeline: Any, rows: list[Any]) -> None:
+    from planflow.reports import agenda as tables
+
+    if form == "xlsx":
+        if out_file is None:
+            raise click.UsageError(_("--format xlsx needs --out FILE"))
+        data = tables.agenda_xlsx(timeline, rows)
+    elif form == "csv":
+        data = tables.agenda_csv(timeline, rows)
+    else:
+        data = tables.agenda_markdown(timeline, rows).encode("utf-8")
+    if out_file is None:
+        click.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        with open(out_file, "wb") as fh:
+            fh.write(data)
+        click.echo(_("written: {path}").format(path=out_file), err=True)
 
 
 def _select(
