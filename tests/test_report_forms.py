@@ -283,3 +283,17 @@ def test_report_unit_in_english(tmp_path: Path) -> None:
     assert result.output.startswith("written: ")
     data: dict[str, Any] = json.loads((tmp_path / "boy-2025-2025-q3-ca.json").read_text("utf-8"))
     assert data["unit"] == "ca" and data["period"]["name"] == "quarter 3 of 2025"
+
+
+def test_pdf_without_weasyprint(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Without WeasyPrint: a message saying what to install, not a traceback."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as if not installed
+    result = CliRunner().invoke(
+        cli, ["report", PLAN, "--period", "m9", "--format", "pdf", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "the pdf form needs WeasyPrint" in result.output
+    assert "pip install 'planflow[report]'" in result.output
+    assert not list(tmp_path.iterdir())

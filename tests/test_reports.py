@@ -193,3 +193,19 @@ def test_task_under_way_is_listed() -> None:
     assert row.counts.planned == 0 and data.tasks[0] is row
     q1 = build_report(simulate(boy()), resolve_period(boy(), "2025-Q1"))
     assert "C.I.3.a" not in {t.ref for t in q1.tasks}  # its window is Q4/2025
+
+
+def test_vietnamese_plan_format_example_loads() -> None:
+    """docs/vi/dinh-dang-ke-hoach.md's example is the English page's, comments translated."""
+    import re
+    from pathlib import Path
+
+    from planflow import loads
+
+    docs = Path(__file__).parent.parent / "docs"
+
+    def example(page: str) -> str:
+        text = (docs / page).read_text(encoding="utf-8")
+        return re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)[0]
+
+    assert loads(example("vi/dinh-dang-ke-hoach.md")).plan == loads(example("plan-format.md")).plan

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from planflow.i18n import _, format_date, get_language
+from planflow.plan.errors import PlanError
 from planflow.timeline.occurrences import Occurrence, Timeline
 
 __all__ = ["agenda_csv", "agenda_markdown", "agenda_rows", "agenda_xlsx"]
@@ -76,9 +77,14 @@ def agenda_markdown(timeline: Timeline, rows: Sequence[tuple[Occurrence, str]]) 
 
 def agenda_xlsx(timeline: Timeline, rows: Sequence[tuple[Occurrence, str]]) -> bytes:
     """A workbook with the table: real dates, widths, frozen header, print set-up."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.worksheet.properties import PageSetupProperties
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.worksheet.properties import PageSetupProperties
+    except ImportError:
+        raise PlanError(
+            _("the xlsx form needs openpyxl"), hint=_("pip install 'planflow[report]'")
+        ) from None
 
     wb = Workbook()
     ws = wb.worksheets[0]

@@ -87,6 +87,13 @@ class ReportData:
     workload: dict[str, dict[str, int]]
     capacity: int
 
+    def item(self, key: str) -> Item | None:
+        """The occurrence ``key`` (``duty#index``), if the report has it."""
+        for item in self.items:
+            if item.key == key:
+                return item
+        return None
+
     def late(self) -> list[Item]:
         """Items of the period that are late, missed, or past their due date and not done."""
         open_states = ("due", "overdue", "blocked", "open", "scheduled")

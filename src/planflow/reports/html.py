@@ -56,6 +56,7 @@ def render_html(data: ReportData, *, pictures: bool = True, issued: date | None 
 
     env = _environment()
     env.filters["unit"] = lambda unit_id: labels.unit_name(data, unit_id)
+    env.filters["item"] = lambda key: labels.item_label(data, key)
     doc = document_parts(data, issued=issued)
     charts = None
     if pictures:
@@ -80,6 +81,7 @@ def render_html(data: ReportData, *, pictures: bool = True, issued: date | None 
             title=lambda task_id: labels.task_title(data, task_id),
             unit=lambda unit_id: labels.unit_name(data, unit_id),
             role=labels.role_name,
+            short=labels.short,
             state=labels.state_name,
             verdict=labels.verdict,
             n=format_number,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planflow.i18n import _, get_language
+from planflow.i18n import _, format_date, get_language
 from planflow.reports.data import COUNT_KEYS, ReportData
 
 __all__ = [
@@ -86,3 +86,20 @@ def task_title(data: ReportData, task_id: str) -> str:
     """A task's title (the English one in English, when the plan gives it)."""
     task = data.plan.task(task_id)
     return task.title_en if get_language() == "en" and task.title_en else task.title
+
+
+def short(text: str, limit: int = 70) -> str:
+    """``text`` cut at a word before ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def item_label(data: ReportData, key: str) -> str:
+    """An occurrence as people name it: clause, unit and due date (its key if unknown)."""
+    item = data.item(key)
+    if item is None:
+        return key
+    return _("{clause} ({unit}, due {due})").format(
+        clause=item.ref or item.task, unit=unit_name(data, item.unit), due=format_date(item.due)
+    )

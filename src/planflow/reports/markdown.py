@@ -12,7 +12,9 @@ from planflow.reports.data import COUNT_KEYS, ReportData
 from planflow.reports.labels import (
     count_headings,
     heading,
+    item_label,
     role_name,
+    short,
     state_name,
     task_title,
     unit_name,
@@ -102,7 +104,7 @@ def render_markdown(data: ReportData) -> str:
     if late:
         lines += _table(
             [
-                _("Occurrence"),
+                _("Clause"),
                 _("Task"),
                 _("Unit"),
                 _("Due"),
@@ -112,9 +114,9 @@ def render_markdown(data: ReportData) -> str:
             ],
             [
                 [
-                    i.key,
                     i.ref,
-                    i.unit,
+                    short(task_title(data, i.task)),
+                    unit_name(data, i.unit),
                     format_date(i.due),
                     state_name(i.state),
                     format_date(i.completed),
@@ -127,7 +129,14 @@ def render_markdown(data: ReportData) -> str:
         lines += [_("None: all work due in the period was done on time."), ""]
     lines += [f"### {heading('chains')}", ""]
     if data.chains:
-        lines += [f"- {' → '.join(c.chain)} ({state_name(c.state)})" for c in data.chains]
+        for c in data.chains:
+            days = (
+                " (" + _("{days} working days late").format(days=c.days_late) + ")"
+                if c.days_late
+                else ""
+            )
+            chain = " → ".join(item_label(data, k) for k in c.chain)
+            lines.append(f"- {chain}: {state_name(c.state)}{days}")
         lines += [""]
     else:
         lines += [_("None."), ""]

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from planflow.hooks.specs import Artifact, ReportContext, Reporter, hookimpl
+from planflow.i18n import _
+from planflow.plan.errors import PlanError
 from planflow.reports.context import report_data
 from planflow.reports.data import ReportData
 from planflow.reports.html import render_html
@@ -21,8 +23,16 @@ __all__ = ["PdfReporter", "render_pdf"]
 
 def render_pdf(data: ReportData, *, issued: date | None = None) -> bytes:
     """The report as PDF bytes (A4), in the language in use."""
-    import weasyprint
-
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: WeasyPrint found no Pango library
+        raise PlanError(
+            _("the pdf form needs WeasyPrint ({error})").format(error=exc),
+            hint=_(
+                "pip install 'planflow[report]'; on Debian also "
+                "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation"
+            ),
+        ) from None
     html = render_html(data, pictures=False, issued=issued)
     document = weasyprint.HTML(string=html, base_url=None)
     pdf: bytes = document.write_pdf()

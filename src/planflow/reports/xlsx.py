@@ -14,6 +14,7 @@ from typing import Any
 
 from planflow.hooks.specs import Artifact, ReportContext, Reporter, hookimpl
 from planflow.i18n import _
+from planflow.plan.errors import PlanError
 from planflow.reports.context import report_data
 from planflow.reports.data import COUNT_KEYS, ReportData
 from planflow.reports.labels import count_headings, heading, role_name, state_name, task_title
@@ -82,7 +83,12 @@ def _table(
 
 def render_xlsx(data: ReportData) -> bytes:
     """The workbook's bytes, in the language in use."""
-    from openpyxl import Workbook
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        raise PlanError(
+            _("the xlsx form needs openpyxl"), hint=_("pip install 'planflow[report]'")
+        ) from None
 
     wb = Workbook()
     summary = wb.worksheets[0]
