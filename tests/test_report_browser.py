@@ -112,11 +112,14 @@ def test_gantt_bars(report_page: tuple[Any, Any, list[str]]) -> None:
 
 
 def test_heatmap_cells(report_page: tuple[Any, Any, list[str]]) -> None:
-    """52 ISO weeks × the units; a cell's load is the unit's occurrences that week."""
+    """53 ISO weeks × the units; a cell's load is the unit's occurrences that week."""
     page, data, _ = report_page
     cells = page.locator("svg.heatmap rect.cell")
     rows = page.locator("svg.heatmap text.row-label").count()
-    assert cells.count() == rows * 52  # 28/12/2025 is in week 52
+    # 2025-W01 (1/1/2025 is a Wednesday) … 2025-W52, and 2026-W01, which holds 29–31/12/2025
+    assert cells.count() == rows * 53
+    weeks = cells.evaluate_all("cs => cs.map(c => c.dataset.week)")
+    assert weeks[0] == "2025-W01" and weeks[52] == "2026-W01"
     loads: Counter[tuple[str, str]] = Counter()
     for item in data.items:
         if item.in_period:

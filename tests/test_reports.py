@@ -209,3 +209,57 @@ def test_vietnamese_plan_format_example_loads() -> None:
         return re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)[0]
 
     assert loads(example("vi/dinh-dang-ke-hoach.md")).plan == loads(example("plan-format.md")).plan
+
+
+def test_gantt_and_heatmap_commands() -> None:
+    """planflow gantt / heatmap print well-formed SVG: bars per occurrence, cells per week."""
+    import xml.etree.ElementTree as ET
+
+    from click.testing import CliRunner
+
+    from planflow.cli.main import cli
+
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    runner = CliRunner()
+    gantt = runner.invoke(cli, ["gantt", PLAN, "--unit", "ca"], catch_exceptions=False).stdout
+    root = ET.fromstring(gantt)
+    timeline = Timeline(boy())
+    expected = sum(
+        "ca" in (lead, *coordinators)
+        for occ in timeline
+        for lead, coordinators in [timeline.units_of(timeline.duty(occ.task))]
+    )
+    bars = [r for r in root.iterfind(".//s:rect", ns) if "occ" in r.get("class", "").split()]
+    assert len(bars) == expected > 0
+    assert [g.get("data-unit") for g in root.iterfind(".//s:g", ns)] == ["ca"]
+    heatmap = runner.invoke(cli, ["heatmap", PLAN, "--period", "h1"], catch_exceptions=False)
+    cells = [
+        r
+        for r in ET.fromstring(heatmap.stdout).iterfind(".//s:rect", ns)
+        if r.get("class") == "cell"
+    ]
+    after_june = [c for c in cells if c.get("data-week", "") > "2025-W27"]
+    assert cells and all(c.get("data-load") == "0" for c in after_june)
+    assert any(c.get("data-load") != "0" for c in cells)
+
+
+def test_any_run_state_will_do() -> None:
+    """A recorded state (not a simulation) feeds the report: occurrences it does not
+    mention count as not done yet."""
+    import attrs
+
+    from planflow.run.engine import Outcome
+
+    @attrs.frozen
+    class Recorded:
+        plan: Plan
+        timeline: Timeline
+        outcomes: tuple[Outcome, ...]
+        capacity: int = 5
+
+    period = resolve_period(boy(), "q1")
+    full = simulate(boy(), until=period.end)
+    first_ten = tuple(o for o in full.outcomes if o.occurrence.due <= period.end)[:10]
+    data = build_report(Recorded(boy(), full.timeline, first_ten), period)
+    assert data.totals.planned == sum(1 for o in full.outcomes if o.occurrence.due <= period.end)
+    assert data.totals.done == 10 and data.totals.pending == data.totals.planned - 10

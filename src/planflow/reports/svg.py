@@ -155,8 +155,14 @@ def gantt_svg(data: ReportData, *, units: Sequence[str] | None = None) -> str:
 
 
 def _weeks(year: int) -> list[str]:
-    last = date(year, 12, 28).isocalendar()[1]  # 28 December is always in the last week
-    return [f"{year}-W{n:02d}" for n in range(1, last + 1)]
+    """Every ISO week with a day in ``year``: 31/12/2025 is in week 2026-W01, for one."""
+    monday = date(year, 1, 1) - timedelta(days=date(year, 1, 1).weekday())
+    weeks = []
+    while monday <= date(year, 12, 31):
+        iso_year, week, _day = monday.isocalendar()
+        weeks.append(f"{iso_year}-W{week:02d}")
+        monday += timedelta(days=7)
+    return weeks
 
 
 def _heat(load: int, capacity: int) -> str:
