@@ -13,9 +13,10 @@ from attrs import frozen
 
 from planflow.i18n import _, get_language
 from planflow.reports.data import ReportData
+from planflow.reports.labels import plan_name
 from planflow.reports.periods import period_phrase
 
-__all__ = ["DocumentParts", "document_parts", "issuer_lines", "lower_first", "place_and_date"]
+__all__ = ["DocumentParts", "document_parts", "issuer_lines", "place_and_date"]
 
 
 @frozen
@@ -63,10 +64,6 @@ def issuer_lines(name: str) -> tuple[str, ...]:
     return (upper,)
 
 
-def lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
 def document_parts(data: ReportData, *, issued: date | None = None) -> DocumentParts:
     """The document's parts for ``data``; ``issued`` fills in the date (else left blank)."""
     plan, meta = data.plan, data.plan.report
@@ -87,7 +84,7 @@ def document_parts(data: ReportData, *, issued: date | None = None) -> DocumentP
         kind=_("REPORT"),
         subject=_("Results for {period} of the implementation of the plan “{title}”").format(
             period=period_phrase(data.period.start, data.period.end),
-            title=lower_first(title) if get_language() == "vi" else title,
+            title=plan_name(title),
         ),
         signature=signature,
         signer=signer,

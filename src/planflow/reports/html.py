@@ -18,7 +18,7 @@ from planflow.i18n import _, format_date, format_number, get_language
 from planflow.reports import labels
 from planflow.reports.context import report_data
 from planflow.reports.data import COUNT_KEYS, ReportData
-from planflow.reports.document import document_parts, lower_first
+from planflow.reports.document import document_parts
 from planflow.reports.svg import STATE_COLOURS, gantt_svg, heatmap_svg, progress_svg
 
 __all__ = ["HtmlReporter", "render_html"]
@@ -82,6 +82,7 @@ def render_html(data: ReportData, *, pictures: bool = True, issued: date | None 
             unit=lambda unit_id: labels.unit_name(data, unit_id),
             role=labels.role_name,
             short=labels.short,
+            target=lambda task_id: labels.target_text(data.plan.task(task_id).target),
             state=labels.state_name,
             verdict=labels.verdict,
             n=format_number,
@@ -101,7 +102,7 @@ def _intro(data: ReportData) -> str:
     return _(
         "Carrying out the plan “{title}”, {issuer} reports its results for {period} as follows."
     ).format(
-        title=lower_first(data.plan.title) if get_language() == "vi" else data.plan.title,
+        title=labels.plan_name(data.plan.title),
         issuer=data.plan.issuer,
         period=period_phrase(data.period.start, data.period.end),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from planflow.i18n import _, format_date, get_language
+from planflow.plan.model import Target
 from planflow.reports.data import COUNT_KEYS, ReportData
 
 __all__ = [
@@ -103,3 +104,29 @@ def item_label(data: ReportData, key: str) -> str:
     return _("{clause} ({unit}, due {due})").format(
         clause=item.ref or item.task, unit=unit_name(data, item.unit), due=format_date(item.due)
     )
+
+
+def target_text(target: Target | None) -> str:
+    """A quantity target as the plan says it: "4 báo cáo/năm", "khoảng 3 tin/tháng"."""
+    if target is None:
+        return ""
+    per = {
+        "day": _("day"),
+        "week": _("week"),
+        "month": _("month"),
+        "quarter": _("quarter"),
+        "half": _("half year"),
+        "year": _("year"),
+        "window": _("the whole window"),
+    }[target.per.value]
+    text = _("{count} {unit} per {per}").format(
+        count=target.count, unit=target.unit or _("times"), per=per
+    )
+    return _("about {target}").format(target=text) if target.approximate else text
+
+
+def plan_name(title: str) -> str:
+    """The plan's title to follow the words "Kế hoạch" (no "Kế hoạch Kế hoạch …")."""
+    words = "kế hoạch "
+    text = title[len(words) :] if title.lower().startswith(words) else title
+    return text[:1].lower() + text[1:] if get_language() == "vi" else text

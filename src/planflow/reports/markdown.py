@@ -16,6 +16,7 @@ from planflow.reports.labels import (
     role_name,
     short,
     state_name,
+    target_text,
     task_title,
     unit_name,
     verdict,
@@ -76,8 +77,27 @@ def render_markdown(data: ReportData) -> str:
     ]
     if data.targets:
         lines += _table(
-            [_("Clause"), _("Duty"), _("Target"), _("Due in the period"), _("Done"), _("Verdict")],
-            [[r.ref, r.duty, r.target, r.expected, r.done, verdict(r.met)] for r in data.targets],
+            [
+                _("Clause"),
+                _("Task"),
+                _("Unit"),
+                _("Target"),
+                _("Due in the period"),
+                _("Done"),
+                _("Verdict"),
+            ],
+            [
+                [
+                    r.ref,
+                    short(task_title(data, r.task), 60),
+                    unit_name(data, r.unit),
+                    target_text(data.plan.task(r.task).target),
+                    r.expected,
+                    r.done,
+                    verdict(r.met),
+                ]
+                for r in data.targets
+            ],
         )
     else:
         lines += [_("No quantity target falls in the period."), ""]
