@@ -60,3 +60,16 @@ def test_xlsx_needs_a_file() -> None:
     """xlsx is not printed on a terminal: a usage error says to add --out."""
     result = CliRunner().invoke(cli, [*ARGS, "--format", "xlsx"])
     assert result.exit_code == 2 and "--out FILE" in result.output
+
+
+def test_meeting_time_on_screen(tmp_path: Path) -> None:
+    """A timed task shows its meeting time beside its due date."""
+    from planflow.testing import TINY_PLAN
+
+    text = TINY_PLAN.replace("    lead: radio\n", '    lead: radio\n    time: "08:00-11:30"\n', 1)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["agenda", str(plan), "--lang", "vi"], env={"COLUMNS": "100"})
+    rows = [line for line in result.stdout.splitlines() if "Phát lại trên đài" in line]
+    assert len(rows) == 3 and all("08:00–11:30" in row for row in rows)
+    assert not any("08:00" in line for line in result.stdout.splitlines() if "Tin bài" in line)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -24,8 +23,8 @@ from planflow.reports.svg import STATE_COLOURS, gantt_svg, heatmap_svg, progress
 __all__ = ["HtmlReporter", "render_html"]
 
 
-@cache
 def _environment() -> Any:
+    """A fresh environment per page: its filters name the page's own plan."""
     import jinja2
 
     return jinja2.Environment(
