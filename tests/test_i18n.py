@@ -193,7 +193,9 @@ def test_simulate_speaks_the_plans_language(plan_language: None) -> None:
     assert "on-time model, seed 0, 2025-01-01 → 2025-12-31" in en and "Per unit" in en
 
 
-@pytest.mark.parametrize("command", ["validate", "simulate", "agenda", "report", "gantt"])
+@pytest.mark.parametrize(
+    "command", ["validate", "show", "graph", "simulate", "agenda", "report", "gantt", "heatmap"]
+)
 def test_help_in_vietnamese(command: str, plan_language: None) -> None:
     """--help without a plan: Vietnamese unless the locale or --lang says English."""
     runner = CliRunner()

@@ -129,10 +129,7 @@ def validate(plan: str, lang: str | None) -> None:
     click.echo(summary)
 
 
-@cli.command()
-@plan_argument
-@click.option("--json", "as_json", is_flag=True, help="Print the normalised plan as JSON.")
-def show(plan: str, as_json: bool) -> None:
+_SHOW_HELP = N_(
     """Print the normalised plan: unit ids instead of aliases, RRULEs instead of shorthands.
 
     \b
@@ -140,9 +137,18 @@ def show(plan: str, as_json: bool) -> None:
       planflow show examples/boy_2025
       planflow show examples/boy_2025 --json
     """
+)
+
+
+@cli.command(cls=TranslatedCommand, help=_SHOW_HELP)
+@plan_argument
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the normalised plan as JSON."))
+@lang_option
+def show(plan: str, as_json: bool, lang: str | None) -> None:
     from planflow.timeline.serialise import plan_to_dict
 
     p = _load(plan).plan
+    speak(p)
     if as_json:
         _dump_json(plan_to_dict(p))
         return
@@ -151,21 +157,21 @@ def show(plan: str, as_json: bool) -> None:
     console = _console()
     console.print(f"[bold]{p.title}[/bold]")
     console.print(f"{p.issuer} · {p.year} · {p.timezone}")
-    units = Table("id", "name", "kind", "members", title="Units")
+    units = Table(_("id"), _("name"), _("kind"), _("members"), title=_("Units"))
     for u in p.units:
         members = ", ".join(getattr(u, "members", ()))
-        units.add_row(u.id, u.name, "group" if u in p.groups else "unit", members)
+        units.add_row(u.id, u.name, _("group") if u in p.groups else _("unit"), members)
     console.print(units)
     tasks = Table(
-        "ref",
-        "id",
-        "lead",
-        "coordinators",
-        "window",
-        "recurrence",
-        "target",
-        "after",
-        title="Tasks",
+        _("clause"),
+        _("id"),
+        _("lead"),
+        _("coordinators"),
+        _("window"),
+        _("recurrence"),
+        _("target"),
+        _("after"),
+        title=_("Tasks"),
     )
     for t in p.tasks:
         tasks.add_row(
@@ -174,24 +180,14 @@ def show(plan: str, as_json: bool) -> None:
             t.lead,
             ", ".join(t.coordinators),
             t.window.label,
-            t.recurrence or ("check-ins" if t.window.continuous else "once"),
+            t.recurrence or (_("check-ins") if t.window.continuous else _("once")),
             str(t.target) if t.target else "",
             ", ".join(d.task for d in t.after),
         )
     console.print(tasks)
 
 
-@cli.command()
-@plan_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "dot", "mermaid", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-def graph(plan: str, fmt: str) -> None:
+_GRAPH_HELP = N_(
     """Print the task dependency graph (text, Graphviz DOT, Mermaid or JSON).
 
     \b
@@ -199,6 +195,21 @@ def graph(plan: str, fmt: str) -> None:
       planflow graph examples/boy_2025
       planflow graph examples/boy_2025 --format dot | dot -Tsvg > plan.svg
     """
+)
+
+
+@cli.command(cls=TranslatedCommand, help=_GRAPH_HELP)
+@plan_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "dot", "mermaid", "json"]),
+    default="text",
+    show_default=True,
+    help=N_("Output format."),
+)
+@lang_option
+def graph(plan: str, fmt: str, lang: str | None) -> None:
     from planflow.plan import graph as graphs
 
     p = _load(plan).plan
