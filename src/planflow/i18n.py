@@ -18,8 +18,11 @@ says English, since planflow's users are Vietnamese officials.
 Placeholders are ``str.format`` fields (``{count}``); a translation must use the
 same fields (``tests/test_i18n.py`` checks it). After changing messages, run::
 
-    pybabel extract -F babel.cfg -o src/planflow/locale/planflow.pot src
-    pybabel update -i src/planflow/locale/planflow.pot -d src/planflow/locale -D planflow
+    pybabel extract -F babel.cfg --no-location --sort-output \
+        -o src/planflow/locale/planflow.pot src
+    pybabel update -i src/planflow/locale/planflow.pot -d src/planflow/locale -D planflow \
+        --no-fuzzy-matching --no-location
+    # translate the new msgids in src/planflow/locale/vi/LC_MESSAGES/planflow.po, then
     pybabel compile -d src/planflow/locale -D planflow
 
 The formatting helpers write dates, numbers and periods as each language does:
