@@ -21,7 +21,7 @@ same fields (``tests/test_i18n.py`` checks it). After changing messages, run::
     pybabel extract -F babel.cfg --no-location --sort-output \
         -o src/planflow/locale/planflow.pot src
     pybabel update -i src/planflow/locale/planflow.pot -d src/planflow/locale -D planflow \
-        --no-fuzzy-matching --no-location
+        --no-fuzzy-matching
     # translate the new msgids in src/planflow/locale/vi/LC_MESSAGES/planflow.po, then
     pybabel compile -d src/planflow/locale -D planflow
 
