@@ -48,15 +48,22 @@ from planflow.plan.model import (
 )
 
 if TYPE_CHECKING:
+    from planflow.feeds.export import export_feeds
+    from planflow.run.simulation import simulate
     from planflow.timeline.occurrences import Occurrence, Timeline
 
 __version__ = "0.1.0"
 
-_LAZY = {"Occurrence": "timeline.occurrences", "Timeline": "timeline.occurrences"}
+_LAZY = {
+    "Occurrence": "timeline.occurrences",
+    "Timeline": "timeline.occurrences",
+    "simulate": "run.simulation",
+    "export_feeds": "feeds.export",
+}
 
 
 def __getattr__(name: str) -> object:
-    # the timeline pulls in the holiday calendars; load it only when asked for
+    # the timeline pulls in the holiday calendars; load it (and what needs it) only when asked for
     if name in _LAZY:
         import importlib
 
@@ -96,8 +103,10 @@ __all__ = [
     "Unit",
     "Window",
     "__version__",
+    "export_feeds",
     "hookimpl",
     "load",
     "load_plan",
     "loads",
+    "simulate",
 ]

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from planflow.cli.common import load_or_exit
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
 from planflow.i18n import N_, _
 from planflow.plan.errors import PlanError, PlanFileError
@@ -56,9 +57,7 @@ def _model_options(fn: Any) -> Any:
 
 
 def _load_plan(plan: str) -> Any:
-    from planflow.cli.main import _load
-
-    return _load(plan).plan
+    return load_or_exit(plan).plan
 
 
 def _simulate_options(p: Any, opts: dict[str, Any]) -> dict[str, Any]:

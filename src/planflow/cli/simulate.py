@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
+from planflow.cli.common import console, load_or_exit, plan_argument
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
-from planflow.cli.main import _load, cli, plan_argument
 from planflow.cli.plugins import run_options
 from planflow.i18n import N_, _, ngettext
 from planflow.plan.errors import PlanError, PlanFileError
@@ -75,7 +75,7 @@ _SIMULATE_HELP = N_(
 )
 
 
-@cli.command("simulate", cls=TranslatedCommand, help=_SIMULATE_HELP)
+@click.command("simulate", cls=TranslatedCommand, help=_SIMULATE_HELP)
 @plan_argument
 @click.option("--year", type=int, help=N_("Simulate this year (the plan's year; the default)."))
 @click.option("--from", "from_day", metavar="DATE", callback=_day, help=N_("Start on DATE."))
@@ -150,7 +150,7 @@ def simulate_command(
 
     from planflow.run.simulation import Scenario, load_scenario, monte_carlo
 
-    p = _load(plan).plan
+    p = load_or_exit(plan).plan
     speak(p)
     if year is not None and year != p.year:
         raise click.BadParameter(
@@ -301,11 +301,9 @@ def _monte_carlo(
         return
     from rich.table import Table
 
-    from planflow.cli.main import _console
-
-    console = _console()
-    console.print(f"[bold]{p.title}[/bold]")
-    console.print(
+    out = console()
+    out.print(f"[bold]{p.title}[/bold]")
+    out.print(
         _("Monte Carlo: {runs} runs of the random model, base seed {seed}").format(
             runs=runs, seed=seed
         )
@@ -339,10 +337,10 @@ def _monte_carlo(
                 str(s["p90"]),
                 str(s["max"]),
             )
-        console.print(table)
+        out.print(table)
     table = Table(
         _("task"), _("dependents made late per run"), _("P(any)"), title=_("Critical tasks")
     )
     for r in result.critical[:15]:
         table.add_row(r["task"], f"{r['made_late_per_run']:.2f}", f"{r['p_any']:.1%}")
-    console.print(table if result.critical else _("No task made another late."))
+    out.print(table if result.critical else _("No task made another late."))

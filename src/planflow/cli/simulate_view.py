@@ -13,9 +13,9 @@ def print_result(result: Any) -> None:
     """The result's summary: per unit and quarter, targets not met, reporting chain, late chains."""
     from rich.table import Table
 
-    from planflow.cli.main import _console
+    from planflow.cli.common import console as wide_console
 
-    console = _console()
+    console = wide_console()
     p = result.plan
     t = result.totals()
     stop = (
