@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 import attrs
 import click
 
+from planflow.cli.lang import TranslatedCommand, lang_option
+from planflow.i18n import N_, _, resolve_language, use_language
 from planflow.plan.errors import PlanError
 
 __all__ = [
@@ -88,13 +90,15 @@ def _build(values: Sequence[str], options: CliOptions | None = None) -> Any:
         load_entrypoints=options.load_entrypoints,
         on_error="skip",
     )
-    for error in pm.skipped:
-        text = str(error)
-        if "-p no:" not in text and "leave out -p" not in text:
-            text += f"; leave it out with -p no:{error.plugin}"
-        click.echo(f"planflow: skipped {text}", err=True)
-    for warning in pm.warnings:
-        click.echo(f"planflow: warning: {warning}", err=True)
+    # before any command has read --lang: the environment's language
+    with use_language(resolve_language()):
+        for error in pm.skipped:
+            text = str(error)
+            if "-p no:" not in text and "leave out -p" not in text:
+                text += _("; leave it out with -p no:{plugin}").format(plugin=error.plugin)
+            click.echo(_("planflow: skipped {error}").format(error=text), err=True)
+        for warning in pm.warnings:
+            click.echo(_("planflow: warning: {warning}").format(warning=warning), err=True)
     return pm
 
 
@@ -113,16 +117,21 @@ class PluginGroup(click.Group):
             pm.failures.traceback = True
         ctx.meta[_PM] = pm
         extra = click.Group("plugins")
-        for failure in register_commands(
-            pm, extra, reserved=dict.fromkeys(self.commands, "planflow")
-        ):
-            pm.failures.add_failure(failure, "planflow_register_commands")
+        failures = register_commands(pm, extra, reserved=dict.fromkeys(self.commands, "planflow"))
+        with use_language(resolve_language()):
+            for failure in failures:
+                pm.failures.add_failure(failure, "planflow_register_commands")
         ctx.meta[_COMMANDS] = extra.commands
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; a :class:`~planflow.hooks.failures.PluginFailed` exits 4, a
         closed output 141; repeated failures are summed up at the end."""
+        with use_language(resolve_language()):  # commands with --lang choose their own
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
+        """:meth:`invoke`, in the environment's language."""
         from planflow.hooks.failures import PluginFailed
 
         pm = ctx.meta.get(_PM)
@@ -169,8 +178,10 @@ def plugin_option(fn: F) -> F:
     fn = click.option(
         "--traceback",
         is_flag=True,
-        help="Show the full traceback of every plugin failure (for plugin authors); "
-        "also PLANFLOW_TRACEBACK=1.",
+        help=N_(
+            "Show the full traceback of every plugin failure (for plugin authors); "
+            "also PLANFLOW_TRACEBACK=1."
+        ),
     )(fn)
     return click.option(
         "-p",
@@ -178,8 +189,10 @@ def plugin_option(fn: F) -> F:
         "plugin_opts",
         multiple=True,
         metavar="no:NAME|MODULE",
-        help="Disable plugin NAME (no:NAME) or load MODULE as a plugin; repeatable. "
-        "Also PLANFLOW_DISABLE_PLUGINS=a,b and PLANFLOW_PLUGINS=a,b (only these).",
+        help=N_(
+            "Disable plugin NAME (no:NAME) or load MODULE as a plugin; repeatable. "
+            "Also PLANFLOW_DISABLE_PLUGINS=a,b and PLANFLOW_PLUGINS=a,b (only these)."
+        ),
     )(fn)
 
 
@@ -203,54 +216,52 @@ def run_options(fn: F) -> F:
             "notify",
             multiple=True,
             metavar="NAME",
-            help="Deliver events through notifier NAME (console, jsonl, …); repeatable.",
+            help=N_("Deliver events through notifier NAME (console, jsonl, …); repeatable."),
         ),
         click.option(
             "--set",
             "set_items",
             multiple=True,
             metavar="NOTIFIER.[UNIT.]KEY=VALUE",
-            help="Override a channel setting of the plan file (UNIT.KEY: one unit's); repeatable.",
+            help=N_(
+                "Override a channel setting of the plan file (UNIT.KEY: one unit's); repeatable."
+            ),
         ),
         click.option(
             "--report",
             "report",
             multiple=True,
             metavar="NAME",
-            help="Write a report per closed reporting period (markdown, csv, json); repeatable.",
+            help=N_(
+                "Write a report per closed reporting period (markdown, csv, json, html, pdf, "
+                "xlsx); repeatable."
+            ),
         ),
         click.option(
             "--report-dir",
             default="reports",
             show_default=True,
             type=click.Path(file_okay=False),
-            help="Where --report writes its files.",
+            help=N_("Where --report writes its files."),
         ),
         click.option(
             "--strict",
             is_flag=True,
-            help=f"Exit with status {EXIT_STRICT} when a delivery, report or planflow_event "
-            "call failed.",
+            help=N_("Exit with status 3 when a delivery, report or planflow_event call failed."),
         ),
         click.option(
             "--failed",
             "failed_file",
             type=click.Path(dir_okay=False),
-            help="Write every failed delivery, with its event, as JSON lines to FILE "
-            "(planflow resend --events FILE delivers them later).",
+            help=N_(
+                "Write every failed delivery, with its event, as JSON lines to FILE "
+                "(planflow resend --events FILE delivers them later)."
+            ),
         ),
     ]
     for option in reversed(options):
         fn = option(fn)
     return fn
-
-
-def print_counts(run: Any) -> None:
-    """One line per notifier and reporter on stderr: delivered, skipped, failed, of what."""
-    for name, record in run.deliveries.items():
-        click.echo(f"planflow: {record.summary(name, 'notifier')}", err=True)
-    for name, record in run.reports.items():
-        click.echo(f"planflow: {record.summary(name, 'reporter')}", err=True)
 
 
 def _settings_json(settings: Sequence[Any]) -> list[dict[str, Any]]:
@@ -259,9 +270,7 @@ def _settings_json(settings: Sequence[Any]) -> list[dict[str, Any]]:
     return [setting_row(s) for s in settings]
 
 
-@click.command("plugins")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-def plugins_command(as_json: bool) -> None:
+_PLUGINS_HELP = N_(
     """List the plugins: version, hooks, the notifiers, reporters and completion models
     each declares, and the plugins skipped because they could not be loaded.
 
@@ -271,6 +280,14 @@ def plugins_command(as_json: bool) -> None:
       planflow -p no:console plugins --json
       PLANFLOW_DISABLE_PLUGINS=email planflow plugins
     """
+)
+
+
+@click.command("plugins", cls=TranslatedCommand, help=_PLUGINS_HELP)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON list."))
+@lang_option
+def plugins_command(as_json: bool, lang: str | None) -> None:
+    """``planflow plugins`` (its help is ``_PLUGINS_HELP``, translated)."""
     from planflow.hooks.listing import plugin_rows
 
     pm = get_pm()
@@ -291,32 +308,42 @@ def plugins_command(as_json: bool) -> None:
         return
     for row in rows:
         if row["skipped"]:
-            click.echo(f"{row['name']} (skipped): {row['skipped']}")
+            click.echo(
+                _("{name} (skipped): {error}").format(name=row["name"], error=row["skipped"])
+            )
             continue
-        origin = "built-in" if row["builtin"] else row["module"]
+        origin = _("built-in") if row["builtin"] else row["module"]
         click.echo(f"{row['name']} {row['version']} ({origin})")
-        click.echo(f"  hooks: {', '.join(row['hooks']) or '-'}")
+        click.echo(_("  hooks: {hooks}").format(hooks=", ".join(row["hooks"]) or "-"))
         for name in row["notifiers"]:
             obj = notifiers[name].obj
             keys = ", ".join(
                 f"{s.name}{'*' if s.required else ''} ({s.scope})" for s in obj.settings
             )
-            click.echo(f"  notifier {name}: {obj.description}")
+            click.echo(
+                _("  notifier {name}: {description}").format(name=name, description=obj.description)
+            )
             if keys:
-                click.echo(f"    settings: {keys}")
+                click.echo(_("    settings: {settings}").format(settings=keys))
         for name in row["reporters"]:
-            click.echo(f"  reporter {name}: {reporters[name].obj.description}")
+            click.echo(
+                _("  reporter {name}: {description}").format(
+                    name=name, description=reporters[name].obj.description
+                )
+            )
         for name in row["models"]:
             info = models[name].obj
-            click.echo(f"  model {name}: {info.description}")
+            click.echo(
+                _("  model {name}: {description}").format(name=name, description=info.description)
+            )
             if info.settings:
-                click.echo(f"    options: {model_options_text(info)}")
+                click.echo(_("    options: {options}").format(options=model_options_text(info)))
 
 
 def model_options_text(info: Any) -> str:
     """``days=INT (default 2), unit=STR*``: a model's options for help texts."""
     parts = []
     for s in info.settings:
-        default = f" (default {s.default})" if s.default is not None else ""
+        default = _(" (default {value})").format(value=s.default) if s.default is not None else ""
         parts.append(f"{s.name}={s.type.__name__.upper()}{'*' if s.required else ''}{default}")
     return ", ".join(parts)

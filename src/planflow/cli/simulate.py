@@ -10,8 +10,10 @@ from typing import Any
 import click
 
 from planflow.cli.common import load_or_exit, plan_argument
+from planflow.cli.lang import TranslatedCommand, lang_option, speak
 from planflow.cli.plugins import run_options
-from planflow.cli.simulate_output import print_monte_carlo, print_result
+from planflow.cli.simulate_view import print_counts, print_monte_carlo, print_result
+from planflow.i18n import N_, _, ngettext
 from planflow.plan.errors import PlanError, PlanFileError
 
 __all__ = ["simulate_command"]
@@ -23,7 +25,9 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+        raise click.BadParameter(
+            _("{value!r} is not a date; write YYYY-MM-DD").format(value=value)
+        ) from None
 
 
 def _delay(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, int] | None:
@@ -33,11 +37,13 @@ def _delay(ctx: click.Context, param: click.Parameter, value: str | None) -> dic
 
     m = _DELAY_RE.match(value)
     if not m:
-        raise click.BadParameter(f"{value!r}: write N, MIN-MAX or MIN-MODE-MAX (working days)")
+        raise click.BadParameter(
+            _("{value!r}: write N, MIN-MAX or MIN-MODE-MAX (working days)").format(value=value)
+        )
     low, high = int(m[1]), int(m[3] or m[2] or m[1])
     mode = int(m[2]) if m[3] else low
     if not low <= mode <= high:
-        raise click.BadParameter(f"{value!r}: need MIN <= MODE <= MAX")
+        raise click.BadParameter(_("{value!r}: need MIN <= MODE <= MAX").format(value=value))
     return {"min": low, "mode": mode, "max": high}
 
 
@@ -45,16 +51,17 @@ def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-class SimulateCommand(click.Command):
+class SimulateCommand(TranslatedCommand):
     """``simulate``, whose help lists the completion models the loaded plugins declare."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The completion models: built-in, then the plugins' with their options."""
+        """The completion models: built-in, then the plugins' with their options (in the
+        help's language: :meth:`TranslatedCommand.format_help` chose it)."""
         from planflow.cli.plugins import get_pm, model_options_text
 
         rows = [
-            ("on-time", "done on the due date, or when unblocked (built-in)"),
-            ("random", "seeded random delays and skips, see --late/--skip/--delay (built-in)"),
+            ("on-time", _("done on the due date, or when unblocked (built-in)")),
+            ("random", _("seeded random delays and skips, see --late/--skip/--delay (built-in)")),
         ]
         try:
             declared = get_pm().models()
@@ -62,80 +69,18 @@ class SimulateCommand(click.Command):
             declared = {}
         for name, entry in sorted(declared.items()):
             options = model_options_text(entry.obj)
-            text = f"{entry.obj.description} (plugin {entry.plugin!r})"
-            rows.append((name, f"{text}; options: {options}" if options else text))
-        with formatter.section("Completion models (--model NAME[:KEY=VALUE,…])"):
+            text = _("{description} (plugin {plugin!r})").format(
+                description=entry.obj.description, plugin=entry.plugin
+            )
+            if options:
+                text = _("{text}; options: {options}").format(text=text, options=options)
+            rows.append((name, text))
+        with formatter.section(_("Completion models (--model NAME[:KEY=VALUE,…])")):
             formatter.write_dl(rows)
         super().format_epilog(ctx, formatter)
 
 
-@click.command("simulate", cls=SimulateCommand)
-@plan_argument
-@click.option("--year", type=int, help="Simulate this year (the plan's year; the default).")
-@click.option("--from", "from_day", metavar="DATE", callback=_day, help="Start on DATE.")
-@click.option("--to", "to_day", metavar="DATE", callback=_day, help="End on DATE.")
-@click.option(
-    "--model",
-    metavar="NAME[:KEY=VALUE,…]",
-    default=None,
-    help="Completion model: on-time, random, or one a plugin provides (listed below), "
-    "with its options [default: random with --scenario/--runs, else on-time].",
-)
-@click.option("--scenario", type=click.Path(dir_okay=False), help="Scenario file (YAML or TOML).")
-@click.option("--seed", type=int, default=None, help="Seed of the random model [default: 0].")
-@click.option(
-    "--runs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Monte Carlo: repeat the year N times with derived seeds.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes for --runs [default: the CPU count].",
-)
-@click.option("--late", type=click.FloatRange(0, 1), help="Probability of a delay (random).")
-@click.option("--skip", type=click.FloatRange(0, 1), help="Probability of never doing one.")
-@click.option(
-    "--delay",
-    callback=_delay,
-    metavar="N|MIN-MAX|MIN-MODE-MAX",
-    help="Delay in working days when late (random).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option(
-    "--events",
-    "events_file",
-    type=click.Path(dir_okay=False),
-    help="Write every event as one JSON line to FILE ('-' for stdout).",
-)
-@click.option("--until", metavar="DATE", callback=_day, help="Stop the clock on DATE.")
-@run_options
-def simulate_command(
-    plan: str,
-    year: int | None,
-    from_day: date | None,
-    to_day: date | None,
-    model: str | None,
-    scenario: str | None,
-    seed: int | None,
-    runs: int,
-    workers: int | None,
-    late: float | None,
-    skip: float | None,
-    delay: dict[str, int] | None,
-    as_json: bool,
-    events_file: str | None,
-    until: date | None,
-    notify: tuple[str, ...],
-    set_items: tuple[str, ...],
-    report: tuple[str, ...],
-    report_dir: str,
-    strict: bool,
-    failed_file: str | None,
-) -> None:
+_SIMULATE_HELP = N_(
     """Simulate the plan's year: who does what when, what is late, what is missed.
 
     Prints a summary per unit and per quarter, the targets not met and the late
@@ -160,23 +105,107 @@ def simulate_command(
       planflow simulate examples/boy_2025 --notify console --report markdown
       planflow simulate examples/boy_2025 --notify jsonl --set jsonl.path=ev.jsonl
     """
+)
+
+
+@click.command("simulate", cls=SimulateCommand, help=_SIMULATE_HELP)
+@plan_argument
+@click.option("--year", type=int, help=N_("Simulate this year (the plan's year; the default)."))
+@click.option("--from", "from_day", metavar="DATE", callback=_day, help=N_("Start on DATE."))
+@click.option("--to", "to_day", metavar="DATE", callback=_day, help=N_("End on DATE."))
+@click.option(
+    "--model",
+    metavar="NAME[:KEY=VALUE,…]",
+    default=None,
+    help=N_(
+        "Completion model: on-time, random, or one a plugin provides (listed below), "
+        "with its options [default: random with --scenario/--runs, else on-time]."
+    ),
+)
+@click.option(
+    "--scenario", type=click.Path(dir_okay=False), help=N_("Scenario file (YAML or TOML).")
+)
+@click.option("--seed", type=int, default=None, help=N_("Seed of the random model [default: 0]."))
+@click.option(
+    "--runs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help=N_("Monte Carlo: repeat the year N times with derived seeds."),
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help=N_("Processes for --runs [default: the CPU count]."),
+)
+@click.option("--late", type=click.FloatRange(0, 1), help=N_("Probability of a delay (random)."))
+@click.option("--skip", type=click.FloatRange(0, 1), help=N_("Probability of never doing one."))
+@click.option(
+    "--delay",
+    callback=_delay,
+    metavar="N|MIN-MAX|MIN-MODE-MAX",
+    help=N_("Delay in working days when late (random)."),
+)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
+@click.option(
+    "--events",
+    "events_file",
+    type=click.Path(dir_okay=False),
+    help=N_("Write every event as one JSON line to FILE ('-' for stdout)."),
+)
+@click.option("--until", metavar="DATE", callback=_day, help=N_("Stop the clock on DATE."))
+@run_options
+@lang_option
+def simulate_command(
+    plan: str,
+    year: int | None,
+    from_day: date | None,
+    to_day: date | None,
+    model: str | None,
+    scenario: str | None,
+    seed: int | None,
+    runs: int,
+    workers: int | None,
+    late: float | None,
+    skip: float | None,
+    delay: dict[str, int] | None,
+    as_json: bool,
+    events_file: str | None,
+    until: date | None,
+    notify: tuple[str, ...],
+    set_items: tuple[str, ...],
+    report: tuple[str, ...],
+    report_dir: str,
+    strict: bool,
+    failed_file: str | None,
+    lang: str | None,
+) -> None:
     import attrs
 
     from planflow.run.simulation import Scenario, load_scenario, monte_carlo
 
     p = load_or_exit(plan).plan
+    speak(p)
     if year is not None and year != p.year:
-        raise click.BadParameter(f"the plan covers {p.year}, not {year}", param_hint="--year")
+        raise click.BadParameter(
+            _("the plan covers {year}, not {asked}").format(year=p.year, asked=year),
+            param_hint="--year",
+        )
     start, end = from_day or date(p.year, 1, 1), to_day or date(p.year, 12, 31)
     if end < start:
-        raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
+        raise click.BadParameter(
+            _("--to {end} is before --from {start}").format(end=end, start=start), param_hint="--to"
+        )
     tuned = scenario or late is not None or skip is not None or delay
     if model is None:
         model = "random" if tuned or runs > 1 else "on-time"
     elif tuned and model != "random":
         raise click.UsageError(
-            f"--scenario, --late, --skip and --delay set the random model; they do nothing "
-            f"with --model {model}"
+            _(
+                "--scenario, --late, --skip and --delay set the random model; they do nothing "
+                "with --model {model}"
+            ).format(model=model)
         )
     sc: Scenario | None = None
     if scenario is not None:
@@ -186,7 +215,12 @@ def simulate_command(
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             n = len(exc.errors)
-            click.echo(f"{n} error{'s' if n != 1 else ''} in the scenario.", err=True)
+            click.echo(
+                ngettext(
+                    "{count} error in the scenario.", "{count} errors in the scenario.", n
+                ).format(count=n),
+                err=True,
+            )
             raise SystemExit(1) from None
     if late is not None or skip is not None or delay:
         sc = sc or Scenario()
@@ -203,14 +237,14 @@ def simulate_command(
         seed = sc.seed if sc is not None and sc.seed is not None else 0
     if runs > 1:
         if events_file:
-            raise click.BadParameter("--events needs a single run", param_hint="--events")
+            raise click.BadParameter(_("--events needs a single run"), param_hint="--events")
         if notify or report or failed_file:
-            raise click.BadParameter("--notify, --report and --failed need a single run")
+            raise click.BadParameter(_("--notify, --report and --failed need a single run"))
         if model != "random":
-            raise click.BadParameter("--runs needs --model random", param_hint="--runs")
+            raise click.BadParameter(_("--runs needs --model random"), param_hint="--runs")
         print_monte_carlo(p, runs, seed, sc, start, end, workers, as_json, monte_carlo)
         return
-    from planflow.cli.plugins import EXIT_STRICT, get_pm, print_counts
+    from planflow.cli.plugins import EXIT_STRICT, get_pm
     from planflow.hooks.channels import parse_overrides
     from planflow.hooks.failures import PluginFailed
     from planflow.hooks.manager import completion_model
@@ -246,7 +280,12 @@ def simulate_command(
         write_failed(failed_file, run.failed_deliveries)
     written = [a.path for a in run.artifacts if a.path]
     if written and not as_json:
-        click.echo(f"planflow: {len(written)} report files written to {report_dir}", err=True)
+        click.echo(
+            _("planflow: {count} report files written to {folder}").format(
+                count=len(written), folder=report_dir
+            ),
+            err=True,
+        )
     if events_file:
         lines = "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in result.events)
         if events_file == "-":
@@ -260,5 +299,10 @@ def simulate_command(
     elif events_file != "-":
         print_result(result)
     if strict and run.failed:
-        click.echo(f"planflow: --strict: {run.failed} failed (exit status {EXIT_STRICT})", err=True)
+        click.echo(
+            _("planflow: --strict: {count} failed (exit status {status})").format(
+                count=run.failed, status=EXIT_STRICT
+            ),
+            err=True,
+        )
         sys.exit(EXIT_STRICT)

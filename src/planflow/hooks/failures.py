@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 import attrs
 
+from planflow.i18n import _
 from planflow.plan.errors import PlanError
 
 __all__ = [
@@ -128,13 +129,19 @@ class FailureLog:
         n = self.counts[key] = self.counts.get(key, 0) + 1
         if n <= self.limit:
             on = f" {detail}" if detail else ""
-            self.echo(f"planflow: plugin {plugin!r} failed in {what}{on}: {error}")
+            self.echo(
+                _("planflow: plugin {plugin!r} failed in {what}{on}: {error}").format(
+                    plugin=plugin, what=what, on=on, error=error
+                )
+            )
             if self.traceback and exc is not None:
                 self.echo("".join(tb.format_exception(exc)).rstrip())
         elif n == self.limit + 1:
             self.echo(
-                f"planflow: plugin {plugin!r} failed in {what} again; "
-                "further failures of it are only counted"
+                _(
+                    "planflow: plugin {plugin!r} failed in {what} again; "
+                    "further failures of it are only counted"
+                ).format(plugin=plugin, what=what)
             )
 
     def add_failure(self, failure: Failure, what: str, detail: str = "") -> None:
@@ -149,7 +156,9 @@ class FailureLog:
     def summary(self) -> list[str]:
         """One line per ``(plugin, what)`` that failed more often than was shown."""
         return [
-            f"planflow: plugin {plugin!r} failed {n} times in {what} ({n - self.limit} not shown)"
+            _(
+                "planflow: plugin {plugin!r} failed {count} times in {what} ({hidden} not shown)"
+            ).format(plugin=plugin, count=n, what=what, hidden=n - self.limit)
             for (plugin, what), n in sorted(self.counts.items())
             if n > self.limit
         ]

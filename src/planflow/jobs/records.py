@@ -15,9 +15,37 @@ from typing import Any, NamedTuple
 import attrs
 
 from planflow.hooks.specs import Artifact
+from planflow.i18n import N_, _
 from planflow.run.events import Event
 
-__all__ = ["ArtifactRecord", "ChannelRecord", "FailedDelivery"]
+__all__ = ["ArtifactRecord", "ChannelRecord", "FailedDelivery", "failure_place"]
+
+# the words of a summary line; the keys stay English in the JSON record
+_WORDS = {
+    "notifier": N_("notifier"),
+    "reporter": N_("reporter"),
+    "events": N_("events"),
+    "periods": N_("periods"),
+    # planflow's own reasons for a skip (a plugin's reasons are shown as it wrote them)
+    "kind not handled": N_("kind not handled"),
+    "nothing to report": N_("nothing to report"),
+    "skipped": N_("skipped"),
+}
+
+
+def _word(text: str) -> str:
+    return _(_WORDS[text]) if text in _WORDS else text
+
+
+def failure_place(what: str, event: Event) -> tuple[str, str]:
+    """``("notifier 'email'", "on due thu-phi#2 2025-03-31 …")`` in the language in use:
+    where a failure happened and on what event, as the failure log shows them."""
+    kind, _space, name = what.partition(" ")
+    shown = f"{_word(kind)} {name}" if name and kind in _WORDS else what
+    on = _("on {kind} {task}#{index} {time}").format(
+        kind=event.kind.value, task=event.task, index=event.index, time=event.time
+    )
+    return shown, on
 
 
 class ArtifactRecord(NamedTuple):
@@ -93,9 +121,17 @@ class ChannelRecord:
     def summary(self, name: str, what: str) -> str:
         """``notifier 'email': 0 delivered, 1340 skipped (no recipient: 1340), 0 failed
         of 1340 events``."""
-        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.reasons.items()))
-        skipped = f"{self.skipped} skipped" + (f" ({reasons})" if reasons else "")
-        return (
-            f"{what} {name!r}: {self.delivered} delivered, {skipped}, {self.failed} failed "
-            f"of {self.total} {self.unit}"
+        reasons = ", ".join(f"{_word(k)}: {v}" for k, v in sorted(self.reasons.items()))
+        return _(
+            "{what} {name!r}: {delivered} delivered, {skipped} skipped{reasons}, "
+            "{failed} failed of {total} {unit}"
+        ).format(
+            what=_word(what),
+            name=name,
+            delivered=self.delivered,
+            skipped=self.skipped,
+            reasons=f" ({reasons})" if reasons else "",
+            failed=self.failed,
+            total=self.total,
+            unit=_word(self.unit),
         )

@@ -28,7 +28,7 @@ import attrs
 from planflow.hooks.channels import resolve_settings
 from planflow.hooks.failures import Failure
 from planflow.hooks.manager import PluginManager
-from planflow.jobs.records import ChannelRecord, FailedDelivery
+from planflow.jobs.records import ChannelRecord, FailedDelivery, failure_place
 from planflow.jobs.simulate import deliver_one
 from planflow.plan.errors import PlanError
 from planflow.plan.model import Plan, suggest
@@ -150,9 +150,8 @@ def resend(
             except Exception as exc:
                 error = Failure.of(record.plugin, exc).error
                 record.fail(item.event, error)
-                on = f"on {item.event.kind.value} {item.event.task}#{item.event.index}"
-                pm.failures.add(record.plugin, f"notifier {item.notifier!r}", error, exc=exc,
-                                detail=on)  # fmt: skip
+                shown, on = failure_place(f"notifier {item.notifier!r}", item.event)
+                pm.failures.add(record.plugin, shown, error, exc=exc, detail=on)
                 continue
             if skipped is None:
                 record.delivered += 1

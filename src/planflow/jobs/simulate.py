@@ -43,7 +43,7 @@ from planflow.hooks.specs import (
     Reporter,
     Skipped,
 )
-from planflow.jobs.records import ArtifactRecord, ChannelRecord, FailedDelivery
+from planflow.jobs.records import ArtifactRecord, ChannelRecord, FailedDelivery, failure_place
 from planflow.plan.errors import PlanError
 from planflow.plan.model import Plan, Unit, suggest
 from planflow.run.events import Event
@@ -184,8 +184,8 @@ def run_simulation(
 
     def failed(record: ChannelRecord, what: str, event: Event, error: str, exc: Any) -> None:
         record.fail(event, error)
-        on = f"on {event.kind.value} {event.task}#{event.index} {event.time}"
-        pm.failures.add(record.plugin, what, error, exc=exc, detail=on)
+        shown, on = failure_place(what, event)
+        pm.failures.add(record.plugin, shown, error, exc=exc, detail=on)
         if on_failure is not None:
             on_failure(what, record.plugin, event, error)
 
