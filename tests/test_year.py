@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from planflow.cli.main import cli
 from planflow.hooks.manager import get_plugin_manager
-from planflow.jobs.records import history, mark_done, record_value, undo
+from planflow.i18n import use_language
+from planflow.jobs.progress_records import history, mark_done, record_value, undo
 from planflow.jobs.status import status
 from planflow.jobs.year import Year, advance
 from planflow.plan.errors import PlanError
@@ -189,14 +190,14 @@ def test_plan_edits_are_reconciled_and_nothing_is_deleted(tmp_path: Path) -> Non
     third = json.loads(invoke("run", str(path), "--now", "2025-02-22T07:00", "--json"))
     assert third["changes"] == {}
     text = invoke("history", str(path))
-    assert "lưu trữ  viec-3#1" in text
+    assert "archived  viec-3#1" in text
     assert "không còn trong kế hoạch" in text
 
 
 def test_done_undo_record_status_history_on_the_command_line(tmp_path: Path) -> None:
     path = write_plan(tmp_path / "xa")
     runner = CliRunner()
-    base = [str(path), "--now", "2025-03-20T08:00"]
+    base = [str(path), "--now", "2025-03-20T08:00", "--lang", "vi"]
 
     def invoke(*args: str, code: int = 0) -> str:
         result = runner.invoke(cli, [args[0], *base, *args[1:]])
@@ -209,6 +210,8 @@ def test_done_undo_record_status_history_on_the_command_line(tmp_path: Path) -> 
     assert first["as_of"] == "2025-03-20"
     overdue = [i["occurrence"] for i in first["attention"] if i["category"] == "overdue"]
     assert overdue == ["viec-1#3", "viec-2#3", "viec-3#3"]  # due 14/03 (the 15th is a Saturday)
+    english = runner.invoke(cli, ["status", str(path), "--now", "2025-03-20T08:00"]).output
+    assert "Needs attention: 3 overdue" in english and "By unit" in english  # PLANFLOW_LANG=en
     screen = invoke("status")
     assert (
         screen.index("Cần chú ý: 3 quá hạn")
@@ -248,14 +251,16 @@ def test_record_keeps_measured_values(tmp_path: Path) -> None:
     )
     path = write_plan(tmp_path / "xa", text)
     result = CliRunner().invoke(
-        cli, ["record", str(path), "viec-1", "1234.5", "--date", "2025-03-31", "--by", "vhxh"]
-    )
+        cli,
+        ["record", str(path), "viec-1", "1234.5", "--date", "2025-03-31", "--by", "vhxh",
+         "--lang", "vi"],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "viec-1: 1.234,5 ngày 31/03/2025" in result.output
     with Year.open(path) as year:
         (m,) = year.store.measurements(year.plan.id)
         assert (m.value, m.day, m.by_unit) == (1234.5, date(2025, 3, 31), "vhxh")
-        with pytest.raises(PlanError, match="không có đơn vị 'vhhx'"):
+        with use_language("vi"), pytest.raises(PlanError, match="không có đơn vị 'vhhx'"):
             record_value(year, "viec-1", 2, by="vhhx")
 
 
@@ -263,7 +268,7 @@ def test_library_undo_needs_a_reason(tmp_path: Path) -> None:
     path = write_plan(tmp_path / "xa")
     with Year.open(path, now=datetime(2025, 3, 20)) as year:
         mark_done(year, "viec-1#3")
-        with pytest.raises(PlanError, match="lý do"):
+        with use_language("vi"), pytest.raises(PlanError, match="lý do"):
             undo(year, "viec-1#3", reason="  ")
         assert status(year).units[0]["done"] == 1
         assert EventKind.DIGEST.value == "digest"

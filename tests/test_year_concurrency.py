@@ -20,7 +20,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from datetime import date, datetime
-    from planflow.jobs.records import mark_done
+    from planflow.jobs.progress_records import mark_done
     from planflow.jobs.year import Year
 
     path, db, task = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -73,7 +73,7 @@ def test_concurrent_writers_lose_and_duplicate_nothing(tmp_path: Path, db_url: s
     assert sorted(code for code, _ in same) == [0, 1, 1]
     for code, err in same:
         if code:
-            assert "viec-5#3 đã được ghi nhận hoàn thành" in err
+            assert "viec-5#3 was already recorded as done" in err
             assert "Traceback" not in err
     with Year.open(path, db_url) as year:
         rows = year.store.history(year.plan.id)

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from planflow.jobs.records import mark_done
+from planflow.jobs.progress_records import mark_done
 from planflow.jobs.year import Year
 from year_support import (
     Mailbox,

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from planflow.cli.main import cli
 from planflow.feeds import unit_feed
 from planflow.feeds.state import FeedState
-from planflow.jobs.records import mark_done
+from planflow.jobs.progress_records import mark_done
 from planflow.jobs.reports import feed_progress
 from planflow.jobs.year import Year
 from year_support import write_plan

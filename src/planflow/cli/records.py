@@ -1,6 +1,6 @@
 """Recording the year on the command line: ``done``, ``undo``, ``record``, ``history``.
 
-Thin wrappers over :mod:`planflow.jobs.records`; the options and helpers shared with
+Thin wrappers over :mod:`planflow.jobs.progress_records`; the options and helpers shared with
 ``run`` and ``status`` are in :mod:`planflow.cli.year`. Every text people read is in
 :data:`MESSAGES`.
 """
@@ -12,12 +12,14 @@ from datetime import date, datetime
 
 import click
 
+from planflow.cli.lang import TranslatedCommand
 from planflow.cli.year import _common, _day, _dump, _open, vn_day, vn_number
+from planflow.i18n import N_, _
+from planflow.jobs.progress_records import HISTORY_WHAT
 from planflow.plan.errors import PlanError
 
 __all__ = [
     "MESSAGES",
-    "RECORD_COMMANDS",
     "done_command",
     "history_command",
     "record_command",
@@ -26,23 +28,14 @@ __all__ = [
 
 #: Every text these commands print, in one place (for the message catalogue).
 MESSAGES: dict[str, str] = {
-    "done": "Đã ghi nhận: {occurrence} hoàn thành ngày {day} ({unit}).",
-    "undone": "Đã hủy ghi nhận hoàn thành {occurrence}; lý do: {reason}.",
-    "recorded": "Đã ghi nhận chỉ tiêu {target}: {value} ngày {day}.",
-    "no_history": "Chưa có gì được ghi nhận.",
-}
-
-#: What each ``history`` row records.
-WHAT = {
-    "done": "hoàn thành",
-    "undo": "hủy hoàn thành",
-    "archive": "lưu trữ",
-    "record": "ghi chỉ tiêu",
-    "run": "kế hoạch thay đổi",
+    "done": N_("Recorded: {occurrence} done on {day} ({unit})."),
+    "undone": N_("The completion of {occurrence} is taken back; reason: {reason}."),
+    "recorded": N_("Recorded target {target}: {value} on {day}."),
+    "no_history": N_("Nothing recorded yet."),
 }
 
 
-@click.command("done")
+@click.command("done", cls=TranslatedCommand)
 @_common
 @click.argument("occurrence")
 @click.option("--by", "by", metavar="UNIT", help="The unit that did it [default: its lead].")
@@ -53,6 +46,7 @@ def done_command(
     plan: str,
     db: str | None,
     now: datetime | None,
+    lang: str | None,
     occurrence: str,
     by: str | None,
     day: date | None,
@@ -66,7 +60,7 @@ def done_command(
       planflow done examples/boy_2025 ar-integration@ca#10 --note "Đã lồng ghép"
       planflow done examples/boy_2025 news@2025-03-20 --evidence https://boy.gov.vn/tin/12
     """
-    from planflow.jobs.records import mark_done
+    from planflow.jobs.progress_records import mark_done
 
     with _open(plan, db, now) as year:
         try:
@@ -74,19 +68,25 @@ def done_command(
         except PlanError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(
-        MESSAGES["done"].format(
+        _(MESSAGES["done"]).format(
             occurrence=rec.occurrence, day=vn_day(rec.day or date.min), unit=rec.by_unit or "-"
         )
     )
 
 
-@click.command("undo")
+@click.command("undo", cls=TranslatedCommand)
 @_common
 @click.argument("occurrence")
 @click.option("--reason", required=True, metavar="TEXT", help="Why it is taken back.")
 @click.option("--by", "by", metavar="UNIT", help="The unit (for a task led member by member).")
 def undo_command(
-    plan: str, db: str | None, now: datetime | None, occurrence: str, reason: str, by: str | None
+    plan: str,
+    db: str | None,
+    now: datetime | None,
+    lang: str | None,
+    occurrence: str,
+    reason: str,
+    by: str | None,
 ) -> None:
     """Take back a recorded completion, saying why (the history keeps both).
 
@@ -94,17 +94,17 @@ def undo_command(
     Example:
       planflow undo examples/boy_2025 news#3 --reason "Nhầm kỳ"
     """
-    from planflow.jobs.records import undo
+    from planflow.jobs.progress_records import undo
 
     with _open(plan, db, now) as year:
         try:
             rec = undo(year, occurrence, reason=reason, by=by)
         except PlanError as exc:
             raise click.ClickException(str(exc)) from None
-    click.echo(MESSAGES["undone"].format(occurrence=rec.occurrence, reason=rec.reason))
+    click.echo(_(MESSAGES["undone"]).format(occurrence=rec.occurrence, reason=rec.reason))
 
 
-@click.command("record")
+@click.command("record", cls=TranslatedCommand)
 @_common
 @click.argument("target")
 @click.argument("value", type=float)
@@ -116,6 +116,7 @@ def record_command(
     plan: str,
     db: str | None,
     now: datetime | None,
+    lang: str | None,
     target: str,
     value: float,
     day: date | None,
@@ -129,7 +130,7 @@ def record_command(
     Example:
       planflow record examples/boy_2025 dx-web-news 31 --date 2025-03-31 --by web
     """
-    from planflow.jobs.records import record_value
+    from planflow.jobs.progress_records import record_value
 
     with _open(plan, db, now) as year:
         try:
@@ -137,18 +138,23 @@ def record_command(
         except PlanError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(
-        MESSAGES["recorded"].format(
+        _(MESSAGES["recorded"]).format(
             target=rec.target, value=vn_number(rec.value), day=vn_day(rec.day)
         )
     )
 
 
-@click.command("history")
+@click.command("history", cls=TranslatedCommand)
 @_common
 @click.option("--unit", "unit", metavar="ID", help="Only what concerns this unit.")
 @click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
 def history_command(
-    plan: str, db: str | None, now: datetime | None, unit: str | None, as_json: bool
+    plan: str,
+    db: str | None,
+    now: datetime | None,
+    lang: str | None,
+    unit: str | None,
+    as_json: bool,
 ) -> None:
     """Every recorded change, oldest first: who, when, what (nothing is ever erased).
 
@@ -156,7 +162,7 @@ def history_command(
     Example:
       planflow history examples/boy_2025 --unit vhxh
     """
-    from planflow.jobs.records import history
+    from planflow.jobs.progress_records import history
 
     with _open(plan, db, now) as year:
         try:
@@ -168,9 +174,9 @@ def history_command(
         _dump(rows)
         return
     if not rows:
-        click.echo(MESSAGES["no_history"])
+        click.echo(_(MESSAGES["no_history"]))
         return
-    what = WHAT
+    what = {key: _(text) for key, text in HISTORY_WHAT.items()}
     for row in rows:
         when = datetime.fromisoformat(row["when"]).astimezone(zone).strftime("%d/%m/%Y %H:%M")
         subject = row.get("occurrence") or row.get("target") or ""
@@ -185,7 +191,3 @@ def history_command(
         if row.get("changes"):
             parts.append(json.dumps(row["changes"], ensure_ascii=False))
         click.echo("  ".join(parts))
-
-
-#: The commands of this module, attached to the root group by planflow.cli.main.
-RECORD_COMMANDS = (done_command, undo_command, record_command, history_command)

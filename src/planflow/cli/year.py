@@ -14,49 +14,62 @@ from typing import Any, TypeVar
 
 import click
 
+from planflow.cli.lang import TranslatedCommand, lang_option, speak
+from planflow.i18n import N_, _, format_date, format_number
 from planflow.plan.errors import PlanError, PlanFileError
 
-__all__ = ["MESSAGES", "YEAR_COMMANDS", "run_command", "simulate_from_state", "status_command"]
+__all__ = ["MESSAGES", "run_command", "simulate_from_state", "status_command"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Every text these commands print, in one place (for the message catalogue).
 MESSAGES: dict[str, str] = {
-    "bad_now": "{value!r} không phải thời điểm; ghi YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM",
-    "bad_day": "{value!r} không phải ngày; ghi YYYY-MM-DD",
-    "plan_errors": "{n} lỗi; chưa đọc được kế hoạch.",
-    "ran": "Đã chạy đến ngày {day}: {emitted} sự kiện mới, đã gửi {delivered}, lỗi {failed}.",
-    "digests": "Những ngày chưa chạy: {gathered} sự kiện được gộp thành {digests} bản tổng hợp "
-    "(mỗi đơn vị một bản).",
-    "waiting": "Còn {n} thông báo chờ kênh {name!r} (chạy lại với --notify {name}).",
-    "changed": "Kế hoạch đã thay đổi ({old} → {new}): thêm {added}, bỏ {removed}, "
-    "đổi thời hạn {moved} lần thực hiện.",
-    "archived": "Lưu trữ {n} kết quả của những lần thực hiện không còn trong kế hoạch: {names}.",
-    "status_title": "{title} — tình hình đến ngày {day}",
-    "attention": "Cần chú ý: {overdue} quá hạn, {week} đến hạn trong 7 ngày, {blocked} đang chờ.",
-    "nothing": "Không có việc quá hạn, sắp đến hạn hay đang chờ.",
-    "more": "… và {n} việc khác (xem --json hoặc --unit).",
-    "per_unit": "Theo đơn vị",
-    "waits_for": "chờ {names}",
+    "bad_now": N_("{value!r} is not a time; write YYYY-MM-DD or YYYY-MM-DDTHH:MM"),
+    "bad_day": N_("{value!r} is not a date; write YYYY-MM-DD"),
+    "plan_errors": N_("{n} errors; the plan could not be read."),
+    "ran": N_("Ran to {day}: {emitted} new events, {delivered} delivered, {failed} failed."),
+    "digests": N_(
+        "Days without a run: {gathered} events gathered into {digests} digests (one per unit)."
+    ),
+    "waiting": N_("{n} notices wait for notifier {name!r} (run again with --notify {name})."),
+    "changed": N_(
+        "The plan changed ({old} → {new}): {added} added, {removed} removed, "
+        "{moved} occurrences with a new due date."
+    ),
+    "archived": N_("Archived {n} results of occurrences no longer in the plan: {names}."),
+    "status_title": N_("{title} — where things stand on {day}"),
+    "attention": N_(
+        "Needs attention: {overdue} overdue, {week} due within 7 days, {blocked} waiting."
+    ),
+    "nothing": N_("Nothing overdue, due soon or waiting."),
+    "more": N_("… and {n} more (see --json or --unit)."),
+    "per_unit": N_("By unit"),
+    "waits_for": N_("waits for {names}"),
 }
 
 #: Column headings of ``status``.
-COLUMNS_ATTENTION = ("Việc", "Đơn vị", "Hạn", "Tình trạng")
-COLUMNS_UNITS = ("Đơn vị", "Quá hạn", "Đến hạn 7 ngày", "Đang chờ", "Đang làm", "Xong", "Bỏ lỡ")
+COLUMNS_ATTENTION = (N_("Duty"), N_("Unit"), N_("Due"), N_("State"))
+COLUMNS_UNITS = (
+    N_("Unit"),
+    N_("Overdue"),
+    N_("Due in 7 days"),
+    N_("Waiting"),
+    N_("In progress"),
+    N_("Done"),
+    N_("Missed"),
+)
 
 _SHOWN = 15  # attention rows on the first screen
 
 
 def vn_number(value: float) -> str:
-    """``1234.5`` → ``1.234,5`` (Vietnamese separators)."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    """``1234.5`` → ``1.234,5`` in Vietnamese (the language in use decides)."""
+    return format_number(int(value) if value == int(value) else value)
 
 
 def vn_day(value: date | str) -> str:
-    """``2025-09-30`` → ``30/09/2025``."""
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return day.strftime("%d/%m/%Y")
+    """``2025-09-30`` → ``30/09/2025`` in Vietnamese (the language in use decides)."""
+    return format_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
@@ -65,7 +78,7 @@ def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> datet
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(MESSAGES["bad_now"].format(value=value)) from None
+        raise click.BadParameter(_(MESSAGES["bad_now"]).format(value=value)) from None
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -74,7 +87,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(MESSAGES["bad_day"].format(value=value)) from None
+        raise click.BadParameter(_(MESSAGES["bad_day"]).format(value=value)) from None
 
 
 def _common(fn: F) -> F:
@@ -92,6 +105,7 @@ def _common(fn: F) -> F:
         help="State database: postgresql://… or a SQLite file "
         "[default: PLAN_DIR/.planflow/state.db; env PLANFLOW_DB].",
     )(fn)
+    fn = lang_option(fn)
     return click.argument("plan", type=click.Path(dir_okay=True, file_okay=True))(fn)
 
 
@@ -100,21 +114,23 @@ def _open(plan: str, db: str | None, now: datetime | None) -> Any:
     from planflow.run.store import StoreError
 
     try:
-        return Year.open(plan, db, now=now)
+        year = Year.open(plan, db, now=now)
     except PlanFileError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        click.echo(MESSAGES["plan_errors"].format(n=len(exc.errors)), err=True)
+        click.echo(_(MESSAGES["plan_errors"]).format(n=len(exc.errors)), err=True)
         raise SystemExit(1) from None
     except (PlanError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
+    speak(year.plan)  # --lang, PLANFLOW_LANG, the plan's language:, the locale
+    return year
 
 
 def _dump(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.command("run")
+@click.command("run", cls=TranslatedCommand)
 @_common
 @click.option("--notify", multiple=True, metavar="NAME", help="Deliver through notifier NAME.")
 @click.option(
@@ -125,13 +141,20 @@ def _dump(data: Any) -> None:
     help="Override a channel setting of the plan file; repeatable.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print what the run did as JSON.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit with status 3 when a delivery failed (it stays in the outbox for the next run).",
+)
 def run_command(
     plan: str,
     db: str | None,
     now: datetime | None,
+    lang: str | None,
     notify: tuple[str, ...],
     set_items: tuple[str, ...],
     as_json: bool,
+    strict: bool,
 ) -> None:
     """Advance the recorded year to now: send reminders, due and overdue notices once.
 
@@ -143,30 +166,40 @@ def run_command(
       planflow run examples/boy_2025 --now 2025-10-06T07:00 --notify console
       planflow run examples/boy_2025 --notify email --db postgresql://planflow@db/tinh
     """
-    from planflow.cli.plugins import failure_printer, get_pm
+    from planflow.cli.plugins import EXIT_STRICT, get_pm
     from planflow.hooks.channels import parse_overrides
+    from planflow.hooks.failures import PluginFailed
     from planflow.jobs.year import advance
 
+    pm = get_pm()
     with _open(plan, db, now) as year:
         try:
             report = advance(
-                year,
-                now=year.now(),
-                pm=get_pm(),
-                notify=notify,
-                settings=parse_overrides(set_items),
-                on_failure=failure_printer(),
+                year, now=year.now(), pm=pm, notify=notify, settings=parse_overrides(set_items)
             )
+        except PluginFailed:
+            raise
         except PlanError as exc:
             raise click.ClickException(str(exc)) from None
+    pm.failures.print_summary()
+    for name, record in report.deliveries.items():
+        click.echo(f"planflow: {record.summary(name, 'notifier')}", err=True)
     if as_json:
         _dump(report.to_dict())
-        return
-    _print_run(report)
+    else:
+        _print_run(report)
+    if strict and report.failed:
+        click.echo(
+            _("planflow: --strict: {count} failed (exit status {status})").format(
+                count=report.failed, status=EXIT_STRICT
+            ),
+            err=True,
+        )
+        raise SystemExit(EXIT_STRICT)
 
 
 def _print_run(report: Any) -> None:
-    m = MESSAGES
+    m = {key: _(text) for key, text in MESSAGES.items()}
     click.echo(
         m["ran"].format(
             day=vn_day(report.as_of),
@@ -199,12 +232,17 @@ def _print_run(report: Any) -> None:
         click.echo(m["archived"].format(n=len(names), names=", ".join(names)))
 
 
-@click.command("status")
+@click.command("status", cls=TranslatedCommand)
 @_common
 @click.option("--unit", "unit", metavar="ID", help="Only this unit's duties.")
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status_command(
-    plan: str, db: str | None, now: datetime | None, unit: str | None, as_json: bool
+    plan: str,
+    db: str | None,
+    now: datetime | None,
+    lang: str | None,
+    unit: str | None,
+    as_json: bool,
 ) -> None:
     """What needs attention today: overdue, due this week, blocked; then per unit.
 
@@ -230,10 +268,10 @@ def status_command(
 def _print_status(title: str, report: Any) -> None:
     from rich.table import Table
 
-    from planflow.cli.main import _console
+    from planflow.cli.common import console as _console
     from planflow.jobs.status import CATEGORIES
 
-    m = MESSAGES
+    m = {key: _(text) for key, text in MESSAGES.items()}
     console = _console()
     console.print(f"[bold]{m['status_title'].format(title=title, day=vn_day(report.as_of))}[/]")
     attention = report.attention
@@ -244,9 +282,9 @@ def _print_status(title: str, report: Any) -> None:
                 overdue=n["overdue"], week=n["due_this_week"], blocked=n["blocked"]
             )
         )
-        table = Table(*COLUMNS_ATTENTION)
+        table = Table(*(_(c) for c in COLUMNS_ATTENTION))
         for item in attention[:_SHOWN]:
-            what = CATEGORIES[item["category"]]
+            what = _(CATEGORIES[item["category"]])
             if item["blocked_by"]:
                 what += f" ({m['waits_for'].format(names=', '.join(item['blocked_by']))})"
             name = f"{item['occurrence']} — {item['title'][:60]}"
@@ -256,7 +294,7 @@ def _print_status(title: str, report: Any) -> None:
             console.print(m["more"].format(n=len(attention) - _SHOWN))
     else:
         console.print(m["nothing"])
-    table = Table(*COLUMNS_UNITS, title=m["per_unit"], title_justify="left")
+    table = Table(*(_(c) for c in COLUMNS_UNITS), title=m["per_unit"], title_justify="left")
     for row in report.units:
         table.add_row(
             row["unit"],
@@ -273,31 +311,27 @@ def simulate_from_state(
 ) -> None:
     """``planflow simulate --from-state``: the recorded year, printed and reported as a
     simulation is (:func:`planflow.jobs.reports.recorded_run`)."""
-    from planflow.cli.plugins import failure_printer, get_pm
-    from planflow.cli.simulate import _dump as dump_json
-    from planflow.cli.simulate import _print_result
+    from planflow.cli.plugins import get_pm
+    from planflow.cli.simulate_view import print_result
     from planflow.jobs.reports import recorded_run
 
+    pm = get_pm()
     with _open(plan, db, None) as year:
         try:
             run = recorded_run(
                 year,
                 as_of=until,
-                pm=get_pm(),
+                pm=pm,
                 report=report,
                 report_dir=report_dir if report else None,
-                on_failure=failure_printer(),
             )
         except PlanError as exc:
             raise click.ClickException(str(exc)) from None
-    written = [path for _, _, path in run.artifacts if path]
+    pm.failures.print_summary()
+    written = [a.path for a in run.artifacts if a.path]
     if written and not as_json:
         click.echo(f"planflow: {len(written)} report files written to {report_dir}", err=True)
     if as_json:
-        click.echo(dump_json({**run.result.to_dict(), **run.record()}))
+        _dump({**run.result.to_dict(), **run.record()})
     else:
-        _print_result(run.result)
-
-
-#: The commands of this module, attached to the root group by planflow.cli.main.
-YEAR_COMMANDS = (run_command, status_command)
+        print_result(run.result)

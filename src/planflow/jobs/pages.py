@@ -14,7 +14,7 @@ Vietnamese, readable on a phone, no script.
 * Every form carries a CSRF token, an HMAC of the token's id and the unit under a key
   kept in ``PLAN_DIR/.planflow/page.key`` (shared by every worker); a form without
   it is refused with 403 and changes nothing.
-* Every change goes through :mod:`planflow.jobs.records`: it is in the history with
+* Every change goes through :mod:`planflow.jobs.progress_records`: it is in the history with
   who (the token's label) and when.
 """
 
@@ -32,7 +32,15 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 
 from planflow.feeds.tokens import Token, TokenStore
-from planflow.jobs.records import find_occurrence, history, mark_done, record_value, targets
+from planflow.i18n import N_, _, use_language
+from planflow.jobs.progress_records import (
+    HISTORY_WHAT,
+    find_occurrence,
+    history,
+    mark_done,
+    record_value,
+    targets,
+)
 from planflow.jobs.status import CATEGORIES, status
 from planflow.jobs.year import Year
 from planflow.plan.errors import PlanError
@@ -41,15 +49,19 @@ __all__ = ["MESSAGES", "add_unit_pages", "csrf_token", "page_key"]
 
 #: Every text of the pages' answers (the template holds the rest), in one place.
 MESSAGES = {
-    "not_found": "Không tìm thấy trang.",
-    "csrf": "Yêu cầu không hợp lệ: thiếu hoặc sai mã xác nhận của biểu mẫu. Hãy mở lại trang.",
-    "not_yours": "Việc {occurrence} không do đơn vị này chủ trì.",
-    "done": "Đã ghi nhận hoàn thành {occurrence}.",
-    "recorded": "Đã ghi nhận chỉ tiêu {target}.",
-    "bad_value": "Giá trị {value!r} không phải là số.",
+    "not_found": N_("Page not found."),
+    "csrf": N_(
+        "Invalid request: the form's confirmation code is missing or wrong. Open the page again."
+    ),
+    "not_yours": N_("Duty {occurrence} is not led by this unit."),
+    "done": N_("Recorded as done: {occurrence}."),
+    "recorded": N_("Recorded target {target}."),
+    "bad_value": N_("The value {value!r} is not a number."),
 }
 
-WHAT = {"done": "hoàn thành", "undo": "hủy hoàn thành", "archive": "lưu trữ", "record": "chỉ tiêu"}
+#: The pages' language: their template is written in Vietnamese, so the messages shown
+#: on them are too, whatever the server's environment says.
+PAGE_LANGUAGE = "vi"
 
 _OPEN = ("overdue", "due_this_week", "blocked", "open")
 _MAX_FORM = 16_384  # bytes of a form body
@@ -128,7 +140,7 @@ def add_unit_pages(
         return token if unit in {u.id for u in year.plan.units} else None
 
     def not_found() -> Response:
-        return HTMLResponse(MESSAGES["not_found"], status_code=404)
+        return HTMLResponse(_(MESSAGES["not_found"]), status_code=404)
 
     def render(year: Year, token: Token, unit: str, base: str, **extra: Any) -> str:
         plan, timeline = year.plan, year.timeline
@@ -138,7 +150,7 @@ def add_unit_pages(
         open_items = [
             {
                 **item,
-                "heading": CATEGORIES[item["category"]],
+                "heading": _(CATEGORIES[item["category"]]),
                 "due": _day(item["due"]),
                 "coordinators": ", ".join(names.get(c, c) for c in item["coordinators"]),
                 "blocked_by": ", ".join(item["blocked_by"]),
@@ -173,7 +185,7 @@ def add_unit_pages(
                 "when": datetime.fromisoformat(r["when"])
                 .astimezone(zone)
                 .strftime("%d/%m/%Y %H:%M"),
-                "what": WHAT.get(r["what"], r["what"]),
+                "what": _(HISTORY_WHAT[r["what"]]) if r["what"] in HISTORY_WHAT else r["what"],
                 "subject": r.get("occurrence") or r.get("target") or "",
                 "detail": r.get("note") or r.get("reason") or r.get("value") or "",
                 "who": r["who"],
@@ -203,7 +215,7 @@ def add_unit_pages(
         return f"/pages/{quote(secret, safe='')}/units/{quote(unit, safe='')}"
 
     def page_sync(secret: str, unit: str, base: str, notice: str) -> Response:
-        with open_year() as year:
+        with use_language(PAGE_LANGUAGE), open_year() as year:
             token = allowed(secret, unit, year)
             if token is None:
                 return not_found()
@@ -213,22 +225,23 @@ def add_unit_pages(
     async def page(request: Request) -> Response:
         p = request.path_params
         notice = request.query_params.get("ghi-nhan", "")
-        text = MESSAGES["done"].format(occurrence=notice) if notice else ""
+        with use_language(PAGE_LANGUAGE):
+            text = _(MESSAGES["done"]).format(occurrence=notice) if notice else ""
         return await run_in_threadpool(page_sync, p["token"], p["unit"], base_of(request), text)
 
     def change_sync(secret: str, unit: str, base: str, form: dict[str, str], what: str) -> Response:
-        with open_year() as year:
+        with use_language(PAGE_LANGUAGE), open_year() as year:
             token = allowed(secret, unit, year)
             if token is None:
                 return not_found()
             if not hmac.compare_digest(form.get("csrf", ""), csrf_token(key, token, unit)):
-                return HTMLResponse(MESSAGES["csrf"], status_code=403)
+                return HTMLResponse(_(MESSAGES["csrf"]), status_code=403)
             who = f"{token.label or 'token ' + token.id} (trang đơn vị)"
             try:
                 if what == "done":
                     occ = find_occurrence(year, form.get("occurrence", ""))
                     if occ.unit != unit:
-                        error = MESSAGES["not_yours"].format(occurrence=form.get("occurrence"))
+                        error = _(MESSAGES["not_yours"]).format(occurrence=form.get("occurrence"))
                         return HTMLResponse(render(year, token, unit, base, error=error), 403)
                     mark_done(
                         year,
@@ -245,12 +258,12 @@ def add_unit_pages(
                 try:
                     value = float(form.get("value", "").replace(",", "."))
                 except ValueError:
-                    error = MESSAGES["bad_value"].format(value=form.get("value"))
+                    error = _(MESSAGES["bad_value"]).format(value=form.get("value"))
                     return HTMLResponse(render(year, token, unit, base, error=error), 400)
                 target = form.get("target", "")
                 record_value(year, target, value, by=unit, evidence=form.get("evidence") or None,
                              who=who)  # fmt: skip
-                notice = MESSAGES["recorded"].format(target=target)
+                notice = _(MESSAGES["recorded"]).format(target=target)
                 return HTMLResponse(render(year, token, unit, base, notice=notice))
             except PlanError as exc:
                 return HTMLResponse(render(year, token, unit, base, error=str(exc)), 400)

@@ -1,285 +1,137 @@
-"""Recording the year: ``done``, ``undo``, measured values, and the history.
+"""What became of a run's deliveries: per notifier, reporter and observer, in one unit each.
 
-::
-
-    from datetime import date
-    from planflow.jobs.records import history, mark_done, record_value, undo
-    from planflow.jobs.year import Year
-
-    with Year.open("examples/boy_2025") as year:
-        mark_done(year, "news#3", day=date(2025, 1, 24), note="Đã đăng 3 tin")
-        undo(year, "news#3", reason="Nhầm kỳ")
-        for row in history(year):
-            print(row["when"], row["what"], row["occurrence"])
-
-Every function writes one append-only row with who recorded it and when; nothing
-is ever changed or deleted. An occurrence is named as ``planflow agenda`` prints it
-(``duty#index``, e.g. ``ar-integration@ca#10``) or as a duty and a day inside its
-window (``news@2025-03-20``: the one whose window holds that day, else the next one due;
-``--by UNIT`` picks the unit's duty of a task led
-member by member).
+A notifier's and an observer's counts are **events**: each event handed over is
+counted once, as *delivered*, *skipped* (the notifier said so by returning
+:class:`~planflow.hooks.specs.Skipped`, or does not handle that kind) or *failed*
+(it raised). A reporter's counts are **reporting periods**: delivered (it made at
+least one artifact), skipped (nothing to report), failed (it raised, or a file could
+not be written); the files themselves are listed apart.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from planflow.jobs.year import Year, current_user
-from planflow.plan.errors import PlanError
-from planflow.plan.model import suggest
-from planflow.run.store import AlreadyDone, CompletionRecord, MeasurementRecord, NotDone
-from planflow.timeline.occurrences import Occurrence
+import attrs
 
-__all__ = ["MESSAGES", "find_occurrence", "history", "mark_done", "record_value", "undo"]
+from planflow.hooks.specs import Artifact
+from planflow.i18n import N_, _
+from planflow.run.events import Event
 
-#: The text people read, in one place (for the message catalogue).
-MESSAGES = {
-    "unknown_duty": "không có nhiệm vụ {name!r} trong kế hoạch",
-    "unknown_duty_hint": "xem mã nhiệm vụ bằng: planflow agenda PLAN",
-    "bad_index": "{duty!r} không có lần thứ {index} (có từ 1 đến {count})",
-    "no_window": "{duty!r} không còn lần nào đến hạn từ ngày {day}",
-    "pick_duty": "nhiệm vụ {name!r} giao cho từng đơn vị: cần chỉ rõ đơn vị",
-    "pick_duty_hint": "thêm --by với một trong: {units}, hoặc ghi {example}",
-    "bad_form": "không hiểu {text!r}: ghi NHIỆM_VỤ#SỐ_THỨ_TỰ hoặc NHIỆM_VỤ@YYYY-MM-DD",
-    "bad_form_hint": "ví dụ news#3 hoặc news@2025-03-20 (như planflow agenda in ra)",
-    "unknown_unit": "không có đơn vị {unit!r}",
-    "already_done": "{occurrence} đã được ghi nhận hoàn thành ngày {day} (bởi {who})",
-    "already_done_hint": "muốn sửa thì hủy trước: planflow undo PLAN {occurrence} --reason …",
-    "not_done": "{occurrence} chưa được ghi nhận hoàn thành, không có gì để hủy",
-    "no_reason": "cần ghi lý do hủy (--reason)",
-    "unknown_target": "{target!r} không phải chỉ tiêu của kế hoạch",
-    "unknown_target_hint": "các chỉ tiêu: {targets}",
-    "future": "ngày hoàn thành {day} chưa tới (hôm nay {today})",
+__all__ = ["ArtifactRecord", "ChannelRecord", "FailedDelivery", "failure_place"]
+
+# the words of a summary line; the keys stay English in the JSON record
+_WORDS = {
+    "notifier": N_("notifier"),
+    "reporter": N_("reporter"),
+    "events": N_("events"),
+    "periods": N_("periods"),
+    # planflow's own reasons for a skip (a plugin's reasons are shown as it wrote them)
+    "kind not handled": N_("kind not handled"),
+    "nothing to report": N_("nothing to report"),
+    "skipped": N_("skipped"),
 }
 
-_DATED = re.compile(r"^(?P<duty>.+?)[@ ](?P<day>\d{4}-\d{2}-\d{2})$")
+
+def _word(text: str) -> str:
+    return _(_WORDS[text]) if text in _WORDS else text
 
 
-def _error(key: str, hint: str | None = None, **values: Any) -> PlanError:
-    return PlanError(MESSAGES[key].format(**values), hint=hint)
-
-
-def find_occurrence(year: Year, text: str, *, by: str | None = None) -> Occurrence:
-    """The occurrence ``text`` names: ``duty#index`` or ``duty@YYYY-MM-DD``.
-
-    With a date: the occurrence whose window (start to due date) holds it, else the
-    next one due after it (``news@2025-03-10`` is the news due on 14 March).
-
-    :raises PlanError: no such duty or occurrence, or a task led member by member
-        named without its unit.
-    """
-    timeline = year.timeline
-    text = text.strip()
-    if "#" in text:
-        name, _, number = text.rpartition("#")
-        if not number.isdigit():
-            raise _error("bad_form", MESSAGES["bad_form_hint"], text=text)
-        duty = _duty(year, name, by)
-        occurrences = timeline.occurrences(duty)
-        index = int(number)
-        if not 1 <= index <= len(occurrences):
-            raise _error("bad_index", duty=duty, index=index, count=len(occurrences))
-        return occurrences[index - 1]
-    match = _DATED.match(text)
-    if match is None:
-        raise _error("bad_form", MESSAGES["bad_form_hint"], text=text)
-    day = date.fromisoformat(match["day"])
-    duty = _duty(year, match["duty"], by)
-    occurrences = timeline.occurrences(duty)
-    inside = [o for o in occurrences if o.start <= day <= o.due]
-    if inside:
-        return min(inside, key=lambda o: o.due)
-    coming = [o for o in occurrences if o.due >= day]
-    if not coming:
-        raise _error("no_window", duty=duty, day=day.strftime("%d/%m/%Y"))
-    return min(coming, key=lambda o: o.due)
-
-
-def _duty(year: Year, name: str, by: str | None) -> str:
-    timeline = year.timeline
-    ids = {d.id for d in timeline.duties}
-    if name in ids:
-        return name
-    per_unit = [d for d in timeline.duties if d.task.id == name]
-    if not per_unit:
-        hint = suggest(name, sorted(ids)) or MESSAGES["unknown_duty_hint"]
-        raise _error("unknown_duty", hint, name=name)
-    if by is not None:
-        for duty in per_unit:
-            if duty.unit == by:
-                return duty.id
-    units = ", ".join(d.unit for d in per_unit)
-    hint = MESSAGES["pick_duty_hint"].format(units=units, example=f"{per_unit[0].id}#1")
-    raise _error("pick_duty", hint, name=name)
-
-
-def _check_unit(year: Year, unit: str | None) -> None:
-    if unit is None:
-        return
-    try:
-        year.plan.unit(unit)
-    except KeyError:
-        raise _error(
-            "unknown_unit", suggest(unit, [u.id for u in year.plan.units]), unit=unit
-        ) from None
-
-
-def mark_done(
-    year: Year,
-    occurrence: str,
-    *,
-    day: date | None = None,
-    by: str | None = None,
-    note: str | None = None,
-    evidence: str | None = None,
-    who: str | None = None,
-) -> CompletionRecord:
-    """Record ``occurrence`` as done on ``day`` (default today) by unit ``by``.
-
-    :raises PlanError: unknown occurrence or unit, a day in the future, or already done.
-    """
-    _check_unit(year, by)
-    occ = find_occurrence(year, occurrence, by=by)
-    today = year.today()
-    day = day or today
-    if day > today:
-        raise _error("future", day=day.strftime("%d/%m/%Y"), today=today.strftime("%d/%m/%Y"))
-    try:
-        return year.store.add_completion(
-            year.plan.id,
-            occ.task,
-            occ.index,
-            day=day,
-            due=occ.due,
-            by_unit=by or occ.unit,
-            note=note,
-            evidence=evidence,
-            who=who or current_user(),
-        )
-    except AlreadyDone as exc:
-        rec = exc.record
-        name = rec.occurrence
-        raise _error(
-            "already_done",
-            MESSAGES["already_done_hint"].format(occurrence=name),
-            occurrence=name,
-            day=rec.day.strftime("%d/%m/%Y") if rec.day else "?",
-            who=rec.who,
-        ) from None
-
-
-def undo(
-    year: Year, occurrence: str, *, reason: str, by: str | None = None, who: str | None = None
-) -> CompletionRecord:
-    """Take back the completion of ``occurrence``, saying why (an ``undo`` row).
-
-    :raises PlanError: no reason, unknown occurrence, or not recorded as done.
-    """
-    if not reason.strip():
-        raise _error("no_reason")
-    occ = find_occurrence(year, occurrence, by=by)
-    try:
-        return year.store.undo_completion(
-            year.plan.id, occ.task, occ.index, reason=reason.strip(), who=who or current_user()
-        )
-    except NotDone:
-        raise _error("not_done", occurrence=f"{occ.task}#{occ.index}") from None
-
-
-def targets(year: Year) -> dict[str, str]:
-    """The plan's targets a value can be recorded for: task id → what is counted."""
-    return {t.id: str(t.target) for t in year.plan.tasks if t.target is not None}
-
-
-def record_value(
-    year: Year,
-    target: str,
-    value: float,
-    *,
-    day: date | None = None,
-    by: str | None = None,
-    note: str | None = None,
-    evidence: str | None = None,
-    who: str | None = None,
-) -> MeasurementRecord:
-    """Record a measured value of ``target`` (a task with a ``target:``) on ``day``."""
-    known = targets(year)
-    if target not in known:
-        hint = suggest(target, sorted(known)) or MESSAGES["unknown_target_hint"].format(
-            targets=", ".join(sorted(known)) or "-"
-        )
-        raise _error("unknown_target", hint, target=target)
-    _check_unit(year, by)
-    return year.store.add_measurement(
-        year.plan.id,
-        target,
-        value,
-        day=day or year.today(),
-        by_unit=by,
-        note=note,
-        evidence=evidence,
-        who=who or current_user(),
+def failure_place(what: str, event: Event) -> tuple[str, str]:
+    """``("notifier 'email'", "on due thu-phi#2 2025-03-31 …")`` in the language in use:
+    where a failure happened and on what event, as the failure log shows them."""
+    kind, _space, name = what.partition(" ")
+    shown = f"{_word(kind)} {name}" if name and kind in _WORDS else what
+    on = _("on {kind} {task}#{index} {time}").format(
+        kind=event.kind.value, task=event.task, index=event.index, time=event.time
     )
+    return shown, on
 
 
-def history(year: Year, *, unit: str | None = None) -> list[dict[str, Any]]:
-    """Every recorded change, oldest first: completions, undos, archives, values, runs.
+class ArtifactRecord(NamedTuple):
+    """One artifact a reporter made: ``(reporter, artifact, path)``; ``path`` is the file
+    written, or ``""`` when no report folder was given."""
 
-    Each row: ``when`` (UTC ISO), ``who``, ``what`` (``done``, ``undo``, ``archive``,
-    ``record``, ``run``), and what applies of ``occurrence``, ``day``, ``by``,
-    ``note``, ``evidence``, ``reason``, ``target``, ``value``, ``changes``.
+    reporter: str
+    artifact: Artifact
+    path: str
+
+
+class FailedDelivery(NamedTuple):
+    """An event a notifier failed to deliver (what ``--failed FILE`` keeps for resending)."""
+
+    notifier: str
+    plugin: str
+    event: Event
+    error: str
+
+
+@attrs.define
+class ChannelRecord:
+    """What became of one notifier's (or reporter's, or observer's) deliveries.
+
+    ``unit`` says what is counted: ``"events"`` or ``"periods"``.
     """
-    _check_unit(year, unit)
-    plan, store = year.plan, year.store
-    leads = {(o.task, o.index): o.unit for o in year.timeline}
-    rows: list[dict[str, Any]] = []
-    for rec in store.history(plan.id):
-        lead = leads.get((rec.task, rec.index))
-        if unit is not None and unit not in (rec.by_unit, lead):
-            continue
-        rows.append(
+
+    plugin: str
+    unit: str = "events"
+    delivered: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors: list[dict[str, Any]] = attrs.field(factory=list)
+    reasons: dict[str, int] = attrs.field(factory=dict)
+
+    def skip(self, reason: str) -> None:
+        """Count one skipped event (or period), by reason."""
+        self.skipped += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+    def fail(self, event: Event, error: str) -> None:
+        """Record ``event`` as not delivered, with the error."""
+        self.failed += 1
+        self.errors.append(
             {
-                "when": rec.recorded_at.isoformat(),
-                "who": rec.who,
-                "what": rec.action,
-                "occurrence": rec.occurrence,
-                "day": rec.day.isoformat() if rec.day else None,
-                "by": rec.by_unit,
-                "note": rec.note,
-                "evidence": rec.evidence,
-                "reason": rec.reason,
+                "event": event.id,
+                "kind": event.kind.value,
+                "time": event.time.isoformat(),
+                "task": event.task,
+                "index": event.index,
+                "plugin": self.plugin,
+                "error": error,
             }
         )
-    for m in store.measurements(plan.id):
-        if unit is not None and m.by_unit != unit:
-            continue
-        rows.append(
-            {
-                "when": m.recorded_at.isoformat(),
-                "who": m.who,
-                "what": "record",
-                "target": m.target,
-                "value": m.value,
-                "day": m.day.isoformat(),
-                "by": m.by_unit,
-                "note": m.note,
-                "evidence": m.evidence,
-            }
+
+    @property
+    def total(self) -> int:
+        """Events (or periods) handed over: delivered + skipped + failed."""
+        return self.delivered + self.skipped + self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"plugin", "unit", "delivered", "skipped", "failed", "skipped_reasons", "errors"}``."""
+        return {
+            "plugin": self.plugin,
+            "unit": self.unit,
+            "delivered": self.delivered,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "skipped_reasons": dict(sorted(self.reasons.items())),
+            "errors": list(self.errors),
+        }
+
+    def summary(self, name: str, what: str) -> str:
+        """``notifier 'email': 0 delivered, 1340 skipped (no recipient: 1340), 0 failed
+        of 1340 events``."""
+        reasons = ", ".join(f"{_word(k)}: {v}" for k, v in sorted(self.reasons.items()))
+        return _(
+            "{what} {name!r}: {delivered} delivered, {skipped} skipped{reasons}, "
+            "{failed} failed of {total} {unit}"
+        ).format(
+            what=_word(what),
+            name=name,
+            delivered=self.delivered,
+            skipped=self.skipped,
+            reasons=f" ({reasons})" if reasons else "",
+            failed=self.failed,
+            total=self.total,
+            unit=_word(self.unit),
         )
-    if unit is None:
-        for run in store.runs(plan.id):
-            changes = run.summary.get("changes") or {}
-            if changes:
-                rows.append(
-                    {
-                        "when": run.started_at.isoformat(),
-                        "who": run.who,
-                        "what": "run",
-                        "day": run.as_of.isoformat(),
-                        "changes": changes,
-                    }
-                )
-    rows.sort(key=lambda r: r["when"])
-    return rows

@@ -25,11 +25,13 @@ import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from planflow.feeds.progress import Mark
 from planflow.hooks.manager import PluginManager
 from planflow.hooks.specs import ReportContext
-from planflow.jobs.simulate import ChannelRecord, OnFailure, Run, _pick, _report
+from planflow.jobs.records import ChannelRecord, failure_place
+from planflow.jobs.simulate import OnFailure, Run, _pick, _report
 from planflow.jobs.year import Year
 from planflow.run.events import Event, EventKind, State
 
@@ -53,11 +55,13 @@ def recorded_run(
     state = year.replay(day)
     reporters = [(r.obj, r.plugin) for r in _pick(pm.reporters(), report, "reporter", "--report")]
     run = Run(result=state.result)
-    run.reports = {r.name: ChannelRecord(plugin) for r, plugin in reporters}
+    run.reports = {r.name: ChannelRecord(plugin, unit="periods") for r, plugin in reporters}
     out_dir = Path(report_dir) if report_dir is not None else None
 
-    def failed(record: ChannelRecord, what: str, event: Event, error: str) -> None:
+    def failed(record: ChannelRecord, what: str, event: Event, error: str, exc: Any) -> None:
         record.fail(event, error)
+        shown, on = failure_place(what, event)
+        pm.failures.add(record.plugin, shown, error, exc=exc, detail=on)
         if on_failure is not None:
             on_failure(what, record.plugin, event, error)
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from planflow.i18n import N_
 from planflow.jobs.year import Year
 from planflow.run.events import State
 from planflow.run.recorded import Replay
@@ -31,12 +32,12 @@ __all__ = ["CATEGORIES", "Status", "status"]
 
 #: The categories, in the order they need attention; the Vietnamese heading of each.
 CATEGORIES: dict[str, str] = {
-    "overdue": "Quá hạn",
-    "due_this_week": "Đến hạn trong 7 ngày",
-    "blocked": "Đang chờ việc khác",
-    "open": "Đang thực hiện",
-    "done": "Đã hoàn thành",
-    "missed": "Bỏ lỡ",
+    "overdue": N_("Overdue"),
+    "due_this_week": N_("Due within 7 days"),
+    "blocked": N_("Waiting for other work"),
+    "open": N_("In progress"),
+    "done": N_("Done"),
+    "missed": N_("Missed"),
 }
 
 _ATTENTION = ("overdue", "due_this_week", "blocked")
@@ -87,7 +88,7 @@ def _category(state: State, due: date, today: date) -> str | None:
 
 def status(year: Year, *, as_of: date | None = None, unit: str | None = None) -> Status:
     """The year as recorded, replayed to ``as_of`` (default today), for one unit or all."""
-    from planflow.jobs.records import _check_unit
+    from planflow.jobs.progress_records import _check_unit
 
     _check_unit(year, unit)
     today = as_of or year.today()

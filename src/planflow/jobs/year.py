@@ -45,9 +45,11 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from planflow.hooks.channels import resolve_settings
-from planflow.hooks.manager import Failure, PluginManager, call_each
+from planflow.hooks.failures import Failure
+from planflow.hooks.manager import PluginManager, call_each
 from planflow.hooks.specs import ChannelSettings, Notifier
-from planflow.jobs.simulate import OnFailure, _pick, _units
+from planflow.jobs.records import ChannelRecord, failure_place
+from planflow.jobs.simulate import OnFailure, _pick, deliver_one
 from planflow.plan.errors import PlanError
 from planflow.plan.loading import LoadedPlan, load
 from planflow.plan.model import Plan
@@ -153,7 +155,10 @@ class RunReport:
     """One per unit when days were missed; what they gather is recorded, not sent."""
     gathered: int = 0
     delivered: int = 0
+    skipped: int = 0
     failed: int = 0
+    deliveries: dict[str, ChannelRecord] = attrs.field(factory=dict)
+    """Per notifier of this run: delivered, skipped (with reasons), failed, as ``simulate``."""
     waiting: Counter[str] = attrs.field(factory=Counter)
     """Pending deliveries per notifier not configured in this run."""
     errors: list[dict[str, Any]] = attrs.field(factory=list)
@@ -168,9 +173,11 @@ class RunReport:
             "digests": len(self.digests),
             "gathered": self.gathered,
             "delivered": self.delivered,
+            "skipped": self.skipped,
             "failed": self.failed,
             "waiting": dict(self.waiting),
             "errors": self.errors,
+            "deliveries": {k: v.to_dict() for k, v in self.deliveries.items()},
             "changes": self.changes,
         }
 
@@ -201,8 +208,9 @@ def _configure(
     notify: Sequence[str],
     settings: Mapping[str, Mapping[str, str]],
     environ: Mapping[str, str] | None,
-) -> dict[str, tuple[Notifier, ChannelSettings]]:
-    notifiers = [r.obj for r in _pick(pm.notifiers(), notify, "notifier", "--notify")]
+) -> dict[str, tuple[Notifier, ChannelSettings, str]]:
+    entries = _pick(pm.notifiers(), notify, "notifier", "--notify")
+    notifiers = [r.obj for r in entries]
     for name in settings:
         if name not in {n.name for n in notifiers}:
             raise PlanError(
@@ -210,7 +218,9 @@ def _configure(
                 hint=f"add --notify {name}",
             )
     return {
-        n.name: (n, resolve_settings(n, plan, settings.get(n.name), environ)) for n in notifiers
+        n.name: (n, resolve_settings(n, plan, settings.get(n.name), environ), r.plugin)
+        for r in entries
+        for n in (r.obj,)
     }
 
 
@@ -281,6 +291,7 @@ def advance(
             return catching_up and missed_day and e.unit is not None
 
         report = RunReport(0, today, changes=changes)
+        report.deliveries = {name: ChannelRecord(c[2]) for name, c in configured.items()}
         by_unit: dict[str, list[Event]] = {}
         for event in new:
             if stale(event):
@@ -310,46 +321,60 @@ def advance(
             summary={"changes": changes},
         )
         for event in outgoing:
-            _observe(pm, event, plan, report, on_failure)
-        _deliver(year, configured, report, on_failure, max_attempts)
+            _observe(pm, event, plan, on_failure)
+        _deliver(year, pm, configured, report, on_failure, max_attempts)
         store.finish_run(report.run_id, report.to_dict())
     return report
 
 
-def _observe(
-    pm: PluginManager, event: Event, plan: Plan, report: RunReport, on_failure: OnFailure | None
-) -> None:
+def _observe(pm: PluginManager, event: Event, plan: Plan, on_failure: OnFailure | None) -> None:
     for plugin, outcome in call_each(pm, "planflow_event", event=event, plan=plan):
-        if isinstance(outcome, Failure) and on_failure is not None:
-            on_failure(f"planflow_event of plugin {plugin!r}", plugin, event, outcome.error)
+        if isinstance(outcome, Failure):
+            shown, on = failure_place("planflow_event", event)
+            pm.failures.add(plugin, shown, outcome.error, exc=outcome.exception, detail=on)
+            if on_failure is not None:
+                on_failure("planflow_event", plugin, event, outcome.error)
 
 
 def _deliver(
     year: Year,
-    configured: Mapping[str, tuple[Notifier, ChannelSettings]],
+    pm: PluginManager,
+    configured: Mapping[str, tuple[Notifier, ChannelSettings, str]],
     report: RunReport,
     on_failure: OnFailure | None,
     max_attempts: int,
 ) -> None:
-    """Hand every pending outbox row to its notifier; record each outcome at once."""
+    """Hand every pending outbox row to its notifier; record each outcome at once.
+
+    A notifier that returns (delivered, or :class:`~planflow.hooks.specs.Skipped`) has
+    dealt with the row: it is marked done and counted as ``simulate`` counts it."""
     plan, store = year.plan, year.store
     for delivery in store.pending(plan.id):
         if delivery.notifier not in configured:
             report.waiting[delivery.notifier] += 1
             continue
-        notifier, channel = configured[delivery.notifier]
+        notifier, channel, plugin = configured[delivery.notifier]
+        record = report.deliveries[delivery.notifier]
         event = Event.from_dict(delivery.payload)
         try:
-            notifier.deliver(event, plan=plan, units=_units(plan, event), settings=channel)
+            skipped = deliver_one(notifier, event, plan, channel)
         except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"
+            error = Failure.of(plugin, exc).error
             status = store.mark_failed(delivery.id, error, give_up_after=max_attempts)
+            record.fail(event, error)
+            shown, on = failure_place(f"notifier {delivery.notifier!r}", event)
+            pm.failures.add(plugin, shown, error, exc=exc, detail=on)
             report.failed += 1
             report.errors.append(
                 {"event": event.id, "notifier": delivery.notifier, "error": error, "status": status}
             )
             if on_failure is not None:
-                on_failure(f"notifier {delivery.notifier!r}", delivery.notifier, event, error)
+                on_failure(f"notifier {delivery.notifier!r}", plugin, event, error)
         else:
             store.mark_delivered(delivery.id)
-            report.delivered += 1
+            if skipped is None:
+                record.delivered += 1
+                report.delivered += 1
+            else:
+                record.skip(skipped.reason or "skipped")
+                report.skipped += 1

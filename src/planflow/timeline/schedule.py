@@ -1,0 +1,106 @@
+"""When a task's occurrences fall: rule × window × working days, before any duty or dependency.
+
+A recurring task has one occurrence per date its rule (and explicit dates) yields in
+the window, moved off non-working days by the shift policy; a "throughout the year"
+task has periodic check-ins, each covering the days since the previous one; any other
+task has one occurrence spanning its window, due at its end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from planflow.plan.model import Offset, Period, Plan, Shift, Task
+from planflow.timeline.periods import default_period, period_label
+from planflow.timeline.recurrence import expand
+from planflow.timeline.workdays import DayNote, WorkCalendar
+
+__all__ = ["ScheduledDate", "calendar_for", "compute_schedule", "offset_day", "schedule_key"]
+
+ScheduledDate = tuple[date, date, str, date]
+"""(start, due, period label, nominal date) of one occurrence."""
+
+
+def calendar_for(plan: Plan) -> WorkCalendar:
+    """The working-day calendar a plan uses: its country's holidays plus its own swaps."""
+    return WorkCalendar(
+        country=plan.country,
+        years=(plan.year,),
+        days_off=[DayNote(d, reason, source or None) for d, reason, source in plan.days_off],
+        working_days=[
+            DayNote(d, reason, source or None) for d, reason, source in plan.working_days
+        ],
+    )
+
+
+def schedule_key(task: Task) -> tuple[object, ...]:
+    """Everything that decides a task's dates."""
+    return (
+        task.recurrence,
+        task.dates,
+        task.except_dates,
+        task.window,
+        task.period,
+        task.check_in,
+        task.due,
+        task.shift,
+    )
+
+
+def offset_day(calendar: WorkCalendar, day: date, offset: Offset | None, policy: Shift) -> date:
+    """``day`` moved by ``offset`` (working days, or calendar days then shifted by ``policy``)."""
+    if offset is None or offset.days == 0:
+        return day
+    if offset.working:
+        return calendar.add_working_days(day, offset.days)
+    return calendar.shift(day + timedelta(days=offset.days), policy)
+
+
+def _move(
+    calendar: WorkCalendar, day: date, policy: Shift, window_start: date, window_end: date
+) -> date:
+    moved = calendar.shift(day, policy)
+    if not window_start <= moved <= window_end and policy is not Shift.KEEP:
+        # moving out of the window (1 January is a holiday) goes the other way instead
+        other = Shift.NEXT if policy is Shift.PREVIOUS else Shift.PREVIOUS
+        moved = calendar.shift(day, other)
+    return moved
+
+
+def compute_schedule(task: Task, plan: Plan, calendar: WorkCalendar) -> Iterator[ScheduledDate]:
+    """(start, due, period, nominal) of each occurrence of a task, in order."""
+    window = task.window
+    policy = task.shift or plan.shift
+    if task.recurring:
+        period = task.period or default_period(task.recurrence)
+        if task.recurrence is None:
+            days = tuple(sorted(set(task.dates) - set(task.except_dates)))
+        else:
+            days = expand(
+                task.recurrence,
+                window.start,
+                window.end,
+                rdates=task.dates,
+                exdates=task.except_dates,
+            )
+        for nominal in days:
+            start = _move(calendar, nominal, policy, window.start, window.end)
+            due = offset_day(calendar, start, task.due, policy)
+            yield start, due, period_label(nominal, period, window.label), nominal
+    elif window.continuous:
+        rule = task.check_in or plan.check_in
+        period = task.period or default_period(rule)
+        days = expand(rule, window.start, window.end)
+        if not days or days[-1] != window.end:
+            days = (*days, window.end)  # the last check-in closes the window
+        opened = window.start
+        for nominal in days:
+            due = _move(calendar, nominal, policy, window.start, window.end)
+            yield min(opened, due), due, period_label(nominal, period, window.label), nominal
+            opened = nominal + timedelta(days=1)
+    else:
+        due = _move(calendar, window.end, policy, window.start, window.end)
+        due = offset_day(calendar, due, task.due, policy)
+        label = period_label(window.end, task.period or Period.WINDOW, window.label)
+        yield window.start, due, label, window.end
