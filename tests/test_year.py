@@ -305,3 +305,59 @@ def test_reports_from_the_recorded_state(tmp_path: Path) -> None:
     # the quarter's report counts the occurrences due in it, as recorded on 31/03
     assert q1_data["totals"] == {"planned": 9, "done": 3, "on_time": 3, "late": 0, "missed": 4,
                                  "pending": 2}  # fmt: skip
+
+
+def test_report_command_from_the_recorded_state(tmp_path: Path) -> None:
+    """``planflow report --from-state``: the reports layer reads the recorded year."""
+    path = write_plan(tmp_path / "xa")
+    runner = CliRunner()
+    for n in (1, 2):  # viec-1 done in January (on time) and in February (late, on 20/02)
+        day = "2025-01-14" if n == 1 else "2025-02-20"
+        result = runner.invoke(
+            cli, ["done", str(path), f"viec-1#{n}", "--date", day, "--now", "2025-04-01"]
+        )
+        assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli,
+        ["report", str(path), "--period", "2025-Q1", "--format", "json", "--out", str(out),
+         "--from-state"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (written,) = out.iterdir()
+    data = json.loads(written.read_text(encoding="utf-8"))
+    # by hand: 3 duties × 3 months due in Q1; viec-1 done twice (once late), the two
+    # others miss January and February; the three March ones are still open on 31/03
+    assert {k: data["totals"][k] for k in ("planned", "done", "on_time", "late", "missed")} == {
+        "planned": 9, "done": 2, "on_time": 1, "late": 1, "missed": 4,
+    }  # fmt: skip
+    simulated = runner.invoke(
+        cli, ["report", str(path), "--period", "2025-Q1", "--format", "json", "--out", str(out)]
+    )
+    assert simulated.exit_code == 0, simulated.output
+    assert json.loads(written.read_text(encoding="utf-8"))["totals"]["done"] == 9  # on-time model
+
+
+def test_run_strict_and_failed_deliveries_sent_by_the_next_run(tmp_path: Path) -> None:
+    """A notifier that is down: ``run --strict`` exits 3 and keeps every notice in the
+    outbox; the next run, with the notifier back, delivers exactly those, once."""
+    from planflow.testing import RecordingNotifier, run_cli
+
+    path = str(write_plan(tmp_path / "xa"))
+    kinds = ["opened", "reminder", "unblocked", "due", "late", "overdue", "missed", "digest"]
+    down = RecordingNotifier("chan", fail_on=kinds)
+    args = ["run", path, "--now", "2025-03-14T07:00", "--notify", "chan"]
+    first = run_cli([*args, "--strict", "--json"], plugins=[down.plugin()])
+    assert first.exit_code == 3, first.stderr
+    report = json.loads(first.stdout)
+    failed = report["deliveries"]["chan"]["failed"]
+    assert failed == report["failed"] == report["emitted"] + report["digests"] > 0
+    assert report["delivered"] == 0
+    up = RecordingNotifier("chan")
+    second = run_cli([*args, "--strict", "--json"], plugins=[up.plugin()])
+    assert second.exit_code == 0, second.stderr
+    assert json.loads(second.stdout)["delivered"] == failed
+    refused = sorted(error["event"] for error in report["errors"])
+    assert sorted(e.id for e in up.events) == refused and len(set(refused)) == failed  # once
+    third = run_cli([*args, "--json"], plugins=[up.plugin()])
+    assert json.loads(third.stdout)["delivered"] == 0 and len(up.events) == failed

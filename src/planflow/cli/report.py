@@ -25,7 +25,18 @@ def _model_options(fn: Any) -> Any:
             "simulated",
             is_flag=True,
             default=True,
-            help=N_("Make the report from a simulated year (the only source for now)."),
+            help=N_("Make the report from a simulated year (the default)."),
+        ),
+        click.option(
+            "--from-state",
+            is_flag=True,
+            help=N_("Make the report from the recorded year (planflow done, planflow record)."),
+        ),
+        click.option(
+            "--db",
+            metavar="URL",
+            envvar="PLANFLOW_DB",
+            help=N_("State database of --from-state [default: PLAN_DIR/.planflow/state.db]."),
         ),
         click.option(
             "--model",
@@ -109,7 +120,8 @@ _REPORT_HELP = N_(
     PERIOD is one of the plan's reporting periods (m9: the 9-month report, counted
     from 1 January as the plan says), a quarter (2025-Q3) or the year (2025). The
     report reads the state of a simulated year (--simulate, with the model options
-    of planflow simulate) as it stood on the last day of the period. --format pdf
+    of planflow simulate), or with --from-state the year as recorded (planflow done),
+    as it stood on the last day of the period. --format pdf
     writes the report as an administrative document (Nghị định 30/2020/NĐ-CP),
     html the same document with its charts, xlsx one sheet per unit and a summary.
 
@@ -118,6 +130,7 @@ _REPORT_HELP = N_(
       planflow report examples/boy_2025 --period m9 --format pdf
       planflow report examples/boy_2025 --period 2025-Q3 --unit vhxh --format xlsx
       planflow report examples/boy_2025 --period fy --model random --seed 7 --format html
+      planflow report examples/boy_2025 --period m9 --from-state --format pdf
     """
 )
 
@@ -154,16 +167,31 @@ def report_command(
 
     p = _load_plan(plan)
     speak(p)
+    from_state, db = opts.pop("from_state"), opts.pop("db")
     try:
-        files = make_report(
-            p,
-            period,
-            pm=get_pm(),
-            form=form,
-            unit=unit_id,
-            out_dir=out_dir,
-            **_simulate_options(p, opts),
-        )
+        if from_state:
+            from planflow.cli.year import _open
+
+            with _open(plan, db, None) as year:
+                files = make_report(
+                    year.plan,
+                    period,
+                    pm=get_pm(),
+                    form=form,
+                    unit=unit_id,
+                    out_dir=out_dir,
+                    state_at=lambda day: year.replay(day).result,
+                )
+        else:
+            files = make_report(
+                p,
+                period,
+                pm=get_pm(),
+                form=form,
+                unit=unit_id,
+                out_dir=out_dir,
+                **_simulate_options(p, opts),
+            )
     except PluginFailed:
         raise  # the command line's plugin failure: exit status 4
     except PlanError as exc:
@@ -184,7 +212,14 @@ def _picture(plan: str, period: str, unit_id: str | None, kind: str, opts: dict[
         chosen = resolve_period(p, period)
         if unit_id is not None and unit_id not in {u.id for u in p.units}:
             raise PlanError(_("unknown unit {unit!r}").format(unit=unit_id))
-        state = simulate_to(p, chosen, **_simulate_options(p, opts))
+        from_state, db = opts.pop("from_state"), opts.pop("db")
+        if from_state:
+            from planflow.cli.year import _open
+
+            with _open(plan, db, None) as year:
+                state = year.replay(chosen.end).result
+        else:
+            state = simulate_to(p, chosen, **_simulate_options(p, opts))
     except PluginFailed:
         raise  # the command line's plugin failure: exit status 4
     except PlanError as exc:

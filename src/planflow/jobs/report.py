@@ -18,7 +18,8 @@ stood the day it closed, as the ``--report`` reporters of ``simulate`` do.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -117,9 +118,13 @@ def make_report(
     form: str,
     unit: str | None = None,
     out_dir: str | os.PathLike[str] = ".",
+    state_at: Callable[[date], RunState] | None = None,
     **simulate_options: Any,
 ) -> list[Path]:
     """Simulate to the end of ``period``, make the report in ``form``, write it to ``out_dir``.
+
+    ``state_at`` replaces the simulation: the state as it stood on a day, such as the
+    recorded year (``lambda day: year.replay(day).result``, ``planflow report --from-state``).
 
     :returns: the files written, in the order the reporter made them.
     :raises PlanError: an unknown period, form or unit.
@@ -131,7 +136,7 @@ def make_report(
             _("unknown unit {unit!r}").format(unit=unit),
             hint=suggest(unit, [u.id for u in plan.units]),
         )
-    state = simulate_to(plan, chosen, **simulate_options)
+    state = state_at(chosen.end) if state_at else simulate_to(plan, chosen, **simulate_options)
     artifacts = report_artifacts(plan, state, chosen, pm=pm, form=form, unit=unit)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
