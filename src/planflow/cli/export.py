@@ -6,7 +6,7 @@ import os
 
 import click
 
-from planflow.cli.common import load_or_exit, plan_argument
+from planflow.cli.common import load_or_exit, located, plan_argument
 from planflow.plan.errors import PlanError
 
 __all__ = ["export"]
@@ -68,7 +68,7 @@ def export(
             plugins=get_pm(),
         )
     except PlanError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(located(exc)) from None
     for path in paths:
         click.echo(str(path))
     n = len(paths)

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from planflow.cli.common import console, load_or_exit, plan_argument
+from planflow.cli.common import console, load_or_exit, located, plan_argument
 from planflow.cli.plugins import run_options
 from planflow.plan.errors import PlanError, PlanFileError
 
@@ -199,7 +199,7 @@ def simulate_command(
             until=until,
         )
     except PlanError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(located(exc)) from None
     result = run.result
     for name, record in run.deliveries.items():
         if record.failed:

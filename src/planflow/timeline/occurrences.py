@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
 
+from planflow.plan.limits import DUTIES, OCCURRENCES, TASK_OCCURRENCES, LimitError
 from planflow.plan.model import Offset, Plan, Shift, Task
 from planflow.timeline import checks, dependencies, schedule
 from planflow.timeline._occurrence import Occurrence, OccurrenceKey
@@ -57,16 +58,48 @@ class Timeline:
         self._occurrences: dict[str, tuple[Occurrence, ...]] = {}
         self._schedules: dict[tuple[object, ...], tuple[ScheduledDate, ...]] = {}
         self._visiting: set[str] = set()
+        self._size: int | None = None  # occurrences counted by check_size()
 
     # --- duties ---------------------------------------------------------
 
     @cached_property
     def duties(self) -> tuple[Duty, ...]:
-        """Every duty, in plan order."""
+        """Every duty, in plan order.
+
+        :raises LimitError: more than :data:`~planflow.plan.limits.DUTIES` duties.
+        """
         out: list[Duty] = []
+        limit = DUTIES.value()
         for task in self.plan.tasks:
             out.extend(self.duties_of(task))
+            if len(out) > limit:
+                raise LimitError(DUTIES, len(out), where=f"at task {task.id!r}", task=task.id)
         return tuple(out)
+
+    def check_size(self) -> int:
+        """Count the occurrences without building them; the number of occurrences.
+
+        Runs before the first occurrence is built, so that a plan past a limit costs
+        its schedules (shared by tasks with the same dates), not its occurrences.
+
+        :raises LimitError: one task, or the whole plan, has more occurrences than
+            :data:`~planflow.plan.limits.TASK_OCCURRENCES` or
+            :data:`~planflow.plan.limits.OCCURRENCES` allow.
+        """
+        if self._size is not None:
+            return self._size
+        per_task, overall = TASK_OCCURRENCES.value(), OCCURRENCES.value()
+        total = 0
+        for task_id, duties in self._duties_by_task.items():
+            task = duties[0].task
+            count = len(self._schedule(task)) * len(duties)
+            if count > per_task:
+                raise LimitError(TASK_OCCURRENCES, count, where=f"task {task_id!r}", task=task_id)
+            total += count
+            if total > overall:
+                raise LimitError(OCCURRENCES, total, where=f"at task {task_id!r}", task=task_id)
+        self._size = total
+        return total
 
     @cached_property
     def _duties_by_task(self) -> dict[str, tuple[Duty, ...]]:
@@ -97,6 +130,7 @@ class Timeline:
         # Duties that share a schedule (the same template in thousands of communes) are
         # merged as one stream; occurrences on the same (start, due) are then put in
         # (duty, index) order. Lazy: a duty is expanded when the merge first reaches it.
+        self.check_size()
         groups: dict[tuple[object, ...], list[Duty]] = {}
         for duty in self.duties:
             groups.setdefault(schedule_key(duty.task), []).append(duty)
@@ -122,6 +156,8 @@ class Timeline:
         cached = self._occurrences.get(duty_id)
         if cached is not None:
             return cached
+        if self._size is None:
+            self.check_size()
         if duty_id in self._visiting:  # the model rejects task cycles; this is a safety net
             from planflow.plan.errors import CycleError
 
