@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from planflow.plan.errors import PlanError, PlanFileError, Problem, Severity
+from planflow.plan.limits import ALIAS_VALUES
 from planflow.plan.loading import load, load_plan, loads
 from planflow.plan.model import DependencyMode, Group, LeadMode, Offset, Period, Target, Window
-from planflow.plan.limits import ALIAS_VALUES
 from planflow.plan.yamldoc import MAX_BYTES
 from planflow.timeline.recurrence import SHORTHANDS
 
@@ -537,9 +537,9 @@ class TestErrors:
         ]
 
     def test_day_without_reason_and_unknown_country(self) -> None:
-        BLANK_REASON = "' '"  # noqa: N806
         """A day off without a reason and an unknown holiday country are located errors
         (they used to surface later, from the timeline, without a place)."""
+        blank_reason = "' '"
         text = edit(
             (
                 "units:\n",
@@ -556,7 +556,7 @@ class TestErrors:
             "— use an ISO 3166 code such as 'VN'",
             f"{loc(text, '{date: 2025-09-03}')} calendar.days_off[0]: missing required key "
             "'reason'",
-            f"{loc(text, BLANK_REASON)} calendar.days_off[1].reason: the reason is empty — say why, "
+            f"{loc(text, blank_reason)} calendar.days_off[1].reason: the reason is empty — say why, "
             'e.g. "Nghỉ bù Tết Nguyên đán"',
         ]
 

@@ -30,6 +30,7 @@ __all__ = [
     "VALUES",
     "Limit",
     "LimitError",
+    "occurrence_limit",
     "unknown_country",
 ]
 
@@ -65,11 +66,14 @@ class LimitError(PlanError):
     :param task: the id of the task that went past the limit, to point at in the file.
     """
 
-    def __init__(self, limit: Limit, found: int, *, where: str = "", task: str = "") -> None:
+    def __init__(
+        self, limit: Limit, found: int, *, where: str = "", task: str = "", allowed: int = 0
+    ) -> None:
         self.limit, self.found, self.where, self.task = limit, found, where, task
+        self.allowed = allowed or limit.value()
         about = f" ({where})" if where else ""
         super().__init__(
-            f"the plan has more than {limit.value():,} {limit.measures}{about}: at least {found:,}",
+            f"the plan has more than {self.allowed:,} {limit.measures}{about}: at least {found:,}",
             hint=limit.hint(),
         )
 
@@ -99,11 +103,29 @@ OCCURRENCES = Limit(
     2_000_000,
     "occurrences (each date a duty falls due)",
 )
+OCCURRENCES_FLOOR = 50_000  # every plan may have this many occurrences …
+OCCURRENCES_PER_ENTRY = 200  # … or this many per unit, group and task it writes
 TASK_OCCURRENCES = Limit(
     "PLANFLOW_MAX_TASK_OCCURRENCES",
     50_000,
     "occurrences of one task (its dates times the units that each do it)",
 )
+
+
+def occurrence_limit(entries: int) -> int:
+    """The occurrences a plan of ``entries`` units, groups and tasks may have.
+
+    By default the work follows the size of the plan: the larger of
+    :data:`OCCURRENCES_FLOOR` and :data:`OCCURRENCES_PER_ENTRY` per entry, and never
+    more than :data:`OCCURRENCES` (2,000,000: the national plan of 3,300 communes
+    has 1.1 million). Setting ``PLANFLOW_MAX_OCCURRENCES`` makes the limit exactly
+    that number.
+    """
+    if os.environ.get(OCCURRENCES.env, "").strip():
+        return OCCURRENCES.value()
+    return min(OCCURRENCES.default, max(OCCURRENCES_FLOOR, OCCURRENCES_PER_ENTRY * entries))
+
+
 LIMITS = (BYTES, VALUES, ALIAS_VALUES, DUTIES, OCCURRENCES, TASK_OCCURRENCES)
 
 

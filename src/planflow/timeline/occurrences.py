@@ -22,7 +22,13 @@ from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
 
-from planflow.plan.limits import DUTIES, OCCURRENCES, TASK_OCCURRENCES, LimitError
+from planflow.plan.limits import (
+    DUTIES,
+    OCCURRENCES,
+    TASK_OCCURRENCES,
+    LimitError,
+    occurrence_limit,
+)
 from planflow.plan.model import Offset, Plan, Shift, Task
 from planflow.timeline import checks, dependencies, schedule
 from planflow.timeline._occurrence import Occurrence, OccurrenceKey
@@ -84,11 +90,12 @@ class Timeline:
 
         :raises LimitError: one task, or the whole plan, has more occurrences than
             :data:`~planflow.plan.limits.TASK_OCCURRENCES` or
-            :data:`~planflow.plan.limits.OCCURRENCES` allow.
+            :func:`~planflow.plan.limits.occurrence_limit` allow.
         """
         if self._size is not None:
             return self._size
-        per_task, overall = TASK_OCCURRENCES.value(), OCCURRENCES.value()
+        per_task = TASK_OCCURRENCES.value()
+        overall = occurrence_limit(len(self.plan.units) + len(self.plan.tasks))
         total = 0
         for task_id, duties in self._duties_by_task.items():
             task = duties[0].task
@@ -97,7 +104,9 @@ class Timeline:
                 raise LimitError(TASK_OCCURRENCES, count, where=f"task {task_id!r}", task=task_id)
             total += count
             if total > overall:
-                raise LimitError(OCCURRENCES, total, where=f"at task {task_id!r}", task=task_id)
+                raise LimitError(
+                    OCCURRENCES, total, where=f"at task {task_id!r}", task=task_id, allowed=overall
+                )
         self._size = total
         return total
 

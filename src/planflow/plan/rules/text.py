@@ -169,7 +169,7 @@ def _positive(key: str, value: str) -> int:
         shown = value if len(value) <= 20 else value[:20] + "…"
         raise RecurrenceError(
             f"{key}={shown} is too large",
-            hint=f"{key} is at most {MAX_RULE_NUMBER:_}".replace("_", "."),
+            hint=f"{key} is at most {MAX_RULE_NUMBER:,}",
         )
     return int(value)
 
