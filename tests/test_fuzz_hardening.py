@@ -60,10 +60,13 @@ def rules(draw: st.DrawFn) -> str:
             lambda xs: ",".join(map(str, xs))
         ),
         "BYDAY": st.lists(
-            st.tuples(st.sampled_from(["", "1", "-1", "5", "6", "20", "53", "-53", "54"]),
-                      st.sampled_from(_WEEKDAYS)).map("".join),
-            min_size=1, max_size=3,
-        ).map(",".join),  # fmt: skip
+            st.tuples(
+                st.sampled_from(["", "1", "-1", "5", "6", "20", "53", "-53", "54"]),
+                st.sampled_from(_WEEKDAYS),
+            ).map("".join),
+            min_size=1,
+            max_size=3,
+        ).map(",".join),
         "BYSETPOS": st.lists(st.integers(-367, 367), min_size=1, max_size=2).map(
             lambda xs: ",".join(map(str, xs))
         ),
@@ -110,7 +113,11 @@ def plan_files(draw: st.DrawFn) -> str:
         lines += ["groups:"]
         for g, members in enumerate(groups):
             names = [units[m] if m < n_units else f"g{m - n_units}" for m in members]
-            lines += [f"  - id: g{g}", f'    name: "Nhóm {g}"', f"    members: [{', '.join(names)}]"]
+            lines += [
+                f"  - id: g{g}",
+                f'    name: "Nhóm {g}"',
+                f"    members: [{', '.join(names)}]",
+            ]
     lines += ["tasks:"]
     leads = units + [f"g{g}" for g in range(len(groups))]
     for t in range(draw(st.integers(1, 4))):
