@@ -287,3 +287,29 @@ def test_unit_name_without_diacritics_gets_a_suggestion() -> None:
         "plan.yaml:13:11: tasks[0].lead: unknown unit 'Don vi A' — did you mean unit 'a'? "
         "names must be written with their diacritics"
     )
+
+
+def test_limits_doc_sample_runs() -> None:
+    """The shell sample of docs/limits.md runs as written (from the repository root)."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    text = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    (sample,) = re.findall(r"```sh\n(.*?)\n```", text, re.DOTALL)
+    assignment, command = sample.split(" ", 1)
+    name, value = assignment.split("=")
+    argv = shlex.split(command)
+    assert argv[0] == "planflow"
+    code = "from planflow.cli.main import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, *argv[1:]],
+        cwd=ROOT,
+        env={**os.environ, name: value},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "334 occurrences" in done.stdout

@@ -69,6 +69,11 @@ def export(
         )
     except PlanError as exc:
         raise click.ClickException(located(exc)) from None
+    except OSError as exc:  # the folder (or its parent, where the new version is built)
+        raise click.ClickException(
+            f"cannot write the feeds to {out_dir}: {exc.strerror or exc} ({exc.filename}) — "
+            "the folder and the folder it is in must be writable"
+        ) from None
     for path in paths:
         click.echo(str(path))
     n = len(paths)
