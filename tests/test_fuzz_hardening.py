@@ -78,6 +78,17 @@ def rules(draw: st.DrawFn) -> str:
     return ";".join(parts)
 
 
+_valid_rules = st.sampled_from(
+    [
+        "FREQ=MONTHLY;BYMONTHDAY=15",
+        "FREQ=WEEKLY;BYDAY=MO",
+        "FREQ=YEARLY;BYMONTH=3,6;BYMONTHDAY=20",
+        "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1",
+        "FREQ=DAILY;INTERVAL=7;BYDAY=TU",
+        "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3",
+        "FREQ=YEARLY;BYDAY=20MO",
+    ]
+)
 _shorthands = st.sampled_from(
     ["monthly", "quarterly", "every 2 weeks", "twice a month", "hằng quý", "weekly", "daily"]
 )
@@ -88,23 +99,22 @@ _shorthands = st.sampled_from(
 @st.composite
 def plan_files(draw: st.DrawFn) -> str:
     """A plan file from parts: some valid, many at or past an edge."""
-    year = draw(st.one_of(st.just(2025), st.sampled_from([1899, 1900, 2024, 9998, 9999, 10000])))
+    year = draw(st.sampled_from([2025] * 6 + [1899, 1900, 2024, 9998, 9999, 10000]))
     n_units = draw(st.integers(1, 5))
     units = [f"u{i}" for i in range(n_units)]
     lines = ["planflow: 1", "plan:", "  id: fuzz", '  title: "Kế hoạch thử"',
              '  issuer: "UBND xã"', f"  year: {year}"]  # fmt: skip
     if draw(st.booleans()):
-        lines += ["calendar:", f"  country: {draw(st.sampled_from(['VN', 'vn', 'XX', 'DE', '']))}"]
+        country = draw(st.sampled_from(["VN", "VN", "vn", "XX", "DE", ""]))
+        lines += ["calendar:", f"  country: {country}"]
         lines += [f"  shift: {draw(st.sampled_from(['previous', 'next', 'keep']))}"]
         if draw(st.booleans()):
             day = draw(st.dates(min_value=_day(year, 1), max_value=_day(year, 365)))
             reason = draw(st.sampled_from(['"Nghỉ bù"', '""', None]))
             entry = f"{{date: {day.isoformat()}" + (f", reason: {reason}}}" if reason else "}")
             lines += ["  days_off:", f"    - {entry}"]
-    # YAML constructs: an anchored default merged into tasks, maybe merged again
+    # YAML constructs: the first task is anchored, later ones merge it (<<: *d)
     merges = draw(st.booleans())
-    if merges:
-        lines += [f"x-defaults: &d {{window: {year}, lead: u0}}"]
     lines += ["units:"]
     for unit in units:
         lines += [f"  - id: {unit}", f'    name: "Đơn vị {unit}"']
@@ -121,12 +131,16 @@ def plan_files(draw: st.DrawFn) -> str:
     lines += ["tasks:"]
     leads = units + [f"g{g}" for g in range(len(groups))]
     for t in range(draw(st.integers(1, 4))):
-        rule = draw(st.one_of(rules(), _shorthands, st.none()))
-        lines += [f"  - id: t{t}", f'    title: "Việc {t}"']
-        if merges and draw(st.booleans()):
-            lines += ["    <<: *d"]
+        rule = draw(st.one_of(rules(), _valid_rules, _shorthands, st.none()))
+        lead = draw(st.sampled_from(leads))
+        if merges and t == 0:
+            lines += ["  - &d", "    id: t0", '    title: "Việc 0"', f"    lead: {lead}"]
+            lines += [f"    window: {year}"]
+        elif merges and draw(st.booleans()):
+            lines += ["  - <<: *d", f"    id: t{t}", f'    title: "Việc {t}"']
         else:
-            lines += [f"    lead: {draw(st.sampled_from(leads))}", f"    window: {year}"]
+            lines += [f"  - id: t{t}", f'    title: "Việc {t}"', f"    lead: {lead}"]
+            lines += [f"    window: {year}"]
         if draw(st.booleans()):
             lines += ["    lead_mode: each"]
         if rule is not None:
@@ -135,7 +149,8 @@ def plan_files(draw: st.DrawFn) -> str:
             day = draw(st.dates(min_value=_day(year, 1), max_value=_day(year, 365)))
             lines += [f"    dates: [{day.isoformat()}]"]
         if t and draw(st.booleans()):
-            lines += [f"    after: [t{draw(st.integers(0, t))}]"]
+            # an earlier task, or (now and then) itself: refused unless mode: previous
+            lines += [f"    after: [t{draw(st.sampled_from([*range(t)] * 3 + [t]))}]"]
     return "\n".join(lines) + "\n"
 
 
