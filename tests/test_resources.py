@@ -69,8 +69,14 @@ def _limits() -> None:
 def _run_measured(command: list[str]) -> tuple[int, float, float, str]:
     """(exit status, CPU seconds, peak RSS in MB, stderr) of one child, from its own
     rusage (``os.wait4``), so other children of this test run do not count."""
+    # the messages asserted on are the English ones: this module-scoped fixture runs
+    # before conftest's per-test PLANFLOW_LANG=en, so the children are told directly
     proc = subprocess.Popen(
-        command, preexec_fn=_limits, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command,
+        preexec_fn=_limits,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PLANFLOW_LANG": "en"},
     )
     timer = threading.Timer(120, proc.kill)  # a hang that uses no CPU
     timer.start()

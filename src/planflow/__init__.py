@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 from planflow.hooks.specs import (
     Artifact,
     ChannelSettings,
+    ModelInfo,
     Notifier,
     ReportContext,
     Reporter,
     Setting,
+    Skipped,
     hookimpl,
 )
 from planflow.plan.errors import (
@@ -82,6 +84,7 @@ __all__ = [
     "LegalBasis",
     "LoadedPlan",
     "ModelError",
+    "ModelInfo",
     "Notifier",
     "Occurrence",
     "Offset",
@@ -96,6 +99,7 @@ __all__ = [
     "ReportingPeriod",
     "Setting",
     "Shift",
+    "Skipped",
     "Target",
     "Task",
     "TimeRange",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Any, TypeVar
 import attrs
 import click
 
+from planflow.i18n import _, ngettext, resolve_language, use_language
 from planflow.plan.errors import PlanError, PlanFileError
 from planflow.plan.loading import LoadedPlan, load
 
@@ -76,18 +78,21 @@ def located(exc: PlanError) -> str:
 
 
 def internal_error(exc: BaseException) -> str:
-    """The message for a failure of planflow itself, located in the plan it was reading."""
+    """The message for a failure of planflow itself, located in the plan it was reading,
+    in the language of the environment or the plan (``PLANFLOW_LANG``, ``language:``)."""
     inner = "?"
-    for tb_frame, _ in traceback.walk_tb(exc.__traceback__):
+    for tb_frame, _line in traceback.walk_tb(exc.__traceback__):
         module = tb_frame.f_globals.get("__name__", "")
         if module.startswith("planflow."):
             inner = f"{module}.{tb_frame.f_code.co_name}"  # the deepest planflow frame
     what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    return (
-        f"{_where()}: internal error in {inner} ({what[:300]}), please report — send the plan "
-        "file and this message to the planflow maintainers; PLANFLOW_DEBUG=1 shows the "
-        "traceback"
-    )
+    plan = _current.loaded.plan if _current.loaded is not None else None
+    with use_language(resolve_language(None, plan.language if plan is not None else None)):
+        message = _(
+            "internal error in {function} ({error}), please report — send the plan file and "
+            "this message to the planflow maintainers; PLANFLOW_DEBUG=1 shows the traceback"
+        )
+    return f"{_where()}: " + message.format(function=inner, error=what[:300])
 
 
 def load_or_exit(plan: str) -> LoadedPlan:
@@ -100,7 +105,12 @@ def load_or_exit(plan: str) -> LoadedPlan:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         n = len(exc.errors)
-        click.echo(f"{n} error{'s' if n != 1 else ''}; the plan was not loaded.", err=True)
+        message = ngettext(
+            "{count} error; the plan was not loaded.",
+            "{count} errors; the plan was not loaded.",
+            n,
+        )
+        click.echo(message.format(count=n), err=True)
         raise SystemExit(1) from None
 
 
@@ -110,8 +120,11 @@ def dump_json(data: Any) -> None:
 
 
 def console() -> Any:
-    """A rich console; wide when piped so that tables are not cut."""
-    from rich.console import Console
+    """A rich console; wide when piped so that tables are not cut; a closed pipe raises
+    ``BrokenPipeError`` (the command line exits 141)."""
+    from planflow.hooks.notifiers.console import pipe_console
 
-    # piped output gets a wide page instead of rich's 80 columns, so nothing is cut
-    return Console(width=None if sys.stdout.isatty() else 160)
+    # piped output gets a wide page instead of rich's 80 columns, so nothing is cut;
+    # COLUMNS, when set, is the width asked for (rich reads it)
+    wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
+    return pipe_console(width=None if wide else 160)

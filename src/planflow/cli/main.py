@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
+from traceback import print_exc
 
 import click
 
@@ -18,6 +18,8 @@ from planflow.cli.common import EXIT_INTERNAL, internal_error, located
 from planflow.cli.export import export
 from planflow.cli.plan_commands import graph, show, validate
 from planflow.cli.plugins import PluginGroup, plugin_option, plugins_command
+from planflow.cli.report import gantt_command, heatmap_command, report_command
+from planflow.cli.resend import resend_command
 from planflow.cli.serve import serve, tokens
 from planflow.cli.simulate import simulate_command
 from planflow.plan.errors import PlanError
@@ -28,7 +30,7 @@ __all__ = ["cli", "main"]
 @click.group(cls=PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planflow")
 @plugin_option
-def cli(plugin_opts: tuple[str, ...]) -> None:
+def cli(plugin_opts: tuple[str, ...], traceback: bool) -> None:
     """planflow: run an official annual plan (kế hoạch) as a living schedule.
 
     \b
@@ -53,11 +55,24 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except Exception as exc:  # the guard: planflow's own bug, said as such
         if os.environ.get("PLANFLOW_DEBUG"):
-            traceback.print_exc()
+            print_exc()
         click.echo(internal_error(exc), err=True)
         sys.exit(EXIT_INTERNAL)
 
 
-for command in (validate, show, graph, agenda, simulate_command, export, serve, tokens):
+for command in (
+    validate,
+    show,
+    graph,
+    agenda,
+    simulate_command,
+    report_command,
+    gantt_command,
+    heatmap_command,
+    export,
+    serve,
+    tokens,
+    plugins_command,
+    resend_command,
+):
     cli.add_command(command)
-cli.add_command(plugins_command)

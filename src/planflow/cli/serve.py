@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planflow.cli.common import load_or_exit, plan_argument
+from planflow.cli.common import load_or_exit, located, plan_argument
 from planflow.feeds.tokens import Token, TokenStore, default_tokens_path
+from planflow.i18n import _
 from planflow.plan.errors import PlanError, PlanFileError
 from planflow.plan.loading import resolve_plan_path
 
@@ -155,14 +156,15 @@ def serve(
         load_or_exit(plan)  # prints the problems and exits 1
         raise
     except PlanError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(located(exc)) from None
     if tokens_path is None:
-        mode = "public feeds"
+        mode = _("public feeds")
     elif public_until_tokens:
-        mode = f"public feeds until {tokens_path} appears"
+        mode = _("public feeds until {file} appears").format(file=tokens_path)
     else:
-        mode = f"private feeds, tokens from {tokens_path}"
-    click.echo(f"serving {plan} on http://{host}:{port}/ ({mode})", err=True)
+        mode = _("private feeds, tokens from {file}").format(file=tokens_path)
+    serving = _("serving {plan} on {address} ({mode})")
+    click.echo(serving.format(plan=plan, address=f"http://{host}:{port}/", mode=mode), err=True)
     uvicorn.run(
         app,
         host=host,

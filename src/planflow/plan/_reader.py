@@ -37,7 +37,11 @@ _TOP_KEYS = {
     "groups",
     "tasks",
     "channels",
+    "report",
 }
+#: what the top-level ``report:`` block may say (how printed reports are signed and sent)
+_REPORT_KEYS = {"place", "number", "issuer_parent", "signature", "signer", "recipients"}
+_LANGUAGES = ("vi", "en")
 _PLAN_KEYS = {
     "id",
     "title",
@@ -49,6 +53,7 @@ _PLAN_KEYS = {
     "signed_by",
     "notes",
     "legal_bases",
+    "language",
 }
 _CALENDAR_KEYS = {"country", "shift", "reminder", "check_in", "days_off", "working_days"}
 
@@ -104,6 +109,7 @@ class PlanReader(TaskReader):
             "units": units,
             "tasks": tasks,
             "reporting_periods": periods,
+            "report": self.read_report(top.get("report")),
         }
         with unchecked():
             plan = Plan(
@@ -116,6 +122,7 @@ class PlanReader(TaskReader):
                 issued=self.day(("plan", "issued"), meta["issued"]) if meta.get("issued") else None,
                 signed_by=self.text(("plan", "signed_by"), meta.get("signed_by")),
                 notes=self.text(("plan", "notes"), meta.get("notes")),
+                language=self.read_language(meta.get("language")),
                 **parts,
                 **defaults,
             )
@@ -132,6 +139,30 @@ class PlanReader(TaskReader):
         if any(p.severity is Severity.ERROR for p in self.problems):
             return None
         return plan
+
+    def read_language(self, value: Any) -> str:
+        """``plan.language``: ``vi`` or ``en`` (empty when not given)."""
+        text = self.text(("plan", "language"), value).strip().lower()
+        if text and text not in _LANGUAGES:
+            self.fail(("plan", "language"), f"unknown language {value!r}", "write vi or en")
+            return ""
+        return text
+
+    def read_report(self, value: Any) -> dict[str, Any]:
+        """The ``report:`` block: texts, and lists of texts for ``signature``/``recipients``."""
+        if value is None:
+            return {}
+        block = self.mapping(("report",), value, _REPORT_KEYS)
+        if block is None:
+            return {}
+        out: dict[str, Any] = {}
+        for key, item in block.items():
+            if key in ("signature", "recipients"):
+                items = item if isinstance(item, list) else [item]
+                out[key] = [self.text(("report", key, n), v) for n, v in enumerate(items)]
+            else:
+                out[key] = self.text(("report", key), item)
+        return out
 
     def file_path(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
         """Map a path into the model (units and groups in one list) back into the file."""

@@ -17,6 +17,7 @@ from functools import cache
 
 import attrs
 
+from planflow.i18n import N_, _, format_number
 from planflow.plan.errors import PlanError
 
 __all__ = [
@@ -39,7 +40,8 @@ MAX_YEAR = 9998  # the timeline looks into the next year (shifts, quarters, remi
 
 @attrs.frozen
 class Limit:
-    """One limit: the environment variable that raises it, its default, what it counts."""
+    """One limit: the environment variable that raises it, its default, what it counts
+    (``measures``, in English, marked for the catalogue: messages show it translated)."""
 
     env: str
     default: int
@@ -54,7 +56,9 @@ class Limit:
 
     def hint(self) -> str:
         """How to raise it, for a message."""
-        return f"if the plan really is this large, raise the limit: {self.env}=<number>"
+        return _("if the plan really is this large, raise the limit: {variable}=<number>").format(
+            variable=self.env
+        )
 
 
 class LimitError(PlanError):
@@ -62,7 +66,7 @@ class LimitError(PlanError):
 
     :param limit: the limit that was reached.
     :param found: what was counted (at least this many).
-    :param where: what the count is about (a task id, the document).
+    :param where: what the count is about (a task id, the document), already translated.
     :param task: the id of the task that went past the limit, to point at in the file.
     """
 
@@ -72,8 +76,14 @@ class LimitError(PlanError):
         self.limit, self.found, self.where, self.task = limit, found, where, task
         self.allowed = allowed or limit.value()
         about = f" ({where})" if where else ""
+        message = _("the plan has more than {allowed} {measures}{about}: at least {found}")
         super().__init__(
-            f"the plan has more than {self.allowed:,} {limit.measures}{about}: at least {found:,}",
+            message.format(
+                allowed=format_number(self.allowed),
+                measures=_(limit.measures),
+                about=about,
+                found=format_number(found),
+            ),
             hint=limit.hint(),
         )
 
@@ -81,34 +91,34 @@ class LimitError(PlanError):
 BYTES = Limit(
     "PLANFLOW_MAX_BYTES",
     16 * 1024 * 1024,
-    "bytes in the plan file",
+    N_("bytes in the plan file"),
 )
 VALUES = Limit(
     "PLANFLOW_MAX_VALUES",
     2_000_000,
-    "values in the YAML document as written (texts, numbers, lists, mappings)",
+    N_("values in the YAML document as written (texts, numbers, lists, mappings)"),
 )
 ALIAS_VALUES = Limit(
     "PLANFLOW_MAX_ALIAS_VALUES",
     100_000,
-    "values the YAML aliases (*name) and merge keys (<<) copy",
+    N_("values the YAML aliases (*name) and merge keys (<<) copy"),
 )
 DUTIES = Limit(
     "PLANFLOW_MAX_DUTIES",
     200_000,
-    "duties (a task, or one member's share of a task a group leads member by member)",
+    N_("duties (a task, or one member's share of a task a group leads member by member)"),
 )
 OCCURRENCES = Limit(
     "PLANFLOW_MAX_OCCURRENCES",
     2_000_000,
-    "occurrences (each date a duty falls due)",
+    N_("occurrences (each date a duty falls due)"),
 )
 OCCURRENCES_FLOOR = 50_000  # every plan may have this many occurrences …
 OCCURRENCES_PER_ENTRY = 200  # … or this many per unit, group and task it writes
 TASK_OCCURRENCES = Limit(
     "PLANFLOW_MAX_TASK_OCCURRENCES",
     50_000,
-    "occurrences of one task (its dates times the units that each do it)",
+    N_("occurrences of one task (its dates times the units that each do it)"),
 )
 
 

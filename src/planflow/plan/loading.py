@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from planflow.i18n import _, format_number
 from planflow.plan._reader import FORMAT_VERSION, PlanReader
 from planflow.plan.errors import PlanFileError, Problem, Severity
 from planflow.plan.limits import BYTES
@@ -113,9 +114,11 @@ def load_bytes(raw: bytes, *, file: str = "<bytes>") -> LoadedPlan:
 
 def _too_large(size: int, file: str) -> Problem:
     return Problem(
-        f"the file is {size:,} bytes; plan files are limited to {BYTES.value():,}",
+        _("the file is {size} bytes; plan files are limited to {limit}").format(
+            size=format_number(size), limit=format_number(BYTES.value())
+        ),
         file,
-        hint="is this the right file? " + BYTES.hint(),
+        hint=_("is this the right file? {hint}").format(hint=BYTES.hint()),
     )
 
 
@@ -163,7 +166,15 @@ def loads(text: str, *, file: str = "<string>") -> LoadedPlan:
     """Load a plan from YAML text; ``file`` is the name used in messages."""
     if len(text) > BYTES.value() or len(text.encode("utf-8", "surrogatepass")) > BYTES.value():
         raise PlanFileError(
-            [Problem(f"the plan is larger than {BYTES.value():,} bytes", file, hint=BYTES.hint())]
+            [
+                Problem(
+                    _("the plan is larger than {limit} bytes").format(
+                        limit=format_number(BYTES.value())
+                    ),
+                    file,
+                    hint=BYTES.hint(),
+                )
+            ]
         )
     doc = parse_yaml(text, file)
     reader = PlanReader(doc)

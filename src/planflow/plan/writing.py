@@ -101,6 +101,8 @@ def dump_plan(plan: Plan) -> str:
             _drop_empty(_Flow(id=p.id, name=p.name, name_en=p.name_en, start=p.start, end=p.end))
             for p in plan.reporting_periods
         ]
+    if plan.report:
+        doc["report"] = dict(plan.report)
     if plan.channels:
         doc["channels"] = {name: dict(settings) for name, settings in plan.channels.items()}
     doc["units"] = [_unit(u) for u in plan.units if not isinstance(u, Group)]
@@ -140,6 +142,7 @@ def _meta(plan: Plan) -> dict[str, Any]:
         "issued": plan.issued,
         "signed_by": plan.signed_by,
         "notes": plan.notes,
+        "language": plan.language,
         "legal_bases": [
             _drop_empty(
                 {

@@ -21,6 +21,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from planflow.i18n import _, format_number
 from planflow.plan.errors import PlanFileError, Problem
 from planflow.plan.limits import ALIAS_VALUES, BYTES, VALUES, Limit
 
@@ -138,15 +139,19 @@ def _reader_position(text: str, position: int) -> tuple[int, int]:
 def _over_budget(limit: Limit, file: str) -> Problem:
     if limit is ALIAS_VALUES:
         return Problem(
-            f"the YAML aliases (*name) and merge keys (<<) copy more than {limit.value():,} "
-            "values (aliases repeated inside each other?)",
+            _(
+                "the YAML aliases (*name) and merge keys (<<) copy more than {count} values "
+                "(aliases repeated inside each other?)"
+            ).format(count=format_number(limit.value())),
             file,
-            hint="write the plan without nested aliases; " + limit.hint(),
+            hint=_("write the plan without nested aliases; {hint}").format(hint=limit.hint()),
         )
     return Problem(
-        f"the document has more than {limit.value():,} values (texts, numbers, lists, mappings)",
+        _("the document has more than {count} values (texts, numbers, lists, mappings)").format(
+            count=format_number(limit.value())
+        ),
         file,
-        hint="split the plan, or " + limit.hint(),
+        hint=_("split the plan, or {hint}").format(hint=limit.hint()),
     )
 
 

@@ -61,7 +61,8 @@ def simulate(
         timeline, model=_model(model, timeline, scenario, seed), quiet=quiet, count_from=start
     )
     events: list[Event] = []
-    name = model if isinstance(model, str) else type(model).__name__
+    # a plugin's model carries the name it was asked for (planflow.hooks.models.PluginModel)
+    name = model if isinstance(model, str) else str(getattr(model, "name", type(model).__name__))
     capacity = scenario.capacity if scenario else 5
 
     def result(stopped: date | None) -> SimulationResult:

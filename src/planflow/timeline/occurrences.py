@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
 
+from planflow.i18n import _
 from planflow.plan.limits import (
     DUTIES,
     OCCURRENCES,
@@ -79,7 +80,7 @@ class Timeline:
         for task in self.plan.tasks:
             out.extend(self.duties_of(task))
             if len(out) > limit:
-                raise LimitError(DUTIES, len(out), where=f"at task {task.id!r}", task=task.id)
+                raise LimitError(DUTIES, len(out), where=_at_task(task.id), task=task.id)
         return tuple(out)
 
     def check_size(self) -> int:
@@ -101,11 +102,11 @@ class Timeline:
             task = duties[0].task
             count = len(self._schedule(task)) * len(duties)
             if count > per_task:
-                raise LimitError(TASK_OCCURRENCES, count, where=f"task {task_id!r}", task=task_id)
+                raise LimitError(TASK_OCCURRENCES, count, where=_of_task(task_id), task=task_id)
             total += count
             if total > overall:
                 raise LimitError(
-                    OCCURRENCES, total, where=f"at task {task_id!r}", task=task_id, allowed=overall
+                    OCCURRENCES, total, where=_at_task(task_id), task=task_id, allowed=overall
                 )
         self._size = total
         return total
@@ -157,7 +158,7 @@ class Timeline:
         yield from batch
 
     def _stream(self, group: int, task: Task) -> Iterator[tuple[date, date, int, int]]:
-        for i, (start, due, _, _) in enumerate(self._schedule(task)):
+        for i, (start, due, _shift, _offset) in enumerate(self._schedule(task)):
             yield start, due, group, i
 
     def occurrences(self, duty_id: str) -> tuple[Occurrence, ...]:
@@ -248,6 +249,16 @@ class Timeline:
                 check = checks.target_check(duty, len(self.occurrences(duty.id)))
                 if check is not None:
                     yield check
+
+
+def _at_task(task_id: str) -> str:
+    """Where a count over a limit stopped, for its message."""
+    return _("at task {task}").format(task=repr(task_id))
+
+
+def _of_task(task_id: str) -> str:
+    """The task a count over a limit is about, for its message."""
+    return _("task {task}").format(task=repr(task_id))
 
 
 def _tie_order(occ: Occurrence) -> tuple[str, int]:

@@ -21,7 +21,9 @@ import stat
 from enum import Enum
 from pathlib import Path
 
+from planflow.feeds.server.wording import say
 from planflow.feeds.tokens import TokenStore
+from planflow.i18n import N_
 from planflow.plan.errors import PlanError
 
 __all__ = ["Access", "Mode"]
@@ -87,16 +89,16 @@ class Access:
         self.store, self.mode, self.reason = store, Mode.PRIVATE, ""
         warn_if_readable(self.path)
         if was is Mode.PUBLIC:
-            log.warning("%s appeared: feeds are private from now on (%d tokens)",
-                        self.path, len(store))  # fmt: skip
+            log.warning(say(N_("{file} appeared: feeds are private from now on ({count} tokens)"),
+                            file=self.path, count=len(store)))  # fmt: skip
         else:
             log.info("re-read %s: %d tokens", self.path, len(store))
 
     def _close(self, reason: str) -> None:
         self.store, self.mode = None, Mode.CLOSED
         self.reason = reason
-        log.error("%s; no feed is served until a good tokens file is back "
-                  "(`planflow tokens PLAN --list` checks it)", reason)  # fmt: skip
+        log.error(say(N_("{reason}; no feed is served until a good tokens file is back "
+                         "(`planflow tokens PLAN --list` checks it)"), reason=reason))  # fmt: skip
 
     def opens(self, secret: str | None, unit: str | None) -> bool:
         """Whether a request with ``secret`` (``None``: the public path) reads ``unit``'s
@@ -117,8 +119,8 @@ def warn_if_readable(path: Path) -> bool:
     except OSError:
         return False
     if mode & 0o077:
-        log.warning("%s has mode %o: others may read the token hashes; chmod 600 it",
-                    path, mode)  # fmt: skip
+        log.warning(say(N_("{file} has mode {mode:o}: others may read the token hashes; "
+                           "chmod 600 it"), file=path, mode=mode))  # fmt: skip
         return True
     return False
 

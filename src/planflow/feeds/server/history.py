@@ -17,7 +17,9 @@ import os
 import time
 from pathlib import Path
 
+from planflow.feeds.server.wording import say
 from planflow.feeds.state import write_chunks
+from planflow.i18n import N_
 
 __all__ = ["LastModified"]
 
@@ -72,8 +74,8 @@ class LastModified:
         try:
             write_chunks(os.fspath(self.path), [json.dumps(data, indent=1).encode()])
         except OSError as exc:
-            log.error("cannot save %s (%s); Last-Modified dates are kept in memory only",
-                      self.path, exc.strerror)  # fmt: skip
+            log.error(say(N_("cannot save {file} ({reason}); Last-Modified dates are kept in "
+                             "memory only"), file=self.path, reason=exc.strerror))  # fmt: skip
 
 
 def _read(path: Path) -> dict[str, tuple[str, int]] | None:
@@ -88,5 +90,6 @@ def _read(path: Path) -> dict[str, tuple[str, int]] | None:
         return {}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         # dates that cannot be read are dates that might go backwards: start from now
-        log.warning("cannot read %s (%s); feeds are dated from now on", path, exc)
+        log.warning(say(N_("cannot read {file} ({reason}); feeds are dated from now on"),
+                        file=path, reason=exc))  # fmt: skip
         return None

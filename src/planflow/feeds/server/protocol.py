@@ -24,6 +24,9 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from planflow.feeds.server.wording import say
+from planflow.i18n import N_
+
 __all__ = ["guarded_protocol"]
 
 log = logging.getLogger("planflow.feeds.server")
@@ -40,7 +43,8 @@ class _GuardedH11Protocol(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         if len(self.connections) > self.max_connections:
-            log.warning("more than %d connections: closing a new one", self.max_connections)
+            log.warning(say(N_("more than {count} connections: closing a new one"),
+                            count=self.max_connections))  # fmt: skip
             transport.abort()
             return
         self._arm()

@@ -36,6 +36,8 @@ from planflow.feeds import FeedState, plan_feed, unit_feed
 from planflow.feeds.server.access import Access, Mode
 from planflow.feeds.server.history import LastModified
 from planflow.feeds.server.http_cache import Rendered
+from planflow.feeds.server.wording import say
+from planflow.i18n import N_
 from planflow.plan.errors import PlanError, PlanFileError
 from planflow.plan.loading import LoadedPlan, load, load_bytes, resolve_plan_path
 from planflow.timeline.occurrences import Timeline
@@ -159,8 +161,8 @@ class FeedServer:
         try:
             self._reload_once()
         except Exception:  # never let the thread die silently: the last good version stays
-            log.exception("reloading %s failed; still serving the last good version",
-                          self.plan_file)  # fmt: skip
+            log.exception(self._say(N_("reloading {file} failed; still serving the last good "
+                                       "version")))  # fmt: skip
         finally:
             with self._lock:
                 self._reloader = None
@@ -169,8 +171,8 @@ class FeedServer:
         try:
             raw, sig = self._read_settled()
         except OSError as exc:
-            log.warning("cannot read %s (%s); still serving the last good version",
-                        self.plan_file, exc.strerror)  # fmt: skip
+            log.warning(self._say(N_("cannot read {file} ({reason}); still serving the last good "
+                                     "version"), reason=exc.strerror))  # fmt: skip
             return
         self._seen = sig
         digest = _digest(raw)
@@ -183,13 +185,14 @@ class FeedServer:
             version = self._load(raw, sig, digest)
         except PlanFileError as exc:
             self._rejected = digest
-            log.error("%s has errors; still serving the last good version:\n%s",
-                      self.plan_file, "\n".join(str(p) for p in exc.problems))  # fmt: skip
+            log.error(self._say(N_("{file} has errors; still serving the last good version:"))
+                      + "\n" + "\n".join(str(p) for p in exc.problems))  # fmt: skip
             return
         except Exception as exc:  # a plan that loads but has no timeline (a limit …)
             self._rejected = digest
-            log.error("%s cannot be served (%s); still serving the last good version",
-                      self.plan_file, exc, exc_info=not isinstance(exc, PlanError))  # fmt: skip
+            log.error(self._say(N_("{file} cannot be served ({reason}); still serving the last "
+                                   "good version"), reason=exc),
+                      exc_info=not isinstance(exc, PlanError))  # fmt: skip
             return
         if self._hold_back(version):
             return
@@ -197,6 +200,11 @@ class FeedServer:
         self._rejected = None
         log.info("reloaded %s: %d tasks, %d units", self.plan_file,
                  len(version.loaded.plan.tasks), len(version.units))  # fmt: skip
+
+    def _say(self, message: str, **fields: object) -> str:
+        """``message`` about the plan file, in the language of its readers."""
+        language = self.version.loaded.plan.language
+        return say(message, language, file=self.plan_file, **fields)
 
     def _hold_back(self, version: _Version) -> bool:
         """Whether ``version`` drops most duties and has not yet stayed long enough."""
@@ -207,18 +215,19 @@ class FeedServer:
         held = self._held
         if held is not None and held[0] == version.digest:
             if time.monotonic() >= held[1]:
-                log.warning("%s kept %d of %d duties for %.0f s: serving it",
-                            self.plan_file, now, before, self.confirm_after)  # fmt: skip
+                log.warning(self._say(N_("{file} kept {now} of {before} duties for {seconds:.0f} "
+                                         "s: serving it"), now=now, before=before,
+                                      seconds=self.confirm_after))  # fmt: skip
                 self._held = None
                 return False
             return True
         self._held = (version.digest, time.monotonic() + self.confirm_after)
-        log.warning(
-            "%s now has %d duties instead of %d: held back, still serving the last version; "
-            "it is served if the file stays so for %.0f s (an editor still saving? save to "
-            "a new file and rename it over the plan)",
-            self.plan_file, now, before, self.confirm_after,
-        )  # fmt: skip
+        log.warning(self._say(N_(
+            "{file} now has {now} duties instead of {before}: held back, still serving the "
+            "last version; it is served if the file stays so for {seconds:.0f} s (an editor "
+            "still saving? save to a new file and rename it over the plan)"),
+            now=now, before=before, seconds=self.confirm_after,
+        ))  # fmt: skip
         return True
 
     def _read_settled(self) -> tuple[bytes, tuple[int, ...]]:
