@@ -313,3 +313,31 @@ def test_limits_doc_sample_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "334 occurrences" in done.stdout
+
+
+def test_export_refuses_to_replace_the_current_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each export replaces its whole folder, so ``--out .`` (or a parent) is refused."""
+    path = write(tmp_path, plan_text())
+    monkeypatch.chdir(tmp_path)
+    code, err = run(["export", str(path), "--out", "."], capsys)
+    assert code == 1
+    assert "the feeds folder would hold the current folder" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml"]
+
+
+def test_export_keeps_foreign_files_and_links(tmp_path: Path) -> None:
+    """Files planflow did not write, and symbolic links, survive the folder switch."""
+    from planflow.feeds import export_feeds
+
+    plan = loads(plan_text()).plan
+    out = tmp_path / "feeds"
+    export_feeds(plan, out)
+    (out / "index.html").write_text("<p>lịch</p>", encoding="utf-8")
+    (tmp_path / "shared").mkdir()
+    (out / "shared").symlink_to(tmp_path / "shared")
+    export_feeds(plan, out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "<p>lịch</p>"
+    assert (out / "shared").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".feeds.lock", "feeds", "shared"]

@@ -35,6 +35,8 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from planflow.plan.errors import PlanError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: one export at a time is up to the user
@@ -66,6 +68,12 @@ def staged(out_dir: str | os.PathLike[str]) -> Iterator[Stage]:
     an exception (on an exception, nothing is published and the new folder is removed).
     """
     target = Path(os.path.realpath(out_dir))
+    if Path.cwd().resolve().is_relative_to(target) or target.parent == target:
+        raise PlanError(
+            f"{out_dir}: the feeds folder would hold the current folder",
+            hint="export into a folder of its own, e.g. --out feeds: each export replaces "
+            "the whole folder",
+        )
     parent, name = target.parent, target.name
     parent.mkdir(parents=True, exist_ok=True)
     with _locked(parent / f".{name}.lock"):
@@ -122,8 +130,13 @@ def _carry_over(target: Path, path: Path) -> None:
     for root, dirs, files in os.walk(target):
         relative = os.path.relpath(root, target)
         here = path if relative == "." else path / relative
-        for folder in dirs:
-            (here / folder).mkdir(exist_ok=True)
+        for folder in list(dirs):
+            if os.path.islink(os.path.join(root, folder)):  # kept as the link it is
+                dirs.remove(folder)
+                if not os.path.lexists(here / folder):
+                    os.symlink(os.readlink(os.path.join(root, folder)), here / folder)
+            else:
+                (here / folder).mkdir(exist_ok=True)
         for file in files:
             if _TEMP_NAME.match(file):
                 continue
