@@ -123,3 +123,19 @@ def test_server_warning_in_vietnamese(
         f"{tokens} có quyền 644: người khác có thể đọc mã băm của mã truy cập; "
         "hãy chạy chmod 600 cho tệp này"
     ) in caplog.text
+
+
+def test_export_into_the_current_folder_in_vietnamese(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    vietnamese: None,
+) -> None:
+    """``export --out .`` would replace the folder it runs in: refused, in Vietnamese,
+    and nothing but the plan is left in the folder."""
+    path = write(tmp_path, plan_text())
+    monkeypatch.chdir(tmp_path)
+    code, err = run(["export", str(path), "--out", "."], capsys)
+    assert code == 1
+    assert ".: thư mục lịch sẽ chứa cả thư mục hiện hành — hãy xuất vào một thư mục riêng" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml"]

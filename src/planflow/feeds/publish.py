@@ -35,6 +35,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from planflow.i18n import _
 from planflow.plan.errors import PlanError
 
 try:
@@ -70,9 +71,11 @@ def staged(out_dir: str | os.PathLike[str]) -> Iterator[Stage]:
     target = Path(os.path.realpath(out_dir))
     if Path.cwd().resolve().is_relative_to(target) or target.parent == target:
         raise PlanError(
-            f"{out_dir}: the feeds folder would hold the current folder",
-            hint="export into a folder of its own, e.g. --out feeds: each export replaces "
-            "the whole folder",
+            _("{folder}: the feeds folder would hold the current folder").format(folder=out_dir),
+            hint=_(
+                "export into a folder of its own, e.g. --out feeds: each export replaces "
+                "the whole folder"
+            ),
         )
     parent, name = target.parent, target.name
     parent.mkdir(parents=True, exist_ok=True)
