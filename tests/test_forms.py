@@ -205,7 +205,7 @@ class TestParseTarget:
             ({"count": True}, "target count must be a whole number of at least 1", None),
             ({"per": "year"}, "target count must be a whole number of at least 1", None),
             ({"count": 2, "per": "fortnight"}, "unknown target period 'fortnight'",
-             "use day, week, month, quarter, half, year or window"),
+             "use day, week, month, quarter, half, year, window or reporting"),
             ({"count": 2, "colour": "red"}, "unknown target field 'colour'",
              "a target has count, per, approximate and unit"),
             ({"count": 2, "unit": 5}, "target approximate must be true/false and unit a text", None),

@@ -39,7 +39,10 @@ def test_generated_plans_round_trip(plan: Plan) -> None:
     text = dump_plan(plan)
     loaded = loads(text, file="plan.yaml")
     assert loaded.plan == plan
-    assert loaded.warnings == ()
+    # a plan issued mid-year warns about the dates it drops (docs: "The plan's start")
+    assert all("before the plan takes effect" in w.message for w in loaded.warnings)
+    if plan.start is None or plan.start.year < plan.year:
+        assert loaded.warnings == ()
     assert dump_plan(loaded.plan) == text
 
 

@@ -152,7 +152,9 @@ def _print_agenda(timeline: Any, rows: list[tuple[Any, str]]) -> None:
             occ.due.isoformat(),
             duty.task.ref,
             f"{occ.task}#{occ.index}",
-            occ.unit,
+            f"{occ.unit} (nhận bàn giao từ / taken over from {duty.handed_from})"
+            if duty.handed_from
+            else occ.unit,
             shown,
             ", ".join(coordinators),
             waits,

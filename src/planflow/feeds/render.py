@@ -24,6 +24,7 @@ from planflow.feeds.series import DateLines, Series, encode, rule_of
 from planflow.feeds.state import FeedState
 from planflow.plan.model import DependencyMode, Group, Offset, Period, Plan, Task, TimeRange, Window
 from planflow.timeline.occurrences import Duty, Occurrence, Timeline
+from planflow.timeline.schedule import effective_window
 
 __all__ = ["PRODID", "REFRESH_INTERVAL", "Renderer"]
 
@@ -36,7 +37,7 @@ _CACHE_SIZE = 1024  # duties whose rendered components are kept (bounds memory)
 ROLE_VI = {Role.LEAD: "Chủ trì", Role.COORDINATOR: "Phối hợp"}
 _PER_VI = {
     Period.DAY: "ngày", Period.WEEK: "tuần", Period.MONTH: "tháng", Period.QUARTER: "quý",
-    Period.HALF: "6 tháng", Period.YEAR: "năm", Period.WINDOW: "đợt",
+    Period.HALF: "6 tháng", Period.YEAR: "năm", Period.WINDOW: "đợt", Period.REPORTING: "kỳ báo cáo",
 }  # fmt: skip
 _MODE_VI = {
     DependencyMode.TASK: "toàn bộ",
@@ -154,7 +155,7 @@ class Renderer:
                 units.append((b"VEVENT", uid, dates + description + people
                               + self._alarm(task, (occ.due,))))  # fmt: skip
         else:
-            key, days = self._series_of(task, occurrences)
+            key, days = self._series_of(duty, occurrences)
             found = self._event_dates.get((key, task.time))
             if found is None:
                 series = self._series[key][2]
@@ -187,16 +188,18 @@ class Renderer:
         return found
 
     def _series_of(
-        self, task: Task, occurrences: tuple[Occurrence, ...]
+        self, duty: Duty, occurrences: tuple[Occurrence, ...]
     ) -> tuple[int, tuple[date, ...]]:
         """A key for the duty's dates (shared by every duty on the same schedule) and
         its sorted due dates; the series is encoded the first time."""
-        schedule = self.timeline._schedule(task)
+        task = duty.task
+        schedule = self.timeline.duty_schedule(duty)
         key = id(schedule)
         found = self._series.get(key)
         if found is None:
             days = tuple(sorted({o.due for o in occurrences}))
-            series = encode(days, rule_of(task, self.plan), task.window.start, task.window.end)
+            window = effective_window(task.window, self.plan.start) or task.window
+            series = encode(days, rule_of(task, self.plan), window.start, window.end)
             found = self._series[key] = (schedule, days, series)
         return key, found[1]
 
@@ -263,6 +266,7 @@ class Renderer:
         if coordinators:
             rows.append("Phối hợp: " + "; ".join(self._name(u) for u in coordinators))
         rows.append(self._span(window))
+        rows.extend(self._hand_over(duty))
         if task.recurring:
             pass
         elif window.continuous:
@@ -282,6 +286,26 @@ class Renderer:
             rows.append(f"Chờ: {title} ({_MODE_VI[dep.mode]}{lag})")
         rows.append(f"Kế hoạch: {plan.title} – {plan.issuer}")
         return "\n".join(rows)
+
+    def _hand_over(self, duty: Duty) -> list[str]:
+        """Who the duty came from, or goes to, when a unit begins or ends mid-year."""
+        rows = []
+        if duty.handed_from and duty.since is not None:
+            rows.append(
+                f"Tiếp nhận từ {self._name(duty.handed_from)} kể từ ngày {duty.since:%d/%m/%Y}."
+            )
+        unit = self.plan.unit(duty.unit)
+        if duty.until is not None and unit.until == duty.until:
+            if unit.successor:
+                rows.append(
+                    f"Bàn giao cho {self._name(unit.successor)} sau ngày {duty.until:%d/%m/%Y}."
+                )
+            else:
+                rows.append(
+                    f"Đơn vị kết thúc hoạt động ngày {duty.until:%d/%m/%Y}; "
+                    "các lần sau chưa có đơn vị tiếp nhận."
+                )
+        return rows
 
     # --- reminders --------------------------------------------------------------
 

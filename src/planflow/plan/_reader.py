@@ -7,6 +7,7 @@ calendar, legal bases, reporting periods) and checks the plan as a whole.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from functools import partial
 from typing import Any
@@ -36,6 +37,7 @@ _TOP_KEYS = {
     "groups",
     "tasks",
     "channels",
+    "defaults",
 }
 _PLAN_KEYS = {
     "id",
@@ -45,6 +47,8 @@ _PLAN_KEYS = {
     "year",
     "timezone",
     "issued",
+    "effective",
+    "number",
     "signed_by",
     "notes",
     "legal_bases",
@@ -84,6 +88,7 @@ class PlanReader(TaskReader):
         calendar = self.mapping(("calendar",), top.get("calendar") or {}, _CALENDAR_KEYS) or {}
         units = self.read_units(top)
         periods = self.read_periods(top.get("reporting_periods"))
+        self.read_defaults(top.get("defaults"))
         tasks = self.read_tasks(top.get("tasks"), year, calendar)
         defaults = self.read_calendar(calendar)
         legal = self.read_legal(meta.get("legal_bases"))
@@ -107,6 +112,12 @@ class PlanReader(TaskReader):
                 year=year,
                 timezone=timezone,
                 issued=self.day(("plan", "issued"), meta["issued"]) if meta.get("issued") else None,
+                effective=(
+                    self.day(("plan", "effective"), meta["effective"])
+                    if meta.get("effective")
+                    else None
+                ),
+                number=self.number(meta.get("number")),
                 signed_by=self.text(("plan", "signed_by"), meta.get("signed_by")),
                 notes=self.text(("plan", "notes"), meta.get("notes")),
                 **parts,
@@ -124,7 +135,61 @@ class PlanReader(TaskReader):
             self.fail(self.file_path(problem.path), problem.message, problem.hint)
         if any(p.severity is Severity.ERROR for p in self.problems):
             return None
+        self.check_start(plan)
         return plan
+
+    def number(self, value: Any) -> str:
+        """The plan's document number, kept exactly as printed (only NFC-normalised)."""
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.fail(
+                ("plan", "number"),
+                f"expected the document number as text, got {value!r}",
+                'quote it exactly as printed, e.g. number: "132/KH-UBND"',
+            )
+            return ""
+        return unicodedata.normalize("NFC", value)
+
+    def check_start(self, plan: Plan) -> None:
+        """Warn about windows and dates that lie before the plan takes effect."""
+        start = plan.start
+        if start is None:
+            return
+        if plan.effective and plan.issued and plan.effective < plan.issued:
+            self.fail(
+                ("plan", "effective"),
+                f"the plan takes effect ({plan.effective}) before it is issued ({plan.issued})",
+                "a plan applies from its issue date at the earliest; check both dates",
+                severity=Severity.WARNING,
+            )
+        for task, i in zip(plan.tasks, self.task_paths, strict=True):
+            window = task.window
+            if window.end < start:
+                self.fail(
+                    ("tasks", i, "window"),
+                    f"window {window.label or window.start} ends before the plan takes effect "
+                    f"({start}): the task has no occurrence",
+                    "move the window after the plan's start or leave the task out",
+                    severity=Severity.WARNING,
+                )
+            elif window.start < start and task.id in self.explicit_windows:
+                self.fail(
+                    ("tasks", i, "window"),
+                    f"window starts {window.start}, before the plan takes effect ({start}); "
+                    f"it is read from {start}",
+                    f"write the window from {start}, or set plan.effective if the plan "
+                    "applies earlier",
+                    severity=Severity.WARNING,
+                )
+            for j, day in enumerate(task.dates):
+                if day < start and window.end >= start:
+                    self.fail(
+                        ("tasks", i, "dates", j),
+                        f"date {day} is before the plan takes effect ({start}) and is dropped",
+                        "remove it, or set plan.effective if the plan applies earlier",
+                        severity=Severity.WARNING,
+                    )
 
     def file_path(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
         """Map a path into the model (units and groups in one list) back into the file."""
@@ -225,7 +290,7 @@ class PlanReader(TaskReader):
             m = self.mapping(
                 path,
                 item,
-                {"id", "name", "name_en", "start", "end"},
+                {"id", "name", "name_en", "start", "end", "due"},
                 ("id", "name", "start", "end"),
             )
             if m is None or any(m.get(k) is None for k in ("id", "name", "start", "end")):
@@ -234,6 +299,7 @@ class PlanReader(TaskReader):
             start, end = self.day((*path, "start"), m["start"]), self.day((*path, "end"), m["end"])
             if pid is None or start is None or end is None:
                 continue
+            due = self.day((*path, "due"), m["due"]) if m.get("due") is not None else None
             period = self.attempt(
                 (*path, "end"),
                 partial(
@@ -243,6 +309,7 @@ class PlanReader(TaskReader):
                     start,
                     end,
                     self.text((*path, "name_en"), m.get("name_en")),
+                    due,
                 ),
             )
             if period is not None:

@@ -16,7 +16,15 @@ from datetime import date, time
 from planflow.plan.errors import PlanError
 from planflow.plan.model import Offset, Period, Target, TimeRange, Window
 
-__all__ = ["normalise_name", "parse_offset", "parse_target", "parse_time_range", "parse_window"]
+__all__ = [
+    "is_explicit_window",
+    "normalise_name",
+    "parse_day",
+    "parse_offset",
+    "parse_target",
+    "parse_time_range",
+    "parse_window",
+]
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _QUARTER = r"(?:Q\s*([1-4])|QUÝ\s+(IV|III|II|I))"
@@ -96,6 +104,36 @@ def _parse_window(value: object, year: int) -> Window:
     raise PlanError(f"cannot read {value!r} as a window", hint=f"write {WINDOW_FORMS}")
 
 
+_DMY = re.compile(r"(?:NGÀY\s+)?(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
+
+
+def parse_day(value: str) -> date:
+    """A date written ``2025-01-15`` or the Vietnamese way, ``15/01/2025`` (``ngày 15/01/2025``)."""
+    text = _canon(value)
+    if m := _DMY.fullmatch(text):
+        day, month, year = (int(g) for g in m.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise PlanError(
+                f"{value.strip()!r} is not a real date", hint="write DD/MM/YYYY, e.g. 15/01/2025"
+            ) from None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise PlanError(
+            f"expected a date (YYYY-MM-DD or DD/MM/YYYY), got {value!r}",
+            hint="write e.g. 2025-01-15 or 15/01/2025",
+        ) from None
+
+
+def is_explicit_window(value: object) -> bool:
+    """Whether a window gives its own dates (a mapping or a date range), not a calendar period."""
+    if isinstance(value, dict):
+        return True
+    return isinstance(value, str) and _RANGE.fullmatch(_canon(value)) is not None
+
+
 def _year_window(y: int) -> Window:
     if not 1900 <= y <= 9999:
         raise PlanError(f"year {y} is out of range")
@@ -164,6 +202,8 @@ _PERIOD_WORDS = {
     "YEAR": Period.YEAR,
     "NĂM": Period.YEAR,
     "WINDOW": Period.WINDOW,
+    "REPORTING": Period.REPORTING,
+    "KỲ BÁO CÁO": Period.REPORTING,
 }
 _TARGET = re.compile(
     r"(ABOUT|APPROX\.?|APPROXIMATELY|AROUND|~|KHOẢNG)?\s*(\d+)\s*([^\d/]*?)\s*"
@@ -187,7 +227,7 @@ def parse_target(value: object) -> Target:
         if per is None:
             raise PlanError(
                 f"unknown target period {value.get('per')!r}",
-                hint="use day, week, month, quarter, half, year or window",
+                hint="use day, week, month, quarter, half, year, window or reporting",
             )
         approximate = value.get("approximate", False)
         unit = value.get("unit", "")

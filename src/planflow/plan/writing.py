@@ -98,7 +98,11 @@ def dump_plan(plan: Plan) -> str:
         doc["calendar"] = calendar
     if plan.reporting_periods:
         doc["reporting_periods"] = [
-            _drop_empty(_Flow(id=p.id, name=p.name, name_en=p.name_en, start=p.start, end=p.end))
+            _drop_empty(
+                _Flow(
+                    id=p.id, name=p.name, name_en=p.name_en, start=p.start, end=p.end, due=p.due
+                )
+            )
             for p in plan.reporting_periods
         ]
     if plan.channels:
@@ -137,7 +141,9 @@ def _meta(plan: Plan) -> dict[str, Any]:
         "issuer": plan.issuer,
         "year": plan.year,
         "timezone": plan.timezone if plan.timezone != _default("timezone") else None,
+        "number": plan.number,
         "issued": plan.issued,
+        "effective": plan.effective,
         "signed_by": plan.signed_by,
         "notes": plan.notes,
         "legal_bases": [
@@ -181,6 +187,9 @@ def _unit(unit: Unit) -> dict[str, Any]:
         "contacts": dict(unit.contacts),
         "channels": {name: dict(settings) for name, settings in unit.channels.items()},
         "note": unit.note,
+        "from": unit.since,
+        "until": unit.until,
+        "successor": unit.successor,
     }
     if isinstance(unit, Group):
         out["members"] = _FlowList(unit.members)

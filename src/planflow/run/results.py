@@ -126,10 +126,13 @@ class SimulationResult:
 
     def targets(self) -> list[dict[str, Any]]:
         """Each duty with a quantity target: expected count against occurrences done."""
+        share = self.timeline.share_of  # a successor's work counts for the ended unit's share
         done = Counter(
-            o.occurrence.task for o in self.outcomes if o.state in (State.DONE, State.LATE)
+            share(o.occurrence.task)
+            for o in self.outcomes
+            if o.state in (State.DONE, State.LATE)
         )
-        on_time = Counter(o.occurrence.task for o in self.outcomes if o.state is State.DONE)
+        on_time = Counter(share(o.occurrence.task) for o in self.outcomes if o.state is State.DONE)
         rows = []
         for check in self.timeline.target_checks():
             tolerance = max(1, round(check.expected * 0.1)) if check.approximate else 0

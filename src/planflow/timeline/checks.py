@@ -7,6 +7,7 @@ from datetime import date
 
 from attrs import frozen
 
+from planflow.plan.model import Period, Window
 from planflow.timeline._occurrence import Occurrence, OccurrenceKey
 from planflow.timeline.duties import Duty
 from planflow.timeline.periods import periods_in
@@ -57,10 +58,21 @@ def conflict(occ: Occurrence, ready: Mapping[OccurrenceKey, date]) -> Conflict |
     return Conflict(occ, earliest, tuple(k for k in occ.waits_for if ready[k] > occ.due))
 
 
-def target_check(duty: Duty, actual: int) -> TargetCheck | None:
-    """A duty's quantity target against the ``actual`` number of occurrences, if it has one."""
+def target_check(
+    duty: Duty, actual: int, reporting: int = 1, window: Window | None = None
+) -> TargetCheck | None:
+    """A duty's quantity target against the ``actual`` number of occurrences, if it has one.
+
+    ``reporting`` is how many of the plan's reporting periods the window holds (for a
+    target ``per: reporting``); ``window`` the part of the task's window the plan
+    applies to (from its start), by default the whole window.
+    """
     target = duty.task.target
     if target is None:
         return None
-    periods = periods_in(duty.task.window.start, duty.task.window.end, target.per)
+    if target.per is Period.REPORTING:
+        periods = reporting
+    else:
+        window = window or duty.task.window
+        periods = periods_in(window.start, window.end, target.per)
     return TargetCheck(duty.id, duty.task.id, target.count * periods, actual, target.approximate)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from planflow.plan.model import Period
+from collections.abc import Sequence
 
-__all__ = ["default_period", "period_label", "periods_in"]
+from planflow.plan.model import Period, ReportingPeriod
+
+__all__ = ["default_period", "period_label", "periods_in", "reporting_label"]
 
 
 def period_label(day: date, period: Period, window_label: str = "") -> str:
@@ -25,6 +27,22 @@ def period_label(day: date, period: Period, window_label: str = "") -> str:
     if period is Period.YEAR:
         return str(day.year)
     return window_label or str(day.year)
+
+
+def reporting_label(day: date, periods: Sequence[ReportingPeriod]) -> str:
+    """The id of the reporting period an occurrence on ``day`` reports on.
+
+    The period that ended last on or before ``day`` (a report made on 20/06 reports on
+    the period cut off on 14/06); when a 6-month and a second-quarter period end the
+    same day, the longer, cumulative one (``h1``). Before any period has ended, the
+    period that holds ``day``; ``""`` if none does.
+    """
+    ended = [p for p in periods if p.end <= day]
+    if ended:
+        best = max(ended, key=lambda p: (p.end, p.end - p.start))
+        return best.id
+    holding = [p for p in periods if p.start <= day <= p.end]
+    return min(holding, key=lambda p: (p.end, p.end - p.start)).id if holding else ""
 
 
 def default_period(rule: str | None) -> Period:
@@ -46,7 +64,7 @@ def default_period(rule: str | None) -> Period:
 
 def periods_in(start: date, end: date, per: Period) -> int:
     """How many ``per`` periods a window spans (a period partly inside counts)."""
-    if per is Period.WINDOW:
+    if per in (Period.WINDOW, Period.REPORTING):
         return 1
     if per is Period.DAY:
         return (end - start).days + 1

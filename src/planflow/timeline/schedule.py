@@ -11,12 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from planflow.plan.model import Offset, Period, Plan, Shift, Task
-from planflow.timeline.periods import default_period, period_label
+from planflow.plan.model import Offset, Period, Plan, Shift, Task, Window
+from planflow.timeline.periods import default_period, period_label, reporting_label
 from planflow.timeline.recurrence import expand
 from planflow.timeline.workdays import DayNote, WorkCalendar
 
-__all__ = ["ScheduledDate", "calendar_for", "compute_schedule", "offset_day", "schedule_key"]
+__all__ = [
+    "ScheduledDate",
+    "calendar_for",
+    "compute_schedule",
+    "effective_window",
+    "offset_day",
+    "schedule_key",
+]
 
 ScheduledDate = tuple[date, date, str, date]
 """(start, due, period label, nominal date) of one occurrence."""
@@ -68,10 +75,46 @@ def _move(
     return moved
 
 
+def effective_window(window: Window, start: date | None) -> Window | None:
+    """The part of a window from the plan's start on (``None`` if it ends before)."""
+    if start is None or window.start >= start:
+        return window
+    if window.end < start:
+        return None
+    return Window(start, window.end, window.label, window.continuous)
+
+
 def compute_schedule(task: Task, plan: Plan, calendar: WorkCalendar) -> Iterator[ScheduledDate]:
-    """(start, due, period, nominal) of each occurrence of a task, in order."""
-    window = task.window
+    """(start, due, period, nominal) of each occurrence of a task, in order.
+
+    Windows start no earlier than the plan (``plan.start``): nothing falls due before
+    the plan exists.
+    """
+    start = plan.start
+    for found in _schedule(task, plan, calendar):
+        if start is None or found[1] >= start:
+            yield found
+
+
+def _label(nominal: date, period: Period, plan: Plan, window: Window) -> str:
+    if period is Period.REPORTING:
+        return reporting_label(nominal, plan.reporting_periods) or window.label
+    return period_label(nominal, period, window.label)
+
+
+def _schedule(task: Task, plan: Plan, calendar: WorkCalendar) -> Iterator[ScheduledDate]:
+    window = effective_window(task.window, plan.start)
+    if window is None:
+        return
     policy = task.shift or plan.shift
+    if task.period is Period.REPORTING and not task.recurring and not window.continuous:
+        # a report due on the fixed day each reporting period names
+        for period in plan.reporting_periods:
+            if period.due is not None and period.due in window:
+                due = _move(calendar, period.due, policy, window.start, window.end)
+                opened = min(max(window.start, period.end + timedelta(days=1)), due)
+                yield opened, due, period.id, period.due
+        return
     if task.recurring:
         period = task.period or default_period(task.recurrence)
         if task.recurrence is None:
@@ -87,7 +130,7 @@ def compute_schedule(task: Task, plan: Plan, calendar: WorkCalendar) -> Iterator
         for nominal in days:
             start = _move(calendar, nominal, policy, window.start, window.end)
             due = offset_day(calendar, start, task.due, policy)
-            yield start, due, period_label(nominal, period, window.label), nominal
+            yield start, due, _label(nominal, period, plan, window), nominal
     elif window.continuous:
         rule = task.check_in or plan.check_in
         period = task.period or default_period(rule)
@@ -97,10 +140,10 @@ def compute_schedule(task: Task, plan: Plan, calendar: WorkCalendar) -> Iterator
         opened = window.start
         for nominal in days:
             due = _move(calendar, nominal, policy, window.start, window.end)
-            yield min(opened, due), due, period_label(nominal, period, window.label), nominal
+            yield min(opened, due), due, _label(nominal, period, plan, window), nominal
             opened = nominal + timedelta(days=1)
     else:
         due = _move(calendar, window.end, policy, window.start, window.end)
         due = offset_day(calendar, due, task.due, policy)
-        label = period_label(window.end, task.period or Period.WINDOW, window.label)
+        label = _label(window.end, task.period or Period.WINDOW, plan, window)
         yield window.start, due, label, window.end

@@ -48,6 +48,9 @@ def unit_to_dict(unit: Unit) -> dict[str, Any]:
         "contacts": dict(unit.contacts),
         "channels": _masked(dict(unit.channels)),
         "note": unit.note,
+        "from": unit.since.isoformat() if unit.since else None,
+        "until": unit.until.isoformat() if unit.until else None,
+        "successor": unit.successor,
     }
 
 
@@ -112,6 +115,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "year": plan.year,
             "timezone": plan.timezone,
             "issued": plan.issued.isoformat() if plan.issued else None,
+            "effective": plan.effective.isoformat() if plan.effective else None,
+            "number": plan.number,
             "signed_by": plan.signed_by,
             "notes": plan.notes,
             "channels": _masked(dict(plan.channels)),
@@ -133,6 +138,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                     "name_en": p.name_en,
                     "start": p.start.isoformat(),
                     "end": p.end.isoformat(),
+                    "due": p.due.isoformat() if p.due else None,
                 }
                 for p in plan.reporting_periods
             ],
@@ -166,6 +172,7 @@ def occurrence_to_dict(occ: Occurrence, timeline: Timeline) -> dict[str, Any]:
         "due": occ.due.isoformat(),
         "period": occ.period,
         "unit": occ.unit,
+        "handed_from": duty.handed_from or None,
         "coordinators": list(coordinators),
         "plan_task": occ.plan_task,
         "ref": duty.task.ref,

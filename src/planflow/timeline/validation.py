@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from planflow.plan.errors import Problem, Severity
 from planflow.plan.loading import LoadedPlan
-from planflow.timeline.occurrences import Timeline
+from planflow.timeline.occurrences import Orphan, Timeline
 
 __all__ = ["plan_warnings"]
 
@@ -39,6 +39,7 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
                 severity=Severity.WARNING,
             )
         )
+    out.extend(_orphan_warnings(loaded, timeline, index))
     seen: set[tuple[str, int]] = set()
     for conflict in timeline.conflicts():
         occ = conflict.occurrence
@@ -54,3 +55,34 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
             )
         )
     return sorted(out, key=lambda p: (p.line, p.column, p.message))
+
+
+def _orphan_warnings(loaded: LoadedPlan, timeline: Timeline, index: dict[str, int]) -> list[Problem]:
+    """One warning per share of a task that falls due when no unit holds it."""
+    plan = loaded.plan
+    found: dict[tuple[str, str], list[Orphan]] = {}
+    for orphan in timeline.orphans():
+        found.setdefault((orphan.task, orphan.duty), []).append(orphan)
+    out = []
+    for (task_id, duty_id), orphans in found.items():
+        first = orphans[0]
+        unit = plan.unit(first.unit)
+        dates = ", ".join(f"{o.due:%d/%m/%Y}" for o in orphans[:3])
+        more = f" and {len(orphans) - 3} more" if len(orphans) > 3 else ""
+        if first.ended:
+            why = f"unit {unit.id!r} ends on {unit.until} and has no successor"
+            hint = f"give unit {unit.id!r} a successor, or end the task's window by {unit.until}"
+        else:
+            why = f"unit {unit.id!r} begins on {unit.since}"
+            hint = f"start the task's window on {unit.since}, or name the unit it takes over from"
+        who = f" ({duty_id})" if duty_id != task_id else ""
+        out.append(
+            loaded.problem(
+                ("tasks", index[task_id], "lead"),
+                f"{len(orphans)} occurrence(s){who} left with no owner: {why}; "
+                f"due {dates}{more}",
+                hint=hint,
+                severity=Severity.WARNING,
+            )
+        )
+    return out

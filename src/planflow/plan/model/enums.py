@@ -25,6 +25,8 @@ class Period(str, Enum):
     HALF = "half"
     YEAR = "year"
     WINDOW = "window"
+    REPORTING = "reporting"
+    """The plan's own reporting periods (``q1``, ``h1``, ``m9``, ``fy``)."""
 
 
 class DependencyMode(str, Enum):

@@ -52,6 +52,10 @@ class Plan:
     timezone: str = field(default="Asia/Ho_Chi_Minh", validator=instance_of(str))
     title_en: str = field(default="", validator=instance_of(str))
     issued: date | None = field(default=None, validator=optional(instance_of(date)))
+    effective: date | None = field(default=None, validator=optional(instance_of(date)))
+    """The day the plan takes effect, when it is not the day of issue."""
+    number: str = field(default="", validator=instance_of(str))
+    """The document number exactly as printed (``132/KH-UBND``, ``132-KH/UBND``, ``/KH-UBND``)."""
     signed_by: str = field(default="", validator=instance_of(str))
     legal_bases: tuple[LegalBasis, ...] = field(default=(), converter=tuple)
     reporting_periods: tuple[ReportingPeriod, ...] = field(default=(), converter=tuple)
@@ -72,6 +76,15 @@ class Plan:
         if problems:
             first = problems[0]
             raise ModelError(f"{first.dotted}: {first.message}", hint=first.hint)
+
+    @property
+    def start(self) -> date | None:
+        """The day the plan starts to apply (``effective``, else ``issued``), if it says.
+
+        Nothing of the plan falls due before it: every window is clipped to start
+        there (see docs/plan-format.md, "The plan's start").
+        """
+        return self.effective or self.issued
 
     # --- look-ups ---------------------------------------------------------
 

@@ -96,6 +96,8 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
                         )
                     )
 
+    problems.extend(_succession_problems(plan, unit_ids))
+
     task_ids: dict[str, int] = {}
     for i, task in enumerate(plan.tasks):
         if task.id in task_ids:
@@ -166,6 +168,48 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
                     "remove one of these dependencies",
                 )
             )
+    return problems
+
+
+def _succession_problems(plan: Plan, unit_ids: dict[str, int]) -> list[PlanProblem]:
+    """Successors that do not exist, name the unit itself, or go round in a circle."""
+    problems: list[PlanProblem] = []
+    for i, unit in enumerate(plan.units):
+        if unit.successor is None:
+            continue
+        path: Path = ("units", i, "successor")
+        if unit.successor not in unit_ids:
+            problems.append(
+                PlanProblem(
+                    path,
+                    f"unknown unit {unit.successor!r}",
+                    suggest(unit.successor, tuple(unit_ids)),
+                )
+            )
+        elif unit.successor == unit.id:
+            problems.append(PlanProblem(path, f"unit {unit.id!r} names itself as its successor"))
+        elif unit.until is None:
+            problems.append(
+                PlanProblem(
+                    path,
+                    f"unit {unit.id!r} has a successor but no end date",
+                    "add 'until: YYYY-MM-DD', the last day the unit exists",
+                )
+            )
+        else:
+            seen = [unit.id]
+            nxt: str | None = unit.successor
+            while nxt is not None and nxt in unit_ids and nxt not in seen:
+                seen.append(nxt)
+                nxt = plan.units[unit_ids[nxt]].successor
+            if nxt in seen:
+                problems.append(
+                    PlanProblem(
+                        path,
+                        f"successors go round in a circle: {' → '.join([*seen, str(nxt)])}",
+                        "the last unit of a hand-over chain has no successor",
+                    )
+                )
     return problems
 
 
