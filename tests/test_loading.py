@@ -393,7 +393,7 @@ class TestErrors:
             f"{loc(text, 'soon')} tasks[1].due: cannot read 'soon' as a number of days — write "
             "e.g. '+5 working days', '3 days' or '-2 working days'",
             f"{loc(text, 'fortnight')} tasks[1].period: 'fortnight' is not one of day, week, "
-            "month, quarter, half, year, window",
+            "month, quarter, half, year, window, reporting",
         ]
 
     def test_bad_ids(self) -> None:
