@@ -193,11 +193,18 @@ class Timeline:
         return self._shares.get(duty_id, duty_id)
 
     def orphans(self) -> Iterator[Orphan]:
-        """Occurrences due when no unit owns them (their unit ended with no successor)."""
+        """Occurrences due when no unit owns them (their unit ended with no successor).
+
+        A unit that begins mid-year as another's successor has no orphans before it
+        began: its predecessor held that part of the work.
+        """
+        successors = {u.successor for u in self.plan.units if u.successor}
         for task in self.plan.tasks:
             schedule = self._schedule(task)
             for duty_id, chain in segments_of(self.plan, task):
-                yield from orphans_of(task, duty_id, chain, schedule)
+                for orphan in orphans_of(task, duty_id, chain, schedule):
+                    if orphan.ended or orphan.unit not in successors:
+                        yield orphan
 
     def _schedule(self, task: Task) -> tuple[ScheduledDate, ...]:
         """(start, due, period, nominal) of each occurrence of a task.

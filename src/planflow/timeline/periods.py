@@ -29,20 +29,26 @@ def period_label(day: date, period: Period, window_label: str = "") -> str:
     return window_label or str(day.year)
 
 
-def reporting_label(day: date, periods: Sequence[ReportingPeriod]) -> str:
+def reporting_label(
+    day: date, periods: Sequence[ReportingPeriod], previous: date | None = None
+) -> str:
     """The id of the reporting period an occurrence on ``day`` reports on.
 
-    The period that ended last on or before ``day`` (a report made on 20/06 reports on
-    the period cut off on 14/06); when a 6-month and a second-quarter period end the
-    same day, the longer, cumulative one (``h1``). Before any period has ended, the
-    period that holds ``day``; ``""`` if none does.
+    ``previous`` is the date of the task's occurrence before this one. A period that
+    ended after it and on or before ``day`` is the one reported on (a report made on
+    20/06 reports on the period cut off on 14/06); when a 6-month and a second-quarter
+    period end the same day, the longer, cumulative one (``h1``). Otherwise the
+    shortest period that holds ``day`` (a monthly report in April belongs to ``q2``);
+    failing that, the last period that ended; ``""`` if there is none.
     """
-    ended = [p for p in periods if p.end <= day]
+    ended = [p for p in periods if (previous is None or previous < p.end) and p.end <= day]
     if ended:
-        best = max(ended, key=lambda p: (p.end, p.end - p.start))
-        return best.id
+        return max(ended, key=lambda p: (p.end, p.end - p.start)).id
     holding = [p for p in periods if p.start <= day <= p.end]
-    return min(holding, key=lambda p: (p.end, p.end - p.start)).id if holding else ""
+    if holding:
+        return min(holding, key=lambda p: (p.end - p.start, p.end)).id
+    past = [p for p in periods if p.end < day]
+    return max(past, key=lambda p: (p.end, p.end - p.start)).id if past else ""
 
 
 def default_period(rule: str | None) -> Period:

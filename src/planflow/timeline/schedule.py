@@ -96,9 +96,11 @@ def compute_schedule(task: Task, plan: Plan, calendar: WorkCalendar) -> Iterator
             yield found
 
 
-def _label(nominal: date, period: Period, plan: Plan, window: Window) -> str:
+def _label(
+    nominal: date, period: Period, plan: Plan, window: Window, previous: date | None = None
+) -> str:
     if period is Period.REPORTING:
-        return reporting_label(nominal, plan.reporting_periods) or window.label
+        return reporting_label(nominal, plan.reporting_periods, previous) or window.label
     return period_label(nominal, period, window.label)
 
 
@@ -127,10 +129,12 @@ def _schedule(task: Task, plan: Plan, calendar: WorkCalendar) -> Iterator[Schedu
                 rdates=task.dates,
                 exdates=task.except_dates,
             )
+        previous: date | None = None
         for nominal in days:
             start = _move(calendar, nominal, policy, window.start, window.end)
             due = offset_day(calendar, start, task.due, policy)
-            yield start, due, _label(nominal, period, plan, window), nominal
+            yield start, due, _label(nominal, period, plan, window, previous), nominal
+            previous = nominal
     elif window.continuous:
         rule = task.check_in or plan.check_in
         period = task.period or default_period(rule)
@@ -138,10 +142,12 @@ def _schedule(task: Task, plan: Plan, calendar: WorkCalendar) -> Iterator[Schedu
         if not days or days[-1] != window.end:
             days = (*days, window.end)  # the last check-in closes the window
         opened = window.start
+        previous = None
         for nominal in days:
             due = _move(calendar, nominal, policy, window.start, window.end)
-            yield min(opened, due), due, _label(nominal, period, plan, window), nominal
+            yield min(opened, due), due, _label(nominal, period, plan, window, previous), nominal
             opened = nominal + timedelta(days=1)
+            previous = nominal
     else:
         due = _move(calendar, window.end, policy, window.start, window.end)
         due = offset_day(calendar, due, task.due, policy)
