@@ -268,3 +268,40 @@ class TestReportingPeriods:
         with pytest.raises(PlanFileError) as err:
             loads(text, file="plan.yaml")
         assert "is due (2025-03-10) before the period ends (2025-03-14)" in str(err.value)
+
+
+# --- the documentation ------------------------------------------------------------
+
+
+def _doc_plans() -> list[str]:
+    import re
+
+    from plans import DOCS_FORMAT
+
+    text = DOCS_FORMAT.read_text(encoding="utf-8")
+    return [b for b in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL) if b.startswith("planflow")]
+
+
+@pytest.mark.parametrize("number", range(len(_doc_plans())))
+def test_every_documented_plan_validates(number: int) -> None:
+    """Each whole plan in docs/plan-format.md loads with no error and no warning."""
+    loaded = loads(_doc_plans()[number], file=f"plan-format.md block {number}")
+    assert loaded.warnings == ()
+
+
+def test_boy_example_with_and_without_the_clip() -> None:
+    """docs/plan-format.md: Bờ Y has 334 occurrences as shipped, 143 from 18/08/2025 —
+    exactly those of the unclipped plan due on or after that day, in the same tasks."""
+    import attrs
+    from plans import EXAMPLE_DIR
+
+    from planflow.plan.loading import load_plan
+
+    plan = load_plan(EXAMPLE_DIR)
+    whole = list(Timeline(plan))
+    start = date(2025, 8, 18)
+    clipped = list(Timeline(attrs.evolve(plan, effective=start)))
+    later = [o for o in whole if o.due >= start]
+    assert (len(whole), len(clipped)) == (334, 143)
+    assert len(later) == len(clipped)
+    assert {o.plan_task for o in clipped} == {o.plan_task for o in whole}
