@@ -47,6 +47,7 @@ _TASK_KEYS = {
     "time",
     "notes",
     "source",
+    "section",
 }
 
 
@@ -64,6 +65,7 @@ DEFAULT_KEYS = {
     "coordinators",
     "category",
     "time",
+    "section",
 }
 
 
@@ -171,6 +173,7 @@ class TaskReader(UnitReader):
                 title_en=self.text(at("title_en"), m.get("title_en")),
                 coordinators=coordinators,
                 notes=self.text(at("notes"), m.get("notes")),
+                section=self.text(at("section"), m.get("section")),
                 **{k: v for k, v in fields.items() if v is not None},
             ),
         )

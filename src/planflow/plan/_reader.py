@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from planflow.plan import forms
-from planflow.plan._read_tasks import TaskReader
+from planflow.plan._read_indicators import IndicatorReader
 from planflow.plan.errors import Severity
 from planflow.plan.model import (
     LegalBasis,
@@ -38,6 +38,8 @@ _TOP_KEYS = {
     "tasks",
     "channels",
     "defaults",
+    "sections",
+    "indicators",
 }
 _PLAN_KEYS = {
     "id",
@@ -56,7 +58,7 @@ _PLAN_KEYS = {
 _CALENDAR_KEYS = {"country", "shift", "reminder", "check_in", "days_off", "working_days"}
 
 
-class PlanReader(TaskReader):
+class PlanReader(IndicatorReader):
     """Reads a whole plan document: metadata, calendar, units and groups, tasks."""
 
     def read(self) -> Plan | None:
@@ -90,6 +92,8 @@ class PlanReader(TaskReader):
         periods = self.read_periods(top.get("reporting_periods"))
         self.read_defaults(top.get("defaults"))
         tasks = self.read_tasks(top.get("tasks"), year, calendar)
+        sections = self.read_sections(top.get("sections"))
+        indicators = self.read_indicators(top.get("indicators"), year, periods)
         defaults = self.read_calendar(calendar)
         legal = self.read_legal(meta.get("legal_bases"))
         plan_id = self.ident(("plan", "id"), meta.get("id")) if "id" in meta else None
@@ -102,6 +106,8 @@ class PlanReader(TaskReader):
             "units": units,
             "tasks": tasks,
             "reporting_periods": periods,
+            "sections": sections,
+            "indicators": indicators,
         }
         with unchecked():
             plan = Plan(
@@ -138,6 +144,18 @@ class PlanReader(TaskReader):
         self.check_start(plan)
         return plan
 
+    def check_checkpoints(self, plan: Plan, start: date) -> None:
+        """Warn about indicator checkpoints before the plan takes effect."""
+        for i, ind in enumerate(plan.indicators):
+            for j, day in enumerate(ind.checkpoints):
+                if day < start:
+                    self.fail(
+                        ("indicators", i, "checkpoints", j),
+                        f"checkpoint {day} is before the plan takes effect ({start})",
+                        "measure from the plan's start on",
+                        severity=Severity.WARNING,
+                    )
+
     def number(self, value: Any) -> str:
         """The plan's document number, kept exactly as printed (only NFC-normalised)."""
         if value is None:
@@ -163,6 +181,7 @@ class PlanReader(TaskReader):
                 "a plan applies from its issue date at the earliest; check both dates",
                 severity=Severity.WARNING,
             )
+        self.check_checkpoints(plan, start)
         for task, i in zip(plan.tasks, self.task_paths, strict=True):
             window = task.window
             if window.end < start:
@@ -197,6 +216,8 @@ class PlanReader(TaskReader):
             return (*self.unit_paths[path[1]], *path[2:])
         if len(path) >= 2 and path[0] == "tasks" and isinstance(path[1], int):
             return ("tasks", self.task_paths[path[1]], *path[2:])
+        if len(path) >= 2 and path[0] == "indicators" and isinstance(path[1], int):
+            return ("indicators", self.indicator_paths[path[1]], *path[2:])
         return path
 
     def check_timezone(self, name: str) -> None:

@@ -39,6 +39,7 @@ class ShapeReader:
         self.failed_ids: set[str] = {""}
         self.unit_paths: list[tuple[Any, ...]] = []  # file path of each loaded unit
         self.task_paths: list[int] = []  # file index of each loaded task
+        self.indicator_paths: list[int] = []  # file index of each loaded indicator
         self.year_unknown = False  # no valid plan year: windows cannot be checked against it
         self.explicit_windows: set[str] = set()  # tasks whose window gives its own dates
         self.defaults: dict[str, Any] = {}  # the plan's ``defaults:`` for tasks

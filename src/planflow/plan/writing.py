@@ -28,9 +28,13 @@ from planflow.plan import forms
 from planflow.plan.errors import PlanError
 from planflow.plan.loading import FORMAT_VERSION
 from planflow.plan.model import (
+    Comparator,
     Dependency,
+    Goal,
     Group,
+    Indicator,
     LeadMode,
+    Metric,
     Offset,
     Plan,
     Target,
@@ -111,7 +115,13 @@ def dump_plan(plan: Plan) -> str:
     groups = [_unit(u) for u in plan.units if isinstance(u, Group)]
     if groups:
         doc["groups"] = groups
+    if plan.sections:
+        doc["sections"] = [
+            _drop_empty(_Flow(id=x.id, name=x.name, name_en=x.name_en)) for x in plan.sections
+        ]
     doc["tasks"] = [_task(t, plan.year) for t in plan.tasks]
+    if plan.indicators:
+        doc["indicators"] = [_indicator(i) for i in plan.indicators]
     return yaml.dump(
         doc,
         Dumper=_Dumper,
@@ -196,6 +206,35 @@ def _unit(unit: Unit) -> dict[str, Any]:
     return _drop_empty(out)
 
 
+def _goal_text(goal: Goal, percent: bool) -> str:
+    def n(value: float) -> str:
+        return str(int(value)) if float(value).is_integer() else repr(value)
+
+    mark = "%" if percent else ""
+    if goal.comparator is Comparator.RANGE:
+        return f"{n(goal.low)} - {n(goal.high or goal.low)}{mark}"
+    return f"{goal.comparator.value} {n(goal.low)}{mark}"
+
+
+def _indicator(ind: Indicator) -> dict[str, Any]:
+    return _drop_empty(
+        {
+            "id": ind.id,
+            "ref": ind.ref,
+            "text": ind.text,
+            "section": ind.section,
+            "metric": ind.metric.value,
+            "target": _goal_text(ind.goal, ind.metric is Metric.PERCENT),
+            "denominator": ind.denominator,
+            "excluding": list(ind.excluding),
+            "firmness": ind.firmness.value,
+            "owner": ind.owner,
+            "checkpoints": _FlowList(ind.checkpoints),
+            "task": ind.task,
+        }
+    )
+
+
 def _task(task: Task, year: int) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": task.id,
@@ -203,6 +242,7 @@ def _task(task: Task, year: int) -> dict[str, Any]:
         "title": task.title,
         "title_en": task.title_en,
         "category": _FlowList(task.category),
+        "section": task.section,
         "lead": task.lead,
         "lead_mode": task.lead_mode.value if task.lead_mode is not LeadMode.EACH else None,
         "coordinators": _FlowList(task.coordinators),

@@ -63,6 +63,7 @@ def task_to_dict(task: Task) -> dict[str, Any]:
         "title": task.title,
         "title_en": task.title_en,
         "category": list(task.category),
+        "section": task.section,
         "lead": task.lead,
         "lead_mode": task.lead_mode.value,
         "coordinators": list(task.coordinators),
@@ -157,7 +158,25 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             },
         },
         "units": [unit_to_dict(u) for u in plan.units],
+        "sections": [{"id": x.id, "name": x.name, "name_en": x.name_en} for x in plan.sections],
         "tasks": [task_to_dict(t) for t in plan.tasks],
+        "indicators": [
+            {
+                "id": i.id,
+                "ref": i.ref,
+                "text": i.text,
+                "section": i.section,
+                "metric": i.metric.value,
+                "goal": str(i.goal),
+                "denominator": i.denominator,
+                "excluding": list(i.excluding),
+                "firmness": i.firmness.value,
+                "owner": i.owner,
+                "checkpoints": [d.isoformat() for d in i.checkpoints],
+                "task": i.task,
+            }
+            for i in plan.indicators
+        ],
     }
 
 

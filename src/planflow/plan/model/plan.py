@@ -15,6 +15,7 @@ from attrs.validators import instance_of, optional
 from planflow.plan.errors import ModelError
 from planflow.plan.model._fields import _at_least, _check_id, _non_empty, _to_dict
 from planflow.plan.model.enums import Shift
+from planflow.plan.model.indicators import Indicator, Section
 from planflow.plan.model.problems import plan_problems
 from planflow.plan.model.tasks import Dependency, Task
 from planflow.plan.model.timing import Offset, ReportingPeriod
@@ -66,6 +67,10 @@ class Plan:
     reminder: Offset = field(factory=lambda: Offset(3, working=True))
     check_in: str = field(default="FREQ=MONTHLY;BYMONTHDAY=-1", validator=instance_of(str))
     notes: str = field(default="", validator=instance_of(str))
+    sections: tuple[Section, ...] = field(default=(), converter=tuple)
+    """The plan's parts (pillars, sections I, II …) tasks and indicators belong to."""
+    indicators: tuple[Indicator, ...] = field(default=(), converter=tuple)
+    """KPI targets, measured at their checkpoints."""
     channels: Mapping[str, Mapping[str, Any]] = field(factory=dict, hash=False, converter=_to_dict)
     """Run-level settings of notifier plugins (``{email: {host: …}}``), see docs/plugins.md."""
 

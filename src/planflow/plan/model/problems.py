@@ -155,6 +155,7 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
                         "only 'mode: previous' may name the task itself",
                     )
                 )
+    problems.extend(_indicator_problems(plan, unit_ids, task_ids))
     if not problems:
         cycle = find_cycle(plan)
         if cycle:
@@ -168,6 +169,61 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
                     "remove one of these dependencies",
                 )
             )
+    return problems
+
+
+def _indicator_problems(
+    plan: Plan, unit_ids: dict[str, int], task_ids: dict[str, int]
+) -> list[PlanProblem]:
+    """Sections and indicators: known owners, tasks and sections; checkpoints in the year."""
+    problems: list[PlanProblem] = []
+    sections = [s.id for s in plan.sections]
+    for i, section in enumerate(plan.sections):
+        if sections.index(section.id) != i:
+            problems.append(PlanProblem(("sections", i, "id"), f"duplicate section id {section.id!r}"))
+
+    def unknown_section(path: Path, section: str) -> None:
+        problems.append(
+            PlanProblem(
+                path,
+                f"unknown section {section!r}",
+                suggest(section, sections) or "list it under sections:",
+            )
+        )
+
+    for i, task in enumerate(plan.tasks):
+        if task.section and task.section not in sections:
+            unknown_section(("tasks", i, "section"), task.section)
+    seen: dict[str, int] = {}
+    for i, ind in enumerate(plan.indicators):
+        path: Path = ("indicators", i)
+        if ind.id in seen:
+            problems.append(
+                PlanProblem((*path, "id"), f"duplicate indicator id {ind.id!r}",
+                            f"indicators[{seen[ind.id]}] already uses it")  # fmt: skip
+            )
+        seen.setdefault(ind.id, i)
+        if ind.owner not in unit_ids:
+            problems.append(
+                PlanProblem((*path, "owner"), f"unknown unit {ind.owner!r}",
+                            suggest(ind.owner, tuple(unit_ids)))  # fmt: skip
+            )
+        if ind.task and ind.task not in task_ids:
+            problems.append(
+                PlanProblem((*path, "task"), f"unknown task {ind.task!r}",
+                            suggest(ind.task, tuple(task_ids)))  # fmt: skip
+            )
+        if ind.section and ind.section not in sections:
+            unknown_section((*path, "section"), ind.section)
+        for j, day in enumerate(ind.checkpoints):
+            if day.year != plan.year:
+                problems.append(
+                    PlanProblem(
+                        (*path, "checkpoints", j),
+                        f"checkpoint {day} is outside the plan year {plan.year}",
+                        "a plan measures its indicators within its year (see 'One plan per year')",
+                    )
+                )
     return problems
 
 
