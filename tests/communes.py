@@ -128,3 +128,58 @@ tasks:
     shift: previous
 """
 )
+
+KPI = (
+    HEAD
+    + """\
+sections:
+  - {id: cqs, name: "Phát triển chính quyền số"}
+  - {id: xhs, name: "Phát triển xã hội số"}
+units:
+  - {id: vp, name: "Văn phòng HĐND và UBND xã"}
+  - {id: ca, name: "Công an xã"}
+  - {id: thon-1, name: "Thôn 1"}
+  - {id: thon-2, name: "Thôn 2", until: 2025-06-30}
+groups:
+  - {id: cac-thon, name: "Các thôn", members: [thon-1, thon-2]}
+tasks:
+  - id: xu-ly-ho-so
+    title: "Xử lý hồ sơ công việc trên môi trường mạng"
+    section: cqs
+    lead: vp
+    window: "Thường xuyên trong năm"
+indicators:
+  - id: ho-so-mang
+    ref: "II.1.a"
+    section: cqs
+    text: "100% hồ sơ công việc được xử lý trên môi trường mạng (trừ hồ sơ mật)"
+    target: "100%"
+    denominator: "hồ sơ công việc"
+    excluding: ["hồ sơ mật"]
+    firmness: đặt mục tiêu
+    owner: vp
+    checkpoints: cuối mỗi quý
+    task: xu-ly-ho-so
+  - id: dinh-danh
+    section: xhs
+    text: "Phấn đấu 80% người dân trưởng thành có tài khoản định danh điện tử"
+    target: "≥ 80%"
+    denominator: "người dân trưởng thành"
+    firmness: phấn đấu
+    owner: ca
+    by: 31/12/2025
+  - id: thanh-toan
+    section: xhs
+    text: "60 – 70% người dân trong độ tuổi lao động sử dụng thanh toán không dùng tiền mặt"
+    target: "60 – 70%"
+    firmness: khuyến khích
+    owner: cac-thon
+    checkpoints: [30/06/2025, 31/12/2025]
+  - id: doanh-nghiep
+    section: xhs
+    text: "Hơn 50% doanh nghiệp trên địa bàn sử dụng hợp đồng điện tử"
+    target: "hơn 50%"
+    firmness: hướng đến
+    owner: vp
+"""
+)

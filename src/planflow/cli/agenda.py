@@ -40,6 +40,7 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
     callback=_parse_day,
     help="Only occurrences starting on or before DATE (YYYY-MM-DD).",
 )
+@click.option("--section", "section", metavar="ID", help="Only the tasks of this plan section.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of occurrences.")
 def agenda(
     plan: str,
@@ -47,6 +48,7 @@ def agenda(
     task_id: str | None,
     from_day: date | None,
     to_day: date | None,
+    section: str | None,
     as_json: bool,
 ) -> None:
     """List occurrences in time order, with lead, coordinators, due date and what each waits for.
@@ -79,7 +81,21 @@ def agenda(
                 + (f"; {hint}" if (hint := suggest(task_id, sorted(timeline_ids))) else ""),
                 param_hint="--task",
             )
-    rows = list(_select(timeline, unit_id, task_id, from_day, to_day))
+    if section is not None and section not in {x.id for x in p.sections}:
+        from planflow.plan.model import suggest
+
+        known = [x.id for x in p.sections]
+        raise click.BadParameter(
+            f"unknown section {section!r}"
+            + (f"; {hint}" if (hint := suggest(section, known)) else "")
+            + (f" (sections: {', '.join(known)})" if known else " (the plan has no sections)"),
+            param_hint="--section",
+        )
+    rows = [
+        (occ, role)
+        for occ, role in _select(timeline, unit_id, task_id, from_day, to_day)
+        if section is None or p.task(occ.plan_task).section == section
+    ]
     if as_json:
         out = []
         for occ, role in rows:

@@ -12,6 +12,7 @@ from attrs import frozen
 from planflow.plan.model import DependencyMode, Plan
 from planflow.run.engine import Outcome
 from planflow.run.events import Event, EventKind, State
+from planflow.run.indicators import Measurements, Verdict, judge, verdict_row
 from planflow.timeline.occurrences import Timeline
 
 SCHEMA_VERSION = 1
@@ -76,6 +77,8 @@ class SimulationResult:
     event_counts: dict[str, int]
     outcomes: list[Outcome]
     capacity: int = 5
+    measurements: Measurements = Measurements()
+    """Values of the plan's KPI indicators (see :mod:`planflow.run.indicators`)."""
 
     def totals(self) -> dict[str, int]:
         """Counts over every occurrence: planned, done, on_time, late, missed, pending."""
@@ -149,6 +152,31 @@ class SimulationResult:
                 }
             )
         return rows
+
+    def by_section(self) -> list[dict[str, Any]]:
+        """Per plan section (tasks with no section under ``""``), in the plan's order."""
+        section = {t.id: t.section for t in self.plan.tasks}
+        groups = self._grouped(lambda o: section[o.occurrence.plan_task])
+        names = {x.id: x.name for x in self.plan.sections}
+        order = [*names, ""]
+        return [
+            {"section": k, "name": names.get(k, "—"), **_counts(groups[k])}
+            for k in order
+            if k in groups
+        ]
+
+    def verdicts(self, start: date | None = None, end: date | None = None) -> list[Verdict]:
+        """KPI verdicts at the checkpoints from ``start`` to ``end`` that the run reached."""
+        reached = min(self.until or self.end, end or self.end)
+        return [
+            v
+            for v in judge(self.plan, self.measurements, reached)
+            if start is None or v.checkpoint >= start
+        ]
+
+    def indicators(self, start: date | None = None, end: date | None = None) -> list[dict[str, Any]]:
+        """Each indicator's verdict per owner and checkpoint, in plan order."""
+        return [verdict_row(v) for v in self.verdicts(start, end)]
 
     def reporting(self) -> list[dict[str, Any]]:
         """The reporting chain (tasks linked by ``mode: all``), per period label.
@@ -267,6 +295,8 @@ class SimulationResult:
             "units": self.by_unit(),
             "quarters": self.by_quarter(),
             "targets": self.targets(),
+            "indicators": self.indicators(),
+            "sections": self.by_section(),
             "reporting": self.reporting(),
             "workload": self.workload(),
             "late_chains": self.late_chains(),

@@ -197,5 +197,6 @@ def occurrence_to_dict(occ: Occurrence, timeline: Timeline) -> dict[str, Any]:
         "ref": duty.task.ref,
         "title": duty.task.title,
         "nominal": occ.nominal.isoformat(),
+        "section": duty.task.section,
         "waits_for": [[task, index] for task, index in occ.waits_for],
     }

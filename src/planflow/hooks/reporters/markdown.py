@@ -7,6 +7,7 @@ from typing import Any
 
 from planflow.hooks.reporters.summary import COLUMNS, HEADINGS, period_summary
 from planflow.hooks.specs import Artifact, ReportContext, Reporter, hookimpl
+from planflow.run.indicators import FIRMNESS_VI
 
 __all__ = ["MarkdownReporter", "render_markdown"]
 
@@ -88,7 +89,47 @@ def render_markdown(data: dict[str, Any]) -> str:
         )
     else:
         lines += ["Không có (none): mọi việc đến hạn trong kỳ đã hoàn thành đúng hạn.", ""]
+    if data.get("indicators"):
+        lines += [f"## {HEADINGS['indicators']}", ""]
+        lines += _table(
+            ["Chỉ tiêu", "Đơn vị", "Thời điểm", "Mục tiêu", "Mức độ", "Kết quả", "Đánh giá"],
+            [
+                [
+                    r["text"],
+                    r["unit"],
+                    _vi_date(r["checkpoint"]),
+                    r["goal"],
+                    FIRMNESS_VI[r["firmness"]],
+                    "" if r["value"] is None else _vi_number(r["value"]),
+                    verdict_vi(r),
+                ]
+                for r in data["indicators"]
+            ],
+        )
     return "\n".join(lines)
+
+
+def verdict_vi(row: dict[str, Any]) -> str:
+    """How a report states a verdict: a missed required target is a failure, a missed
+    softer one (phấn đấu, khuyến khích …) is "not yet reached"."""
+    if row["state"] == "met":
+        return "đạt"
+    if row["state"] == "no data":
+        return "chưa có số liệu"
+    if row["failed"]:
+        return "**không đạt**"
+    return f"chưa đạt ({FIRMNESS_VI[row['firmness']]})"
+
+
+def _vi_date(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
+def _vi_number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:,.2f}".rstrip("0").replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 class MarkdownReporter:

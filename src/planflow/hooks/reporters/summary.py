@@ -33,6 +33,7 @@ HEADINGS = {
     "tasks": "III. Theo nhiệm vụ (By task)",
     "targets": "IV. Chỉ tiêu số lượng (Quantity targets)",
     "late": "V. Nhiệm vụ trễ hạn, chưa hoàn thành (Late and missed items)",
+    "indicators": "VI. Chỉ tiêu đo lường (Indicators)",
 }
 
 _LATE_STATES = (State.LATE, State.MISSED, State.OVERDUE, State.DUE)
@@ -133,4 +134,5 @@ def period_summary(context: ReportContext) -> dict[str, Any]:
         "tasks": tasks,
         "targets": targets,
         "late": late,
+        "indicators": result.indicators(start, end) if hasattr(result, "indicators") else [],
     }
