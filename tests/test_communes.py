@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from communes import DEFAULTS, PERIODS, START, UNITS
 
 import planflow.cli.agenda  # noqa: F401  (registers the command)
+from communes import DEFAULTS, PERIODS, START, UNITS
 from planflow.cli.main import cli
 from planflow.hooks.reporters.summary import period_summary
 from planflow.hooks.specs import ReportContext
@@ -88,9 +88,10 @@ class TestPlanStart:
         (warning,) = loaded.warnings
         assert warning.severity is Severity.WARNING
         assert warning.path == "tasks[3].window"
-        assert warning.line == START.splitlines().index(
-            "    window: {start: 2025-01-15, end: 2025-03-31}"
-        ) + 1
+        assert (
+            warning.line
+            == START.splitlines().index("    window: {start: 2025-01-15, end: 2025-03-31}") + 1
+        )
         assert "2025-01-15" in warning.message and "2025-02-14" in warning.message
 
     def test_window_over_before_the_start_has_no_occurrence(self) -> None:
@@ -100,7 +101,9 @@ class TestPlanStart:
         assert any("the task has no occurrence" in w.message for w in loaded.warnings)
 
     def test_effective_date_overrides_issue_date(self) -> None:
-        text = START.replace("  issued: 14/02/2025\n", "  issued: 14/02/2025\n  effective: 2025-03-01\n")
+        text = START.replace(
+            "  issued: 14/02/2025\n", "  issued: 14/02/2025\n  effective: 2025-03-01\n"
+        )
         timeline = Timeline(loads(text).plan)
         assert _dues(timeline, "tuyen-truyen")[0] == date(2025, 3, 10)
         first = timeline.of_task("cong-khai-tthc")[0]
@@ -198,7 +201,10 @@ class TestDefaults:
         plan = loads(DEFAULTS).plan
         kept, own = plan.task("duy-tri-cong-ttdt"), plan.task("hop-giao-ban")
         assert (kept.lead, kept.window.continuous, kept.shift.value) == ("vp", True, "next")
-        assert kept.reminder is not None and (kept.reminder.days, kept.reminder.working) == (5, True)
+        assert kept.reminder is not None and (kept.reminder.days, kept.reminder.working) == (
+            5,
+            True,
+        )
         assert (own.lead, own.window.continuous, own.shift.value) == ("vhxh", False, "previous")
         assert own.reminder == kept.reminder
 
@@ -279,7 +285,9 @@ def _doc_plans() -> list[str]:
     from plans import DOCS_FORMAT
 
     text = DOCS_FORMAT.read_text(encoding="utf-8")
-    return [b for b in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL) if b.startswith("planflow")]
+    return [
+        b for b in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL) if b.startswith("planflow")
+    ]
 
 
 @pytest.mark.parametrize("number", range(len(_doc_plans())))
@@ -293,9 +301,9 @@ def test_boy_example_with_and_without_the_clip() -> None:
     """docs/plan-format.md: Bờ Y has 334 occurrences as shipped, 143 from 18/08/2025 —
     exactly those of the unclipped plan due on or after that day, in the same tasks."""
     import attrs
-    from plans import EXAMPLE_DIR
 
     from planflow.plan.loading import load_plan
+    from plans import EXAMPLE_DIR
 
     plan = load_plan(EXAMPLE_DIR)
     whole = list(Timeline(plan))

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import attrs
-from communes import PERIODS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import plans
 
+from communes import PERIODS
 from planflow.hooks.reporters.summary import period_summary
 from planflow.hooks.specs import ReportContext
 from planflow.plan.loading import loads
 from planflow.plan.model import Plan, ReportingPeriod
 from planflow.run.single_run import simulate
 from planflow.timeline.occurrences import Timeline
+from strategies import plans
 
 BOUNDED = settings(max_examples=40, deadline=None)
 # (the generated plans' day swaps have empty reasons, which the working-day calendar

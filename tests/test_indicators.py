@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from communes import KPI
 
 import planflow.cli.simulate  # noqa: F401  (registers the command)
+from communes import KPI
 from planflow.cli.main import cli
 from planflow.hooks.reporters.markdown import render_markdown
 from planflow.hooks.reporters.summary import period_summary
@@ -66,7 +66,8 @@ def test_range_includes_both_ends() -> None:
 
 def test_firmness_words() -> None:
     assert [
-        parse_firmness(w) for w in ("đặt mục tiêu", "Phấn đấu", "hướng tới", "khuyến khích", "dự kiến")
+        parse_firmness(w)
+        for w in ("đặt mục tiêu", "Phấn đấu", "hướng tới", "khuyến khích", "dự kiến")
     ] == [Firmness.REQUIRED, Firmness.STRIVE, Firmness.AIM, Firmness.ENCOURAGED, Firmness.EXPECTED]
 
 
@@ -133,8 +134,10 @@ def test_report_shows_firmness_and_softens_missed_encouraged_targets() -> None:
     )  # fmt: skip
     q2 = next(t for t in texts if "Q2" in t)
     assert "VI. Chỉ tiêu đo lường" in q2
-    assert "| 100% hồ sơ công việc được xử lý trên môi trường mạng (trừ hồ sơ mật) | vp | " \
+    assert (
+        "| 100% hồ sơ công việc được xử lý trên môi trường mạng (trừ hồ sơ mật) | vp | "
         "30/06/2025 | ≥ 100% | đặt mục tiêu | 90 | **không đạt** |" in q2
+    )
     assert "| khuyến khích | 50 | chưa đạt (khuyến khích) |" in q2
 
 
@@ -153,7 +156,10 @@ def test_judge_skips_units_that_ended_and_checkpoints_before_the_start() -> None
         (("owner: ca", "owner: cong-an"), "unknown unit 'cong-an'"),
         (("section: cqs\n    text", "section: cq\n    text"), "unknown section 'cq'"),
         (("by: 31/12/2025", "by: 31/12/2026"), "outside the plan year 2025"),
-        (("checkpoints: cuối mỗi quý", "checkpoints: mỗi tuần"), "cannot read 'mỗi tuần' as checkpoints"),
+        (
+            ("checkpoints: cuối mỗi quý", "checkpoints: mỗi tuần"),
+            "cannot read 'mỗi tuần' as checkpoints",
+        ),
     ],
 )
 def test_bad_indicators_are_located_errors(edit: tuple[str, str], message: str) -> None:

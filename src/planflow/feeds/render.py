@@ -37,7 +37,8 @@ _CACHE_SIZE = 1024  # duties whose rendered components are kept (bounds memory)
 ROLE_VI = {Role.LEAD: "Chủ trì", Role.COORDINATOR: "Phối hợp"}
 _PER_VI = {
     Period.DAY: "ngày", Period.WEEK: "tuần", Period.MONTH: "tháng", Period.QUARTER: "quý",
-    Period.HALF: "6 tháng", Period.YEAR: "năm", Period.WINDOW: "đợt", Period.REPORTING: "kỳ báo cáo",
+    Period.HALF: "6 tháng", Period.YEAR: "năm", Period.WINDOW: "đợt",
+    Period.REPORTING: "kỳ báo cáo",
 }  # fmt: skip
 _MODE_VI = {
     DependencyMode.TASK: "toàn bộ",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from planflow.plan import goals
@@ -43,7 +44,8 @@ class IndicatorReader(TaskReader):
             name = self.text((*path, "name"), m["name"])
             if sid is not None:
                 section = self.attempt(
-                    path, lambda: Section(sid, name, self.text((*path, "name_en"), m.get("name_en")))
+                    path,
+                    partial(Section, sid, name, self.text((*path, "name_en"), m.get("name_en"))),
                 )
                 if section is not None:
                     out.append(section)
@@ -83,6 +85,8 @@ class IndicatorReader(TaskReader):
         excluding = self.sequence((*path, "excluding"), m.get("excluding"), single_ok=True)
         if len(self.problems) > before or iid is None or owner is None or parsed is None:
             return None
+        # (passed through a dict: mypy's attrs plugin cannot type the tuple converters)
+        fields["checkpoints"] = checkpoints
         return self.attempt(
             path,
             lambda: Indicator(
@@ -90,7 +94,6 @@ class IndicatorReader(TaskReader):
                 text=self.text((*path, "text"), m["text"]),
                 goal=parsed[0],
                 owner=owner,
-                checkpoints=checkpoints,
                 denominator=self.text((*path, "denominator"), m.get("denominator")),
                 excluding=[self.text((*path, "excluding", j), e) for j, e in enumerate(excluding)],
                 section=self.text((*path, "section"), m.get("section")),

@@ -129,6 +129,4 @@ def parse_checkpoints(
     step = _EVERY.get(text)
     if step is None:
         raise PlanError(f"cannot read {value!r} as checkpoints", hint=f"write {CHECKPOINT_FORMS}")
-    return tuple(
-        date(year, m, calendar.monthrange(year, m)[1]) for m in range(step, 13, step)
-    )
+    return tuple(date(year, m, calendar.monthrange(year, m)[1]) for m in range(step, 13, step))

@@ -103,9 +103,7 @@ def dump_plan(plan: Plan) -> str:
     if plan.reporting_periods:
         doc["reporting_periods"] = [
             _drop_empty(
-                _Flow(
-                    id=p.id, name=p.name, name_en=p.name_en, start=p.start, end=p.end, due=p.due
-                )
+                _Flow(id=p.id, name=p.name, name_en=p.name_en, start=p.start, end=p.end, due=p.due)
             )
             for p in plan.reporting_periods
         ]

@@ -80,11 +80,9 @@ def owners_of(plan: Plan, indicator: Indicator, day: date) -> tuple[str, ...]:
     return tuple(u for u in plan.members(indicator.owner) if plan.unit(u).active_on(day))
 
 
-def judge(
-    plan: Plan, measurements: Measurements, until: date | None = None
-) -> list[Verdict]:
+def judge(plan: Plan, measurements: Measurements, until: date | None = None) -> list[Verdict]:
     """Every verdict at the checkpoints up to ``until`` (all of them by default)."""
-    out = []
+    out: list[Verdict] = []
     for indicator in plan.indicators:
         for day in indicator.checkpoints:
             if until is not None and day > until:
@@ -98,7 +96,9 @@ def judge(
                 state = VerdictState.MET
             else:
                 state = VerdictState.NOT_MET
-            out.extend(Verdict(indicator, u, day, value, state) for u in owners_of(plan, indicator, day))
+            out.extend(
+                Verdict(indicator, u, day, value, state) for u in owners_of(plan, indicator, day)
+            )
     return out
 
 

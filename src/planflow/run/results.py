@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from planflow.plan.model import DependencyMode, Plan
 from planflow.run.engine import Outcome
@@ -77,7 +77,7 @@ class SimulationResult:
     event_counts: dict[str, int]
     outcomes: list[Outcome]
     capacity: int = 5
-    measurements: Measurements = Measurements()
+    measurements: Measurements = field(factory=Measurements)
     """Values of the plan's KPI indicators (see :mod:`planflow.run.indicators`)."""
 
     def totals(self) -> dict[str, int]:
@@ -131,9 +131,7 @@ class SimulationResult:
         """Each duty with a quantity target: expected count against occurrences done."""
         share = self.timeline.share_of  # a successor's work counts for the ended unit's share
         done = Counter(
-            share(o.occurrence.task)
-            for o in self.outcomes
-            if o.state in (State.DONE, State.LATE)
+            share(o.occurrence.task) for o in self.outcomes if o.state in (State.DONE, State.LATE)
         )
         on_time = Counter(share(o.occurrence.task) for o in self.outcomes if o.state is State.DONE)
         rows = []
@@ -174,7 +172,9 @@ class SimulationResult:
             if start is None or v.checkpoint >= start
         ]
 
-    def indicators(self, start: date | None = None, end: date | None = None) -> list[dict[str, Any]]:
+    def indicators(
+        self, start: date | None = None, end: date | None = None
+    ) -> list[dict[str, Any]]:
         """Each indicator's verdict per owner and checkpoint, in plan order."""
         return [verdict_row(v) for v in self.verdicts(start, end)]
 

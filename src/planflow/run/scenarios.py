@@ -200,7 +200,9 @@ class _Reader:
         indicators = self.indicator_values(top.get("indicators"), plan)
         return Scenario(default, units, tasks, capacity, seed, indicators)
 
-    def indicator_values(self, value: Any, plan: Plan | None) -> dict[str, dict[date | None, float]]:
+    def indicator_values(
+        self, value: Any, plan: Plan | None
+    ) -> dict[str, dict[date | None, float]]:
         """``indicators: {id: 85}`` or ``{id: {2025-06-30: 40, 2025-12-31: 85}}``."""
         out: dict[str, dict[date | None, float]] = {}
         known = [i.id for i in plan.indicators] if plan is not None else None

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from collections.abc import Sequence
+from datetime import date
 
 from planflow.plan.model import Period, ReportingPeriod
 

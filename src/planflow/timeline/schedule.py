@@ -111,11 +111,11 @@ def _schedule(task: Task, plan: Plan, calendar: WorkCalendar) -> Iterator[Schedu
     policy = task.shift or plan.shift
     if task.period is Period.REPORTING and not task.recurring and not window.continuous:
         # a report due on the fixed day each reporting period names
-        for period in plan.reporting_periods:
-            if period.due is not None and period.due in window:
-                due = _move(calendar, period.due, policy, window.start, window.end)
-                opened = min(max(window.start, period.end + timedelta(days=1)), due)
-                yield opened, due, period.id, period.due
+        for reporting in plan.reporting_periods:
+            if reporting.due is not None and reporting.due in window:
+                due = _move(calendar, reporting.due, policy, window.start, window.end)
+                opened = min(max(window.start, reporting.end + timedelta(days=1)), due)
+                yield opened, due, reporting.id, reporting.due
         return
     if task.recurring:
         period = task.period or default_period(task.recurrence)

@@ -44,9 +44,13 @@ def orphans_of(
         if any(seg.covers(due) for seg in chain):
             continue
         before = first.since is not None and due < first.since
-        holder = first if before else max(
-            (s for s in chain if s.until is not None and s.until < due),
-            key=lambda s: s.until or due,
-            default=chain[-1],
+        holder = (
+            first
+            if before
+            else max(
+                (s for s in chain if s.until is not None and s.until < due),
+                key=lambda s: s.until or due,
+                default=chain[-1],
+            )
         )
         yield Orphan(task.id, duty_id, holder.unit, due, period, ended=not before)

@@ -57,7 +57,9 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
     return sorted(out, key=lambda p: (p.line, p.column, p.message))
 
 
-def _orphan_warnings(loaded: LoadedPlan, timeline: Timeline, index: dict[str, int]) -> list[Problem]:
+def _orphan_warnings(
+    loaded: LoadedPlan, timeline: Timeline, index: dict[str, int]
+) -> list[Problem]:
     """One warning per share of a task that falls due when no unit holds it."""
     plan = loaded.plan
     found: dict[tuple[str, str], list[Orphan]] = {}
@@ -79,8 +81,7 @@ def _orphan_warnings(loaded: LoadedPlan, timeline: Timeline, index: dict[str, in
         out.append(
             loaded.problem(
                 ("tasks", index[task_id], "lead"),
-                f"{len(orphans)} occurrence(s){who} left with no owner: {why}; "
-                f"due {dates}{more}",
+                f"{len(orphans)} occurrence(s){who} left with no owner: {why}; due {dates}{more}",
                 hint=hint,
                 severity=Severity.WARNING,
             )

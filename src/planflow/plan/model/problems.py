@@ -180,7 +180,9 @@ def _indicator_problems(
     sections = [s.id for s in plan.sections]
     for i, section in enumerate(plan.sections):
         if sections.index(section.id) != i:
-            problems.append(PlanProblem(("sections", i, "id"), f"duplicate section id {section.id!r}"))
+            problems.append(
+                PlanProblem(("sections", i, "id"), f"duplicate section id {section.id!r}")
+            )
 
     def unknown_section(path: Path, section: str) -> None:
         problems.append(
@@ -199,19 +201,28 @@ def _indicator_problems(
         path: Path = ("indicators", i)
         if ind.id in seen:
             problems.append(
-                PlanProblem((*path, "id"), f"duplicate indicator id {ind.id!r}",
-                            f"indicators[{seen[ind.id]}] already uses it")  # fmt: skip
+                PlanProblem(
+                    (*path, "id"),
+                    f"duplicate indicator id {ind.id!r}",
+                    f"indicators[{seen[ind.id]}] already uses it",
+                )
             )
         seen.setdefault(ind.id, i)
         if ind.owner not in unit_ids:
             problems.append(
-                PlanProblem((*path, "owner"), f"unknown unit {ind.owner!r}",
-                            suggest(ind.owner, tuple(unit_ids)))  # fmt: skip
+                PlanProblem(
+                    (*path, "owner"),
+                    f"unknown unit {ind.owner!r}",
+                    suggest(ind.owner, tuple(unit_ids)),
+                )
             )
         if ind.task and ind.task not in task_ids:
             problems.append(
-                PlanProblem((*path, "task"), f"unknown task {ind.task!r}",
-                            suggest(ind.task, tuple(task_ids)))  # fmt: skip
+                PlanProblem(
+                    (*path, "task"),
+                    f"unknown task {ind.task!r}",
+                    suggest(ind.task, tuple(task_ids)),
+                )
             )
         if ind.section and ind.section not in sections:
             unknown_section((*path, "section"), ind.section)

@@ -11,7 +11,6 @@ from attrs import field, frozen
 from attrs.validators import instance_of, optional
 
 from planflow.plan.errors import ModelError
-
 from planflow.plan.model._fields import _check_id, _non_empty, _to_dict, _tuple_of_str
 
 __all__ = ["Group", "Unit"]
@@ -36,7 +35,9 @@ class Unit:
     """The unit that takes over its duties after ``until`` (an id)."""
 
     @until.validator
-    def _until_after_since(self, attribute: attrs.Attribute[date | None], value: date | None) -> None:
+    def _until_after_since(
+        self, attribute: attrs.Attribute[date | None], value: date | None
+    ) -> None:
         if value is not None and self.since is not None and value < self.since:
             raise ModelError(
                 f"unit {self.id} ends ({value}) before it begins ({self.since})",
