@@ -187,8 +187,14 @@ class TaskReader(UnitReader):
                     hint="a window mapping has start, end, label and continuous",
                 )
             start, end = value.get("start"), value.get("end")
+            if isinstance(start, str):
+                start = forms.parse_day(start)
+            if isinstance(end, str):
+                end = forms.parse_day(end)
             if not isinstance(start, date) or not isinstance(end, date):
-                raise PlanError("a window mapping needs start and end dates (YYYY-MM-DD)")
+                raise PlanError(
+                    "a window mapping needs start and end dates (YYYY-MM-DD or DD/MM/YYYY)"
+                )
             continuous = value.get("continuous", False)
             if not isinstance(continuous, bool):
                 raise PlanError("window continuous must be true or false")
