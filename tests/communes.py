@@ -183,3 +183,35 @@ indicators:
     owner: vp
 """
 )
+
+CASCADE = (
+    HEAD
+    + """\
+units:
+  - {id: vp, name: "Văn phòng HĐND và UBND xã"}
+  - {id: thon-1, name: "Thôn 1"}
+  - {id: thon-2, name: "Thôn 2"}
+groups:
+  - {id: cac-thon, name: "Các thôn", members: [thon-1, thon-2]}
+tasks:
+  - id: thon-bao-cao
+    title: "Các thôn báo cáo kết quả trước ngày 06 hằng tháng"
+    lead: cac-thon
+    window: "Năm 2025"
+    recurrence: "ngày 6 hằng tháng"
+  - id: tong-hop
+    title: "Văn phòng tổng hợp, báo cáo UBND xã trước ngày 08 hằng tháng"
+    lead: vp
+    window: "Năm 2025"
+    recurrence: "ngày 8 hằng tháng"
+    after:
+      - {task: thon-bao-cao, mode: all}
+  - id: hop-quy
+    title: "Họp đánh giá kết quả hằng quý"
+    lead: vp
+    window: "Năm 2025"
+    recurrence: "ngày 25 tháng cuối quý"
+    after:
+      - {task: tong-hop, mode: same-period}
+"""
+)

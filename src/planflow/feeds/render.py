@@ -45,6 +45,7 @@ _MODE_VI = {
     DependencyMode.SAME_PERIOD: "cùng kỳ",
     DependencyMode.ALL: "tất cả đơn vị, cùng kỳ",
     DependencyMode.PREVIOUS: "lần trước",
+    DependencyMode.IN_PERIOD: "các lần trong kỳ",
 }
 
 
@@ -281,7 +282,11 @@ class Renderer:
             t = task.target
             about = "khoảng " if t.approximate else ""
             rows.append(f"Chỉ tiêu: {about}{t.count} {t.unit or 'lần'}/{_PER_VI[t.per]}")
+        # only the waits the timeline has (a dependency that matches nothing is not announced)
+        waited = {k[0].split("@", 1)[0] for o in occurrences for k in o.waits_for}
         for dep in task.after:
+            if dep.task not in waited:
+                continue
             title = plan.task(dep.task).title if dep.task != task.id else "lần trước của nhiệm vụ"
             lag = f", {offset_vi(dep.lag)}" if dep.lag.days else ""
             rows.append(f"Chờ: {title} ({_MODE_VI[dep.mode]}{lag})")

@@ -138,7 +138,13 @@ class Timeline:
         try:
             duty = self._duty_by_id[duty_id]
             result = tuple(
-                dependencies.link(duty, self._dated(duty), self._duties_by_task, self.occurrences)
+                dependencies.link(
+                    duty,
+                    self._dated(duty),
+                    self._duties_by_task,
+                    self.occurrences,
+                    self.plan.reporting_periods,
+                )
             )
         finally:
             self._visiting.discard(duty_id)

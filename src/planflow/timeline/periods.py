@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from planflow.plan.model import Period, ReportingPeriod
 
-__all__ = ["default_period", "period_label", "periods_in", "reporting_label"]
+__all__ = ["default_period", "label_range", "period_label", "periods_in", "reporting_label"]
 
 
 def period_label(day: date, period: Period, window_label: str = "") -> str:
@@ -48,6 +50,40 @@ def reporting_label(
         return min(holding, key=lambda p: (p.end - p.start, p.end)).id
     past = [p for p in periods if p.end < day]
     return max(past, key=lambda p: (p.end, p.end - p.start)).id if past else ""
+
+
+_LABEL = re.compile(r"(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])|W(\d{2})))?")
+
+
+def label_range(
+    label: str, fallback: tuple[date, date], periods: Sequence[ReportingPeriod] = ()
+) -> tuple[date, date]:
+    """The dates an occurrence's period label spans (``2025-Q2`` → 1/4–30/6, a reporting
+    period's id → its start and end); ``fallback`` (the task's window) otherwise."""
+    for p in periods:
+        if p.id == label:
+            return p.start, p.end
+    try:
+        day = date.fromisoformat(label)
+        return day, day
+    except ValueError:
+        pass
+    m = _LABEL.fullmatch(label)
+    if m is None:
+        return fallback
+    year = int(m.group(1))
+    if m.group(2):
+        first = last = int(m.group(2))
+    elif m.group(3):
+        first, last = 3 * int(m.group(3)) - 2, 3 * int(m.group(3))
+    elif m.group(4):
+        first, last = 6 * int(m.group(4)) - 5, 6 * int(m.group(4))
+    elif m.group(5):
+        monday = date.fromisocalendar(year, int(m.group(5)), 1)
+        return monday, monday + timedelta(days=6)
+    else:
+        first, last = 1, 12
+    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
 
 
 def default_period(rule: str | None) -> Period:

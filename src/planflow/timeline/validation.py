@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from planflow.plan.errors import Problem, Severity
 from planflow.plan.loading import LoadedPlan
+from planflow.plan.model import DependencyMode
+from planflow.timeline import cascades
 from planflow.timeline.occurrences import Orphan, Timeline
 
 __all__ = ["plan_warnings"]
@@ -41,10 +43,33 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
         )
     out.extend(_orphan_warnings(loaded, timeline, index))
     seen: set[tuple[str, int]] = set()
+    for collapse in cascades.collapses(timeline):
+        out.append(
+            loaded.problem(
+                ("tasks", index[collapse.task], "after", collapse.dep),
+                str(collapse),
+                hint=collapse.hint,
+                severity=Severity.WARNING,
+            )
+        )
+        seen.update((o.plan_task, o.index) for _, o in collapse.pairs)
+    for found in cascades.unmatched(timeline):
+        same = found.mode in (DependencyMode.SAME_PERIOD, DependencyMode.ALL)
+        out.append(
+            loaded.problem(
+                ("tasks", index[found.task], "after", found.dep),
+                str(found),
+                hint="the two tasks label their periods differently: use 'mode: in-period' "
+                "to wait for what falls in this occurrence's period"
+                if same
+                else f"{found.pred_task!r} has no occurrence there: check its window and dates",
+                severity=Severity.WARNING,
+            )
+        )
     for conflict in timeline.conflicts():
         occ = conflict.occurrence
-        if (occ.plan_task, occ.index) in seen and "@" in occ.task:
-            continue  # one warning per occurrence of a task, not one per member unit
+        if (occ.plan_task, occ.index) in seen:
+            continue  # one warning per occurrence of a task (not per member, nor twice)
         seen.add((occ.plan_task, occ.index))
         out.append(
             loaded.problem(
