@@ -396,7 +396,7 @@ def _print_sections(result: Any) -> None:
     """Per plan section: the occurrences' outcomes and the KPI verdicts."""
     from rich.table import Table
 
-    from planflow.hooks.reporters.markdown import verdict_vi
+    from planflow.hooks.reporters.markdown import verdict_vi, vi_date, vi_number
 
     out = console()
     plan = result.plan
@@ -416,7 +416,7 @@ def _print_sections(result: Any) -> None:
         table = Table("chỉ tiêu", "đơn vị", "thời điểm", "mục tiêu", "kết quả", "đánh giá",
                       title=title)  # fmt: skip
         for r in chosen:
-            value = "" if r["value"] is None else f"{r['value']:g}"
-            table.add_row(r["indicator"], r["unit"], r["checkpoint"], r["goal"], value,
+            value = "" if r["value"] is None else vi_number(r["value"])
+            table.add_row(r["indicator"], r["unit"], vi_date(r["checkpoint"]), r["goal"], value,
                           verdict_vi(r).replace("**", ""))  # fmt: skip
         out.print(table)

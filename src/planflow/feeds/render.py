@@ -258,7 +258,7 @@ class Renderer:
         occurrences: tuple[Occurrence, ...],
     ) -> str:  # fmt: skip
         task, plan = duty.task, self.plan
-        window = task.window
+        window = effective_window(task.window, plan.start) or task.window
         rows = [task.title]
         if task.title_en:
             rows.append(task.title_en)
@@ -271,6 +271,12 @@ class Renderer:
         rows.extend(self._hand_over(duty))
         if task.recurring:
             pass
+        elif task.period is Period.REPORTING and not window.continuous:
+            names = {p.id: p.name for p in plan.reporting_periods}
+            dues = ", ".join(
+                f"{names.get(o.period, o.period)} {o.due:%d/%m/%Y}" for o in occurrences
+            )
+            rows.append(f"Hạn báo cáo từng kỳ: {dues}.")
         elif window.continuous:
             rows.append("Nhiệm vụ thường xuyên: lịch là các lần kiểm tra tiến độ định kỳ.")
         else:

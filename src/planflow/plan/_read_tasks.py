@@ -108,6 +108,8 @@ class TaskReader(UnitReader):
 
         before = len(self.problems)
         tid = self.ident(at("id"), m.get("id")) if m.get("id") is not None else None
+        if tid is not None:
+            self.inherited[tid] = set(inherited)
         lead = self.unit_ref(at("lead"), m["lead"]) if m.get("lead") is not None else None
         coordinators = [
             self.unit_ref((*at("coordinators"), j), v)

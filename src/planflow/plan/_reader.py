@@ -142,7 +142,23 @@ class PlanReader(IndicatorReader):
         if any(p.severity is Severity.ERROR for p in self.problems):
             return None
         self.check_start(plan)
+        self.check_check_ins(plan)
         return plan
+
+    def check_check_ins(self, plan: Plan) -> None:
+        """A ``check_in`` rhythm only applies to continuous work: say so instead of ignoring it."""
+        for task, i in zip(plan.tasks, self.task_paths, strict=True):
+            if "check_in" in self.inherited.get(task.id, ()):
+                continue  # a plan-wide default applies only where it can
+            if task.check_in is not None and not (task.window.continuous and not task.recurring):
+                why = "it has its own dates" if task.recurring else "its window is not continuous"
+                self.fail(
+                    ("tasks", i, "check_in"),
+                    f"check_in is ignored: {why}",
+                    "check-ins apply to 'Thường xuyên trong năm' work without a recurrence; "
+                    "remove check_in, or make the window continuous",
+                    severity=Severity.WARNING,
+                )
 
     def check_checkpoints(self, plan: Plan, start: date) -> None:
         """Warn about indicator checkpoints before the plan takes effect."""

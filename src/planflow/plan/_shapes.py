@@ -43,6 +43,7 @@ class ShapeReader:
         self.year_unknown = False  # no valid plan year: windows cannot be checked against it
         self.explicit_windows: set[str] = set()  # tasks whose window gives its own dates
         self.defaults: dict[str, Any] = {}  # the plan's ``defaults:`` for tasks
+        self.inherited: dict[str, set[str]] = {}  # task id → keys it took from defaults
 
     # --- reporting ------------------------------------------------------
 

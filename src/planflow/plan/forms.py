@@ -275,10 +275,11 @@ _TARGET = re.compile(
 def parse_target(value: object) -> Target:
     """``24 per year``, ``about 3 per month``, ``khoảng 3 tin/tháng``, or a mapping."""
     if isinstance(value, dict):
-        unknown = set(value) - {"count", "per", "approximate", "unit"}
+        unknown = sorted(map(str, set(value) - {"count", "per", "approximate", "unit"}))
         if unknown:
+            names = ", ".join(repr(k) for k in unknown)
             raise PlanError(
-                f"unknown target field {sorted(unknown)[0]!r}",
+                f"unknown target field{'s' if len(unknown) > 1 else ''} {names}",
                 hint="a target has count, per, approximate and unit",
             )
         count = value.get("count")

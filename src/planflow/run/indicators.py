@@ -75,9 +75,19 @@ class Verdict:
 
 
 def owners_of(plan: Plan, indicator: Indicator, day: date) -> tuple[str, ...]:
-    """The units measured on ``day``: the owner, or every member of an owner group,
-    that exists that day."""
-    return tuple(u for u in plan.members(indicator.owner) if plan.unit(u).active_on(day))
+    """The units measured on ``day``: the owner, or every member of an owner group; a
+    unit that has ended is measured through its successor (as its duties pass)."""
+    out: list[str] = []
+    for unit_id in plan.members(indicator.owner):
+        unit, seen = plan.unit(unit_id), {unit_id}
+        while not unit.active_on(day) and unit.until is not None and unit.until < day:
+            if not unit.successor or unit.successor in seen:
+                break
+            seen.add(unit.successor)
+            unit = plan.unit(unit.successor)
+        if unit.active_on(day) and unit.id not in out:
+            out.append(unit.id)
+    return tuple(out)
 
 
 def judge(plan: Plan, measurements: Measurements, until: date | None = None) -> list[Verdict]:

@@ -49,6 +49,18 @@ def _counts(outcomes: Iterable[Outcome]) -> dict[str, int]:
     return c
 
 
+def _week_label(day: date, plan_year: int) -> str:
+    """The ISO week, kept inside the plan year: 31/12/2025 (ISO 2026-W01) is ``2025-W53``,
+    the partial last week of 2025, not a week of a year the plan does not cover."""
+    year, week, _ = day.isocalendar()
+    if year == day.year or day.year != plan_year:
+        return f"{year}-W{week:02d}"
+    if day.month == 12:
+        last = date(day.year, 12, 28).isocalendar()[1]  # the year's last full ISO week
+        return f"{day.year}-W{last + 1:02d}"
+    return f"{day.year}-W00"  # early January days of the previous year's last week
+
+
 def _quarter(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
@@ -224,9 +236,7 @@ class SimulationResult:
         """
         weeks: dict[str, Counter[str]] = defaultdict(Counter)
         for o in self.outcomes:
-            day = o.completed or o.occurrence.due
-            year, week, _ = day.isocalendar()
-            label = f"{year}-W{week:02d}"
+            label = _week_label(o.completed or o.occurrence.due, self.plan.year)
             lead, coordinators = self.timeline.units_of(self.timeline.duty(o.occurrence.task))
             for unit_id in (lead, *coordinators):
                 weeks[unit_id][label] += 1

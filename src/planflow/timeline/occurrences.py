@@ -114,12 +114,33 @@ class Timeline:
         current: tuple[date, date] | None = None
         for start, due, g, i in heapq.merge(*streams):
             if (start, due) != current:
-                batch.sort(key=_tie_order)
+                batch.sort(key=self._tie_order)
                 yield from batch
                 batch, current = [], (start, due)
             batch.extend(self.occurrences(duty.id)[i] for duty in members[g])
-        batch.sort(key=_tie_order)
+        batch.sort(key=self._tie_order)
         yield from batch
+
+    @cached_property
+    def _depth(self) -> dict[str, int]:
+        """Each task's place in its dependency chains (0: waits for nothing)."""
+        depth: dict[str, int] = {}
+
+        def of(task_id: str, seen: frozenset[str]) -> int:
+            if task_id not in depth:
+                task = self.plan.task(task_id)
+                waits = [d.task for d in task.after if d.task != task_id and d.task not in seen]
+                depth[task_id] = 1 + max((of(t, seen | {task_id}) for t in waits), default=-1)
+            return depth[task_id]
+
+        for task in self.plan.tasks:
+            of(task.id, frozenset())
+        return depth
+
+    def _tie_order(self, occ: Occurrence) -> tuple[int, str, int]:
+        # on one day, what others wait for comes first (the units' reports before the
+        # consolidated one), then by duty and index
+        return (self._depth[occ.plan_task], occ.task, occ.index)
 
     def _stream(self, group: int, duty: Duty) -> Iterator[tuple[date, date, int, int]]:
         for i, (start, due, _, _) in enumerate(self.duty_schedule(duty)):
@@ -285,10 +306,6 @@ class Timeline:
 
 def _duty_key(duty: Duty) -> tuple[object, ...]:
     return (*schedule_key(duty.task), duty.since, duty.until)
-
-
-def _tie_order(occ: Occurrence) -> tuple[str, int]:
-    return (occ.task, occ.index)
 
 
 def _order(occ: Occurrence) -> tuple[date, date, str, int]:

@@ -10,9 +10,11 @@ logs point at the right line.
 
 from __future__ import annotations
 
+from datetime import date
+
 from planflow.plan.errors import Problem, Severity
 from planflow.plan.loading import LoadedPlan
-from planflow.plan.model import DependencyMode
+from planflow.plan.model import DependencyMode, Shift
 from planflow.timeline import cascades
 from planflow.timeline.occurrences import Orphan, Timeline
 
@@ -42,6 +44,7 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
             )
         )
     out.extend(_orphan_warnings(loaded, timeline, index))
+    out.extend(_pile_warnings(loaded, timeline, index))
     seen: set[tuple[str, int]] = set()
     for collapse in cascades.collapses(timeline):
         out.append(
@@ -108,6 +111,34 @@ def _orphan_warnings(
                 ("tasks", index[task_id], "lead"),
                 f"{len(orphans)} occurrence(s){who} left with no owner: {why}; due {dates}{more}",
                 hint=hint,
+                severity=Severity.WARNING,
+            )
+        )
+    return out
+
+
+def _pile_warnings(loaded: LoadedPlan, timeline: Timeline, index: dict[str, int]) -> list[Problem]:
+    """Tasks whose occurrences days off push onto one working day (a daily task over Tết)."""
+    out = []
+    for duty_id in dict.fromkeys(d.task.id for d in timeline.duties):
+        task = loaded.plan.task(duty_id)
+        if (task.shift or loaded.plan.shift) is Shift.KEEP:
+            continue
+        piles: dict[date, list[date]] = {}
+        for occ in timeline.of_task(task.id):
+            piles.setdefault(occ.due, []).append(occ.nominal)
+        crowded = {due: sorted(set(n)) for due, n in piles.items() if len(set(n)) > 1}
+        if not crowded:
+            continue
+        due, nominal = max(crowded.items(), key=lambda kv: (len(kv[1]), -kv[0].toordinal()))
+        out.append(
+            loaded.problem(
+                ("tasks", index[task.id], "recurrence" if task.recurrence else "dates"),
+                f"days off move {len(nominal)} occurrences ({nominal[0]:%d/%m}–{nominal[-1]:%d/%m})"
+                f" onto {due:%d/%m/%Y}"
+                + (f", and {len(crowded) - 1} more such day(s)" if len(crowded) > 1 else ""),
+                hint="leave out the days off (a rule with BYDAY=MO,TU,WE,TH,FR, or 'except:'), "
+                "or 'shift: keep' to keep them on their own days",
                 severity=Severity.WARNING,
             )
         )

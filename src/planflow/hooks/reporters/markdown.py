@@ -97,10 +97,10 @@ def render_markdown(data: dict[str, Any]) -> str:
                 [
                     r["text"],
                     r["unit"],
-                    _vi_date(r["checkpoint"]),
+                    vi_date(r["checkpoint"]),
                     r["goal"],
                     FIRMNESS_VI[r["firmness"]],
-                    "" if r["value"] is None else _vi_number(r["value"]),
+                    "" if r["value"] is None else vi_number(r["value"]),
                     verdict_vi(r),
                 ]
                 for r in data["indicators"]
@@ -121,12 +121,12 @@ def verdict_vi(row: dict[str, Any]) -> str:
     return f"chưa đạt ({FIRMNESS_VI[row['firmness']]})"
 
 
-def _vi_date(iso: str) -> str:
+def vi_date(iso: str) -> str:
     y, m, d = iso.split("-")
     return f"{d}/{m}/{y}"
 
 
-def _vi_number(value: float) -> str:
+def vi_number(value: float) -> str:
     if float(value).is_integer():
         return f"{int(value):,}".replace(",", ".")
     return f"{value:,.2f}".rstrip("0").replace(",", " ").replace(".", ",").replace(" ", ".")
