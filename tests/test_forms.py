@@ -9,6 +9,7 @@ import pytest
 
 from planflow.plan.errors import ModelError, PlanError
 from planflow.plan.forms import (
+    TIME_FORMS,
     WINDOW_FORMS,
     normalise_name,
     parse_offset,
@@ -246,9 +247,9 @@ class TestParseTimeRange:
             ("11:00-08:00",
              "'11:00-08:00': time range ends (08:00:00) at or before it starts (11:00:00)",
              "the end time must be later than the start"),
-            ("8:00", "cannot read '8:00' as a time range", "write e.g. '08:00-11:30'"),
-            (800, "cannot read 800 as a time range", "write e.g. '08:00-11:30'"),
-            (None, "cannot read None as a time range", "write e.g. '08:00-11:30'"),
+            ("8:00", "cannot read '8:00' as a time range", "write " + TIME_FORMS),
+            (800, "cannot read 800 as a time range", "write " + TIME_FORMS),
+            (None, "cannot read None as a time range", "write " + TIME_FORMS),
         ],
     )  # fmt: skip
     def test_errors(self, value: object, message: str, hint: str) -> None:

@@ -96,6 +96,9 @@ def agenda(
         for occ, role in _select(timeline, unit_id, task_id, from_day, to_day)
         if section is None or p.task(occ.plan_task).section == section
     ]
+    # on one day, what others wait for comes first: the units' reports, then the
+    # consolidated report that waits for them (whatever their ids)
+    rows.sort(key=lambda r: (r[0].start, r[0].due, timeline.depth(r[0].plan_task)))
     if as_json:
         out = []
         for occ, role in rows:

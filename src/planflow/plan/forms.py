@@ -17,6 +17,7 @@ from planflow.plan.errors import PlanError
 from planflow.plan.model import Offset, Period, Target, TimeRange, Window
 
 __all__ = [
+    "TIME_FORMS",
     "is_explicit_window",
     "normalise_name",
     "parse_day",

@@ -114,11 +114,11 @@ class Timeline:
         current: tuple[date, date] | None = None
         for start, due, g, i in heapq.merge(*streams):
             if (start, due) != current:
-                batch.sort(key=self._tie_order)
+                batch.sort(key=_tie_order)
                 yield from batch
                 batch, current = [], (start, due)
             batch.extend(self.occurrences(duty.id)[i] for duty in members[g])
-        batch.sort(key=self._tie_order)
+        batch.sort(key=_tie_order)
         yield from batch
 
     @cached_property
@@ -137,10 +137,10 @@ class Timeline:
             of(task.id, frozenset())
         return depth
 
-    def _tie_order(self, occ: Occurrence) -> tuple[int, str, int]:
-        # on one day, what others wait for comes first (the units' reports before the
-        # consolidated one), then by duty and index
-        return (self._depth[occ.plan_task], occ.task, occ.index)
+    def depth(self, task_id: str) -> int:
+        """A plan task's place in its dependency chains: 0 if it waits for nothing, else
+        one more than the deepest task it waits for."""
+        return self._depth[task_id]
 
     def _stream(self, group: int, duty: Duty) -> Iterator[tuple[date, date, int, int]]:
         for i, (start, due, _, _) in enumerate(self.duty_schedule(duty)):
@@ -302,6 +302,10 @@ class Timeline:
                 check = checks.target_check(duty, actual, reporting, span)
                 if check is not None:
                     yield check
+
+
+def _tie_order(occ: Occurrence) -> tuple[str, int]:
+    return (occ.task, occ.index)
 
 
 def _duty_key(duty: Duty) -> tuple[object, ...]:
