@@ -72,3 +72,20 @@ def test_feeds_announce_the_waits_the_timeline_has() -> None:
     unfolded = unit_feed(loads(text).plan, "vp").decode().replace("\r\n ", "")
     meeting = unfolded.split("Họp đánh giá kết quả hằng quý", 1)[1].split("END:VEVENT", 1)[0]
     assert "Chờ: Văn phòng tổng hợp" in meeting and "các lần trong kỳ" in meeting
+
+
+def test_a_dependency_emptied_by_the_plans_start_gets_a_fitting_hint() -> None:
+    """Issued 18/08/2025: the units' report of 06/08 falls before the plan, the monthly
+    meeting of 25/08 does not; August's meeting waits for nothing, and the hint says why
+    (not a labelling mismatch: both tasks are monthly)."""
+    text = (
+        CASCADE.replace("  year: 2025\n", "  year: 2025\n  issued: 18/08/2025\n")
+        .replace(
+            '    recurrence: "ngày 25 tháng cuối quý"\n', '    recurrence: "ngày 25 hằng tháng"\n'
+        )
+        .replace("{task: tong-hop, mode: same-period}", "{task: thon-bao-cao, mode: same-period}")
+    )
+    (found,) = [w for w in _warnings(text) if "wait for no occurrence" in w]
+    assert "1 occurrence(s) wait for no occurrence of 'thon-bao-cao'" in found
+    assert "periods 2025-08" in found
+    assert "the plan's start leave them out" in found and "in-period" not in found

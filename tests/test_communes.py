@@ -313,3 +313,19 @@ def test_boy_example_with_and_without_the_clip() -> None:
     assert (len(whole), len(clipped)) == (334, 143)
     assert len(later) == len(clipped)
     assert {o.plan_task for o in clipped} == {o.plan_task for o in whole}
+
+
+def test_boy_example_clipped_warns_only_about_the_emptied_dependency() -> None:
+    """docs/plan-format.md: with effective 18/08/2025, targets are not re-judged against
+    the part of the year left; the one warning is August's rebroadcasts waiting for a
+    programme (04/08) that is now before the plan."""
+    import attrs
+
+    from planflow.plan.loading import load
+    from plans import EXAMPLE_DIR
+
+    loaded = load(EXAMPLE_DIR)
+    clipped = attrs.evolve(loaded, plan=attrs.evolve(loaded.plan, effective=date(2025, 8, 18)))
+    (warning,) = plan_warnings(clipped)
+    assert "wait for no occurrence of 'dx-radio-programme'" in warning.message
+    assert "periods 2025-08" in warning.message

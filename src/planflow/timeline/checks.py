@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from datetime import date
 
@@ -73,6 +74,12 @@ def target_check(
     if target.per is Period.REPORTING:
         periods = reporting
     else:
-        window = window or duty.task.window
+        whole = duty.task.window
+        window = window or whole
         periods = periods_in(window.start, window.end, target.per)
+        if target.per is Period.YEAR and window != whole:
+            # a yearly quota over the part of the year the plan (or the unit) covers
+            year_days = 366 if calendar.isleap(window.start.year) else 365
+            expected = round(target.count * window.days / year_days)
+            return TargetCheck(duty.id, duty.task.id, expected, actual, target.approximate)
     return TargetCheck(duty.id, duty.task.id, target.count * periods, actual, target.approximate)

@@ -24,6 +24,7 @@ from functools import cached_property
 
 from planflow.plan.model import Offset, Plan, Shift, Task, Window
 from planflow.timeline import checks, dependencies, schedule
+from planflow.timeline import schedule as schedule_module
 from planflow.timeline._occurrence import Occurrence, OccurrenceKey
 from planflow.timeline.checks import Conflict, TargetCheck
 from planflow.timeline.duties import Duty, duties_of, segments_of, units_of
@@ -283,11 +284,15 @@ class Timeline:
         for task in self.plan.tasks:
             if task.target is None:
                 continue
-            window = effective_window(task.window, self.plan.start)
-            if window is None:
-                continue  # over before the plan starts: validate says so
+            # the target is the plan's intent for the window as written: a plan issued
+            # mid-year is not asked for a full year's count in what is left of it
+            window = task.window
             reporting = sum(p.end in window for p in self.plan.reporting_periods)
-            schedule = self._schedule(task)
+            schedule: tuple[ScheduledDate, ...] = self._schedule(task)
+            if effective_window(window, self.plan.start) != window:
+                schedule = tuple(
+                    schedule_module.compute_schedule(task, self.plan, self.calendar, clip=False)
+                )
             for duty_id, chain in segments_of(self.plan, task):
                 # the share's target covers the days its own chain holds it (a unit
                 # merged into one that does the task already stops counting there)

@@ -84,14 +84,16 @@ def effective_window(window: Window, start: date | None) -> Window | None:
     return Window(start, window.end, window.label, window.continuous)
 
 
-def compute_schedule(task: Task, plan: Plan, calendar: WorkCalendar) -> Iterator[ScheduledDate]:
+def compute_schedule(
+    task: Task, plan: Plan, calendar: WorkCalendar, *, clip: bool = True
+) -> Iterator[ScheduledDate]:
     """(start, due, period, nominal) of each occurrence of a task, in order.
 
     Windows start no earlier than the plan (``plan.start``): nothing falls due before
-    the plan exists.
+    the plan exists. ``clip=False`` gives the schedule of the window as written.
     """
-    start = plan.start
-    for found in _schedule(task, plan, calendar):
+    start = plan.start if clip else None
+    for found in _schedule(task, plan, calendar, start):
         if start is None or found[1] >= start:
             yield found
 
@@ -104,8 +106,10 @@ def _label(
     return period_label(nominal, period, window.label)
 
 
-def _schedule(task: Task, plan: Plan, calendar: WorkCalendar) -> Iterator[ScheduledDate]:
-    window = effective_window(task.window, plan.start)
+def _schedule(
+    task: Task, plan: Plan, calendar: WorkCalendar, start: date | None
+) -> Iterator[ScheduledDate]:
+    window = effective_window(task.window, start)
     if window is None:
         return
     policy = task.shift or plan.shift

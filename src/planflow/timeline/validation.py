@@ -57,15 +57,24 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
         )
         seen.update((o.plan_task, o.index) for _, o in collapse.pairs)
     for found in cascades.unmatched(timeline):
-        same = found.mode in (DependencyMode.SAME_PERIOD, DependencyMode.ALL)
+        labels = {o.period for o in timeline.of_task(found.pred_task)}
+        own = {o.period for o in timeline.of_task(found.task)}
+        if found.mode in (DependencyMode.SAME_PERIOD, DependencyMode.ALL) and not labels & own:
+            hint = (
+                "the two tasks label their periods differently (a monthly and a quarterly "
+                "rhythm): use 'mode: in-period' to wait for what falls in this occurrence's "
+                "period"
+            )
+        else:
+            hint = (
+                f"{found.pred_task!r} has no occurrence in those periods (its window, its dates "
+                "or the plan's start leave them out): nothing is waited for there"
+            )
         out.append(
             loaded.problem(
                 ("tasks", index[found.task], "after", found.dep),
                 str(found),
-                hint="the two tasks label their periods differently: use 'mode: in-period' "
-                "to wait for what falls in this occurrence's period"
-                if same
-                else f"{found.pred_task!r} has no occurrence there: check its window and dates",
+                hint=hint,
                 severity=Severity.WARNING,
             )
         )
