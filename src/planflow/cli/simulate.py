@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from planflow.cli._sections import print_sections
 from planflow.cli.common import console, load_or_exit, plan_argument
 from planflow.cli.plugins import run_options
 from planflow.plan.errors import PlanError, PlanFileError
@@ -359,7 +360,7 @@ def _print_result(result: Any) -> None:
         out.print(table)
     else:
         out.print("All quantity targets met.")
-    _print_sections(result)
+    print_sections(result)
     report = Table(
         "period", "reports", "on time", "late", "missed", "consolidated", title="Reporting chain"
     )
@@ -390,33 +391,3 @@ def _print_result(result: Any) -> None:
         weeks = ", ".join(f"{w['week']} ({w['load']})" for w in r["overloaded"][:6])
         more = f" +{len(r['overloaded']) - 6}" if len(r["overloaded"]) > 6 else ""
         out.print(f"overloaded: {r['unit']} above {result.capacity}/week in {weeks}{more}")
-
-
-def _print_sections(result: Any) -> None:
-    """Per plan section: the occurrences' outcomes and the KPI verdicts."""
-    from rich.table import Table
-
-    from planflow.hooks.reporters.markdown import verdict_vi, vi_date, vi_number
-
-    out = console()
-    plan = result.plan
-    if plan.sections:
-        table = Table("section", "planned", "on time", "late", "missed", title="Per section")
-        for r in result.by_section():
-            table.add_row(r["name"], str(r["planned"]), str(r["on_time"]), str(r["late"]),
-                          str(r["missed"]))  # fmt: skip
-        out.print(table)
-    rows = result.indicators()
-    names = {x.id: x.name for x in plan.sections}
-    for section in [*names, ""]:
-        chosen = [r for r in rows if r["section"] == section]
-        if not chosen:
-            continue
-        title = f"Chỉ tiêu — {names[section]}" if section else "Chỉ tiêu (indicators)"
-        table = Table("chỉ tiêu", "đơn vị", "thời điểm", "mục tiêu", "kết quả", "đánh giá",
-                      title=title)  # fmt: skip
-        for r in chosen:
-            value = "" if r["value"] is None else vi_number(r["value"])
-            table.add_row(r["indicator"], r["unit"], vi_date(r["checkpoint"]), r["goal"], value,
-                          verdict_vi(r).replace("**", ""))  # fmt: skip
-        out.print(table)
