@@ -329,3 +329,12 @@ def test_boy_example_clipped_warns_only_about_the_emptied_dependency() -> None:
     (warning,) = plan_warnings(clipped)
     assert "wait for no occurrence of 'dx-radio-programme'" in warning.message
     assert "periods 2025-08" in warning.message
+
+
+def test_duplicate_reporting_period_ids_are_an_error() -> None:
+    text = PERIODS.replace("{id: q2, name:", "{id: q1, name:")
+    with pytest.raises(PlanFileError) as err:
+        loads(text, file="plan.yaml")
+    (problem,) = err.value.problems
+    assert problem.path == "reporting_periods[1].id"
+    assert "duplicate reporting period id 'q1'" in problem.message

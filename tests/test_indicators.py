@@ -179,3 +179,22 @@ def test_simulate_groups_by_section(tmp_path: Path) -> None:
     assert "Chỉ tiêu — Phát triển chính quyền số" in out.output
     assert "Chỉ tiêu — Phát triển xã hội số" in out.output
     assert "Per section" in out.output
+
+
+def test_csv_report_lists_the_verdicts_with_their_firmness() -> None:
+    from planflow.hooks.reporters.csv_report import CsvReporter
+
+    plan = loads(KPI).plan
+    scenario = parse_scenario("indicators:\n  ho-so-mang: 99.5\n  thanh-toan: 71\n", plan=plan)
+    files: dict[str, bytes] = {}
+
+    def keep(e: object, r: object) -> None:
+        for artifact in CsvReporter().report(ReportContext(plan, e, r)):  # type: ignore[arg-type]
+            files[artifact.name] = artifact.content
+
+    simulate(plan, model="random", scenario=scenario, on_period_closed=keep)
+    text = files["xa-phu-lam-cds-2025-q2-chi-tieu.csv"].decode("utf-8-sig")
+    assert "ho-so-mang,100% hồ sơ" in text
+    assert ',vp,30/06/2025,≥ 100%,đặt mục tiêu,"99,5",không đạt' in text
+    assert ",thon-1,30/06/2025,60–70%,khuyến khích,71,chưa đạt (khuyến khích)" in text
+    assert "xa-phu-lam-cds-2025-q1-chi-tieu.csv" in files  # 31/03 checkpoint of ho-so-mang

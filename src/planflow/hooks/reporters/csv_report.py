@@ -1,7 +1,9 @@
 """The ``csv`` reporter: the period's figures as two CSV tables (UTF-8 with BOM, for Excel).
 
 ``<plan>-<period>.csv`` has one row per scope (``tổng``, each unit, each task) with
-the counts; ``<plan>-<period>-tre-han.csv`` lists the late, overdue and missed items.
+the counts; ``<plan>-<period>-tre-han.csv`` lists the late, overdue and missed items;
+``<plan>-<period>-chi-tieu.csv``, when indicators were measured in the period, their
+verdicts with the firmness the plan gives them.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from planflow.hooks.reporters.markdown import verdict_vi, vi_date, vi_number
 from planflow.hooks.reporters.summary import COLUMNS, period_summary
 from planflow.hooks.specs import Artifact, ReportContext, Reporter, hookimpl
+from planflow.run.indicators import FIRMNESS_VI
 
 __all__ = ["CsvReporter"]
 
@@ -58,10 +62,30 @@ class CsvReporter:
             for r in data["late"]
         ]
         stem = f"{data['plan']}-{data['period']['id']}"
-        return [
+        out = [
             Artifact(f"{stem}.csv", self.media_type, _csv(rows)),
             Artifact(f"{stem}-tre-han.csv", self.media_type, _csv(late)),
         ]
+        if data.get("indicators"):
+            kpi: list[list[Any]] = [
+                ["chỉ tiêu", "nội dung", "đơn vị", "thời điểm", "mục tiêu", "mức độ", "kết quả",
+                 "đánh giá"]
+            ]  # fmt: skip
+            kpi += [
+                [
+                    r["indicator"],
+                    r["text"],
+                    r["unit"],
+                    vi_date(r["checkpoint"]),
+                    r["goal"],
+                    FIRMNESS_VI[r["firmness"]],
+                    "" if r["value"] is None else vi_number(r["value"]),
+                    verdict_vi(r).replace("**", ""),
+                ]
+                for r in data["indicators"]
+            ]
+            out.append(Artifact(f"{stem}-chi-tieu.csv", self.media_type, _csv(kpi)))
+        return out
 
 
 @hookimpl(trylast=True)

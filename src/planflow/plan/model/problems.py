@@ -177,6 +177,17 @@ def _indicator_problems(
 ) -> list[PlanProblem]:
     """Sections and indicators: known owners, tasks and sections; checkpoints in the year."""
     problems: list[PlanProblem] = []
+    period_ids = [p.id for p in plan.reporting_periods]
+    for i, period in enumerate(plan.reporting_periods):
+        if period_ids.index(period.id) != i:
+            problems.append(
+                PlanProblem(
+                    ("reporting_periods", i, "id"),
+                    f"duplicate reporting period id {period.id!r}",
+                    f"reporting_periods[{period_ids.index(period.id)}] already uses it; "
+                    "occurrences are labelled with these ids",
+                )
+            )
     sections = [s.id for s in plan.sections]
     for i, section in enumerate(plan.sections):
         if sections.index(section.id) != i:
