@@ -17,10 +17,10 @@ from click.testing import CliRunner
 import planflow.cli.agenda  # noqa: F401  (registers the command)
 from communes import DEFAULTS, PERIODS, START, UNITS
 from planflow.cli.main import cli
-from planflow.hooks.reporters.summary import period_summary
 from planflow.hooks.specs import ReportContext
 from planflow.plan.errors import PlanFileError, Severity
 from planflow.plan.loading import loads
+from planflow.reports.context import report_data
 from planflow.run.single_run import simulate
 from planflow.timeline.occurrences import Timeline
 from planflow.timeline.validation import plan_warnings
@@ -254,7 +254,9 @@ class TestReportingPeriods:
         reports: list[dict[str, object]] = []
         simulate(
             plan,
-            on_period_closed=lambda e, r: reports.append(period_summary(ReportContext(plan, e, r))),
+            on_period_closed=lambda e, r: reports.append(
+                report_data(ReportContext(plan, e, r)).to_dict()
+            ),
         )
         closed = [r["period"]["id"] for r in reports]  # type: ignore[index]
         assert sorted(closed) == ["fy", "h1", "m9", "q1", "q2", "q3"]

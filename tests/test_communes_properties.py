@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from communes import PERIODS
-from planflow.hooks.reporters.summary import period_summary
 from planflow.hooks.specs import ReportContext
 from planflow.plan.loading import loads
 from planflow.plan.model import Plan, ReportingPeriod
+from planflow.reports.context import report_data
 from planflow.run.single_run import simulate
 from planflow.timeline.occurrences import Timeline
 from strategies import plans
@@ -79,10 +79,13 @@ def test_on_time_year_never_reports_a_missed_target(periods: list[ReportingPerio
     simulate(
         plan,
         keep_events=False,
-        on_period_closed=lambda e, r: reports.append(period_summary(ReportContext(plan, e, r))),
+        on_period_closed=lambda e, r: reports.append(
+            report_data(ReportContext(plan, e, r)).to_dict()
+        ),
     )
     assert len(reports) == len(periods)
     for report in reports:
         assert all(t["met"] for t in report["targets"]), report["targets"]
         assert report["late"] == []
         assert report["totals"]["missed"] == 0
+        assert all(i["state"] == "met" for i in report["indicators"]), report["indicators"]

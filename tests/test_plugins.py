@@ -142,7 +142,7 @@ class TestManager:
         """The built-in notifiers and reporters register through the hooks, under their names."""
         assert sorted(name for name, _ in pm.list_name_plugin()) == BUILTINS
         assert sorted(pm.notifiers()) == ["console", "jsonl"]
-        assert sorted(pm.reporters()) == ["csv", "json", "markdown"]
+        assert sorted(pm.reporters()) == ["csv", "html", "json", "markdown", "pdf", "xlsx"]
         assert pm.notifiers()["console"].plugin == "console"
 
     def test_not_built_at_import(self) -> None:
@@ -201,7 +201,7 @@ class TestManager:
             environ={"PLANFLOW_DISABLE_PLUGINS": "csv, json"},
         )
         loaded = sorted(name for name, plugin in pm.list_name_plugin() if plugin is not None)
-        assert loaded == ["jsonl", "markdown"]
+        assert loaded == ["html", "jsonl", "markdown", "pdf", "xlsx"]
         assert "console" not in pm.notifiers()
 
     def test_only_restricts_installed_plugins(self, minimal_plugin: str) -> None:

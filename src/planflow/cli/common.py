@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
+from planflow.i18n import ngettext
 from planflow.plan.errors import PlanFileError
 from planflow.plan.loading import LoadedPlan, load
 
@@ -30,7 +32,12 @@ def load_or_exit(plan: str) -> LoadedPlan:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         n = len(exc.errors)
-        click.echo(f"{n} error{'s' if n != 1 else ''}; the plan was not loaded.", err=True)
+        message = ngettext(
+            "{count} error; the plan was not loaded.",
+            "{count} errors; the plan was not loaded.",
+            n,
+        )
+        click.echo(message.format(count=n), err=True)
         raise SystemExit(1) from None
 
 
@@ -43,5 +50,7 @@ def console() -> Any:
     """A rich console; wide when piped so that tables are not cut."""
     from rich.console import Console
 
-    # piped output gets a wide page instead of rich's 80 columns, so nothing is cut
-    return Console(width=None if sys.stdout.isatty() else 160)
+    # piped output gets a wide page instead of rich's 80 columns, so nothing is cut;
+    # COLUMNS, when set, is the width asked for (rich reads it)
+    wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
+    return Console(width=None if wide else 160)

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
+from planflow.i18n import N_
 from planflow.plan.errors import PlanError
 from planflow.run.events import Event
 
@@ -119,28 +120,31 @@ def run_options(fn: F) -> F:
             "notify",
             multiple=True,
             metavar="NAME",
-            help="Deliver events through notifier NAME (console, jsonl, …); repeatable.",
+            help=N_("Deliver events through notifier NAME (console, jsonl, …); repeatable."),
         ),
         click.option(
             "--set",
             "set_items",
             multiple=True,
             metavar="NOTIFIER.KEY=VALUE",
-            help="Override a channel setting of the plan file; repeatable.",
+            help=N_("Override a channel setting of the plan file; repeatable."),
         ),
         click.option(
             "--report",
             "report",
             multiple=True,
             metavar="NAME",
-            help="Write a report per closed reporting period (markdown, csv, json); repeatable.",
+            help=N_(
+                "Write a report per closed reporting period (markdown, csv, json, html, pdf, "
+                "xlsx); repeatable."
+            ),
         ),
         click.option(
             "--report-dir",
             default="reports",
             show_default=True,
             type=click.Path(file_okay=False),
-            help="Where --report writes its files.",
+            help=N_("Where --report writes its files."),
         ),
     ]
     for option in reversed(options):

@@ -9,9 +9,10 @@ from typing import Any
 
 import click
 
-from planflow.cli._sections import print_sections
 from planflow.cli.common import console, load_or_exit, plan_argument
+from planflow.cli.lang import TranslatedCommand, lang_option, speak
 from planflow.cli.plugins import run_options
+from planflow.i18n import N_, _, ngettext
 from planflow.plan.errors import PlanError, PlanFileError
 
 __all__ = ["simulate_command"]
@@ -23,7 +24,9 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+        raise click.BadParameter(
+            _("{value!r} is not a date; write YYYY-MM-DD").format(value=value)
+        ) from None
 
 
 def _delay(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, int] | None:
@@ -33,11 +36,13 @@ def _delay(ctx: click.Context, param: click.Parameter, value: str | None) -> dic
 
     m = _DELAY_RE.match(value)
     if not m:
-        raise click.BadParameter(f"{value!r}: write N, MIN-MAX or MIN-MODE-MAX (working days)")
+        raise click.BadParameter(
+            _("{value!r}: write N, MIN-MAX or MIN-MODE-MAX (working days)").format(value=value)
+        )
     low, high = int(m[1]), int(m[3] or m[2] or m[1])
     mode = int(m[2]) if m[3] else low
     if not low <= mode <= high:
-        raise click.BadParameter(f"{value!r}: need MIN <= MODE <= MAX")
+        raise click.BadParameter(_("{value!r}: need MIN <= MODE <= MAX").format(value=value))
     return {"min": low, "mode": mode, "max": high}
 
 
@@ -45,71 +50,7 @@ def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-@click.command("simulate")
-@plan_argument
-@click.option("--year", type=int, help="Simulate this year (the plan's year; the default).")
-@click.option("--from", "from_day", metavar="DATE", callback=_day, help="Start on DATE.")
-@click.option("--to", "to_day", metavar="DATE", callback=_day, help="End on DATE.")
-@click.option(
-    "--model",
-    metavar="on-time|random|NAME",
-    default=None,
-    help="Completion model: on-time, random, or one a plugin provides "
-    "[default: random with --scenario/--runs, else on-time].",
-)
-@click.option("--scenario", type=click.Path(dir_okay=False), help="Scenario file (YAML or TOML).")
-@click.option("--seed", type=int, default=None, help="Seed of the random model [default: 0].")
-@click.option(
-    "--runs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Monte Carlo: repeat the year N times with derived seeds.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes for --runs [default: the CPU count].",
-)
-@click.option("--late", type=click.FloatRange(0, 1), help="Probability of a delay (random).")
-@click.option("--skip", type=click.FloatRange(0, 1), help="Probability of never doing one.")
-@click.option(
-    "--delay",
-    callback=_delay,
-    metavar="N|MIN-MAX|MIN-MODE-MAX",
-    help="Delay in working days when late (random).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option(
-    "--events",
-    "events_file",
-    type=click.Path(dir_okay=False),
-    help="Write every event as one JSON line to FILE ('-' for stdout).",
-)
-@click.option("--until", metavar="DATE", callback=_day, help="Stop the clock on DATE.")
-@run_options
-def simulate_command(
-    plan: str,
-    year: int | None,
-    from_day: date | None,
-    to_day: date | None,
-    model: str | None,
-    scenario: str | None,
-    seed: int | None,
-    runs: int,
-    workers: int | None,
-    late: float | None,
-    skip: float | None,
-    delay: dict[str, int] | None,
-    as_json: bool,
-    events_file: str | None,
-    until: date | None,
-    notify: tuple[str, ...],
-    set_items: tuple[str, ...],
-    report: tuple[str, ...],
-    report_dir: str,
-) -> None:
+_SIMULATE_HELP = N_(
     """Simulate the plan's year: who does what when, what is late, what is missed.
 
     Prints a summary per unit and per quarter, the targets not met and the late
@@ -131,16 +72,96 @@ def simulate_command(
       planflow simulate examples/boy_2025 --notify console --report markdown
       planflow simulate examples/boy_2025 --notify jsonl --set jsonl.path=ev.jsonl
     """
+)
+
+
+@click.command("simulate", cls=TranslatedCommand, help=_SIMULATE_HELP)
+@plan_argument
+@click.option("--year", type=int, help=N_("Simulate this year (the plan's year; the default)."))
+@click.option("--from", "from_day", metavar="DATE", callback=_day, help=N_("Start on DATE."))
+@click.option("--to", "to_day", metavar="DATE", callback=_day, help=N_("End on DATE."))
+@click.option(
+    "--model",
+    metavar="on-time|random|NAME",
+    default=None,
+    help=N_(
+        "Completion model: on-time, random, or one a plugin provides "
+        "[default: random with --scenario/--runs, else on-time]."
+    ),
+)
+@click.option(
+    "--scenario", type=click.Path(dir_okay=False), help=N_("Scenario file (YAML or TOML).")
+)
+@click.option("--seed", type=int, default=None, help=N_("Seed of the random model [default: 0]."))
+@click.option(
+    "--runs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help=N_("Monte Carlo: repeat the year N times with derived seeds."),
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help=N_("Processes for --runs [default: the CPU count]."),
+)
+@click.option("--late", type=click.FloatRange(0, 1), help=N_("Probability of a delay (random)."))
+@click.option("--skip", type=click.FloatRange(0, 1), help=N_("Probability of never doing one."))
+@click.option(
+    "--delay",
+    callback=_delay,
+    metavar="N|MIN-MAX|MIN-MODE-MAX",
+    help=N_("Delay in working days when late (random)."),
+)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
+@click.option(
+    "--events",
+    "events_file",
+    type=click.Path(dir_okay=False),
+    help=N_("Write every event as one JSON line to FILE ('-' for stdout)."),
+)
+@click.option("--until", metavar="DATE", callback=_day, help=N_("Stop the clock on DATE."))
+@run_options
+@lang_option
+def simulate_command(
+    plan: str,
+    year: int | None,
+    from_day: date | None,
+    to_day: date | None,
+    model: str | None,
+    scenario: str | None,
+    seed: int | None,
+    runs: int,
+    workers: int | None,
+    late: float | None,
+    skip: float | None,
+    delay: dict[str, int] | None,
+    as_json: bool,
+    events_file: str | None,
+    until: date | None,
+    notify: tuple[str, ...],
+    set_items: tuple[str, ...],
+    report: tuple[str, ...],
+    report_dir: str,
+    lang: str | None,
+) -> None:
     import attrs
 
     from planflow.run.simulation import Scenario, load_scenario, monte_carlo
 
     p = load_or_exit(plan).plan
+    speak(p)
     if year is not None and year != p.year:
-        raise click.BadParameter(f"the plan covers {p.year}, not {year}", param_hint="--year")
+        raise click.BadParameter(
+            _("the plan covers {year}, not {asked}").format(year=p.year, asked=year),
+            param_hint="--year",
+        )
     start, end = from_day or date(p.year, 1, 1), to_day or date(p.year, 12, 31)
     if end < start:
-        raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
+        raise click.BadParameter(
+            _("--to {end} is before --from {start}").format(end=end, start=start), param_hint="--to"
+        )
     if model is None:
         tuned = scenario or late is not None or skip is not None or delay
         model = "random" if tuned or runs > 1 else "on-time"
@@ -152,7 +173,12 @@ def simulate_command(
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             n = len(exc.errors)
-            click.echo(f"{n} error{'s' if n != 1 else ''} in the scenario.", err=True)
+            click.echo(
+                ngettext(
+                    "{count} error in the scenario.", "{count} errors in the scenario.", n
+                ).format(count=n),
+                err=True,
+            )
             raise SystemExit(1) from None
     if late is not None or skip is not None or delay:
         sc = sc or Scenario()
@@ -169,11 +195,11 @@ def simulate_command(
         seed = sc.seed if sc is not None and sc.seed is not None else 0
     if runs > 1:
         if events_file:
-            raise click.BadParameter("--events needs a single run", param_hint="--events")
+            raise click.BadParameter(_("--events needs a single run"), param_hint="--events")
         if notify or report:
-            raise click.BadParameter("--notify and --report need a single run")
+            raise click.BadParameter(_("--notify and --report need a single run"))
         if model != "random":
-            raise click.BadParameter("--runs needs --model random", param_hint="--runs")
+            raise click.BadParameter(_("--runs needs --model random"), param_hint="--runs")
         _monte_carlo(p, runs, seed, sc, start, end, workers, as_json, monte_carlo)
         return
     from planflow.cli.plugins import failure_printer, get_pm
@@ -205,13 +231,19 @@ def simulate_command(
     for name, record in run.deliveries.items():
         if record.failed:
             click.echo(
-                f"planflow: notifier {name!r}: {record.failed} of "
-                f"{record.failed + record.delivered} events not delivered",
+                _("planflow: notifier {name!r}: {failed} of {total} events not delivered").format(
+                    name=name, failed=record.failed, total=record.failed + record.delivered
+                ),
                 err=True,
             )
     written = [path for _, _, path in run.artifacts if path]
     if written and not as_json:
-        click.echo(f"planflow: {len(written)} report files written to {report_dir}", err=True)
+        click.echo(
+            _("planflow: {count} report files written to {folder}").format(
+                count=len(written), folder=report_dir
+            ),
+            err=True,
+        )
     if events_file:
         lines = "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in result.events)
         if events_file == "-":
@@ -223,7 +255,9 @@ def simulate_command(
         data = {**result.to_dict(), "model": model}  # the name asked for, plugin models too
         click.echo(_dump({**data, **run.record()}))
     elif events_file != "-":
-        _print_result(result)
+        from planflow.cli.simulate_view import print_result
+
+        print_result(result)
 
 
 def _monte_carlo(
@@ -251,7 +285,7 @@ def _monte_carlo(
         disable=not show,
         transient=True,
     ) as bar:
-        job = bar.add_task("simulating", total=runs)
+        job = bar.add_task(_("simulating"), total=runs)
         result = monte_carlo(
             p,
             runs=runs,
@@ -269,22 +303,26 @@ def _monte_carlo(
 
     out = console()
     out.print(f"[bold]{p.title}[/bold]")
-    out.print(f"Monte Carlo: {runs} runs of the random model, base seed {seed}")
+    out.print(
+        _("Monte Carlo: {runs} runs of the random model, base seed {seed}").format(
+            runs=runs, seed=seed
+        )
+    )
     for title, key, rows in (
-        ("Per task", "task", result.tasks),
-        ("Per unit", "unit", result.units),
+        (_("Per task (lateness in working days)"), "task", result.tasks),
+        (_("Per unit (lateness in working days)"), "unit", result.units),
     ):
         table = Table(
-            key,
-            "per run",
-            "P(on time)",
-            "P(late)",
-            "P(missed)",
-            "mean",
+            _("task") if key == "task" else _("unit"),
+            _("per run"),
+            _("P(on time)"),
+            _("P(late)"),
+            _("P(missed)"),
+            _("mean"),
             "p50",
             "p90",
-            "max",
-            title=f"{title} (lateness in working days)",
+            _("max"),
+            title=title,
         )
         for r in rows:
             s = r["lateness"]
@@ -300,94 +338,9 @@ def _monte_carlo(
                 str(s["max"]),
             )
         out.print(table)
-    table = Table("task", "dependents made late per run", "P(any)", title="Critical tasks")
+    table = Table(
+        _("task"), _("dependents made late per run"), _("P(any)"), title=_("Critical tasks")
+    )
     for r in result.critical[:15]:
         table.add_row(r["task"], f"{r['made_late_per_run']:.2f}", f"{r['p_any']:.1%}")
-    out.print(table if result.critical else "No task made another late.")
-
-
-def _print_result(result: Any) -> None:
-    from rich.table import Table
-
-    out = console()
-    p = result.plan
-    t = result.totals()
-    stop = f", clock stopped {result.until}" if result.until else ""
-    out.print(f"[bold]{p.title}[/bold]")
-    out.print(
-        f"{result.model} model, seed {result.seed}, {result.start} → {result.end}{stop}: "
-        f"{t['planned']} occurrences, {t['on_time']} on time, {t['late']} late, "
-        f"{t['missed']} missed, {t['pending']} pending; "
-        f"{sum(result.event_counts.values())} events"
-    )
-    units = Table(
-        "unit",
-        "planned",
-        "on time",
-        "late",
-        "missed",
-        "pending",
-        "max late",
-        "peak week",
-        title="Per unit",
-    )
-    for r in result.by_unit():
-        units.add_row(
-            r["unit"],
-            str(r["planned"]),
-            str(r["on_time"]),
-            str(r["late"]),
-            str(r["missed"]),
-            str(r["pending"]),
-            str(r["max_days_late"]),
-            f"{r['peak_week']} ({r['peak_load']})",
-        )
-    out.print(units)
-    quarters = sorted({r["quarter"] for r in result.by_quarter()})
-    table = Table("unit", *quarters, title="Per quarter: on time / planned (late, missed)")
-    cells: dict[str, dict[str, str]] = {}
-    for r in result.by_quarter():
-        extra = f" ({r['late']}L {r['missed']}M)" if r["late"] or r["missed"] else ""
-        cells.setdefault(r["unit"], {})[r["quarter"]] = f"{r['on_time']}/{r['planned']}{extra}"
-    for unit, row in cells.items():
-        table.add_row(unit, *(row.get(q, "") for q in quarters))
-    out.print(table)
-    missed = [r for r in result.targets() if not r["met"]]
-    if missed:
-        table = Table("duty", "expected", "done", "on time", title="Targets not met")
-        for r in missed:
-            table.add_row(r["duty"], str(r["expected"]), str(r["done"]), str(r["on_time"]))
-        out.print(table)
-    else:
-        out.print("All quantity targets met.")
-    print_sections(result)
-    report = Table(
-        "period", "reports", "on time", "late", "missed", "consolidated", title="Reporting chain"
-    )
-    for r in result.reporting():
-        cons = ", ".join(f"{c['duty']}: {c['state']}" for c in r["consolidated"])
-        report.add_row(
-            r["period"],
-            str(r["planned"]),
-            str(r["on_time"]),
-            str(r["late"]),
-            str(r["missed"]),
-            cons,
-        )
-    if report.rows:
-        out.print(report)
-    chains = result.late_chains()
-    if chains:
-        table = Table("occurrence", "state", "days late", "chain", title="Late chains")
-        for r in chains[:15]:
-            table.add_row(
-                r["occurrence"], r["state"], str(r["days_late"] or ""), " → ".join(r["chain"])
-            )
-        out.print(table)
-        if len(chains) > 15:
-            out.print(f"… and {len(chains) - 15} more (see --json)")
-    overloaded = [r for r in result.workload() if r["overloaded"]]
-    for r in overloaded:
-        weeks = ", ".join(f"{w['week']} ({w['load']})" for w in r["overloaded"][:6])
-        more = f" +{len(r['overloaded']) - 6}" if len(r["overloaded"]) > 6 else ""
-        out.print(f"overloaded: {r['unit']} above {result.capacity}/week in {weeks}{more}")
+    out.print(table if result.critical else _("No task made another late."))

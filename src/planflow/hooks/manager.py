@@ -59,12 +59,17 @@ ONLY_ENV = "PLANFLOW_PLUGINS"
 
 #: The built-in plugins: ``(name, module)``; they register through the same hooks
 #: as installed plugins, with ``trylast=True`` so that installed plugins come first.
+#: The reporters live in ``planflow.reports`` (a layer above this one): they are
+#: named here, not imported, and loaded by name as entry points are.
 DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (
     ("console", "planflow.hooks.notifiers.console"),
     ("jsonl", "planflow.hooks.notifiers.jsonl"),
-    ("markdown", "planflow.hooks.reporters.markdown"),
-    ("csv", "planflow.hooks.reporters.csv_report"),
-    ("json", "planflow.hooks.reporters.json_report"),
+    ("markdown", "planflow.reports.markdown"),
+    ("csv", "planflow.reports.csv_report"),
+    ("json", "planflow.reports.json_report"),
+    ("html", "planflow.reports.html"),
+    ("pdf", "planflow.reports.pdf"),
+    ("xlsx", "planflow.reports.xlsx"),
 )
 
 _HOOK_PREFIX = "planflow_"

@@ -90,12 +90,18 @@ class ReportContext:
     :param period: the ``period_closed`` event (its ``task`` is the reporting
         period's id, ``period`` its name, ``start``/``due`` its dates).
     :param result: the run's result so far (``planflow.run.simulation.SimulationResult``
-        for a simulation): ``by_task()``, ``by_unit()``, ``targets()`` …
+        for a simulation): ``by_task()``, ``by_unit()``, ``targets()`` …; any object
+        with ``plan``, ``timeline``, ``outcomes`` and ``capacity`` will do
+        (``planflow.reports.data.RunState``).
+    :param unit: report only what this unit leads or coordinates (``None``: everything).
+
+    .. versionadded:: 0.1 ``unit``.
     """
 
     plan: Plan
     period: Event
     result: Any
+    unit: str | None = None
 
 
 @runtime_checkable

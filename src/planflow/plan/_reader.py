@@ -40,7 +40,11 @@ _TOP_KEYS = {
     "defaults",
     "sections",
     "indicators",
+    "report",
 }
+#: what the top-level ``report:`` block may say (how printed reports are signed and sent)
+_REPORT_KEYS = {"place", "number", "issuer_parent", "signature", "signer", "recipients"}
+_LANGUAGES = ("vi", "en")
 _PLAN_KEYS = {
     "id",
     "title",
@@ -54,6 +58,7 @@ _PLAN_KEYS = {
     "signed_by",
     "notes",
     "legal_bases",
+    "language",
 }
 _CALENDAR_KEYS = {"country", "shift", "reminder", "check_in", "days_off", "working_days"}
 
@@ -108,6 +113,7 @@ class PlanReader(IndicatorReader):
             "reporting_periods": periods,
             "sections": sections,
             "indicators": indicators,
+            "report": self.read_report(top.get("report")),
         }
         with unchecked():
             plan = Plan(
@@ -126,6 +132,7 @@ class PlanReader(IndicatorReader):
                 number=self.number(meta.get("number")),
                 signed_by=self.text(("plan", "signed_by"), meta.get("signed_by")),
                 notes=self.text(("plan", "notes"), meta.get("notes")),
+                language=self.read_language(meta.get("language")),
                 **parts,
                 **defaults,
             )
@@ -225,6 +232,30 @@ class PlanReader(IndicatorReader):
                         "remove it, or set plan.effective if the plan applies earlier",
                         severity=Severity.WARNING,
                     )
+
+    def read_language(self, value: Any) -> str:
+        """``plan.language``: ``vi`` or ``en`` (empty when not given)."""
+        text = self.text(("plan", "language"), value).strip().lower()
+        if text and text not in _LANGUAGES:
+            self.fail(("plan", "language"), f"unknown language {value!r}", "write vi or en")
+            return ""
+        return text
+
+    def read_report(self, value: Any) -> dict[str, Any]:
+        """The ``report:`` block: texts, and lists of texts for ``signature``/``recipients``."""
+        if value is None:
+            return {}
+        block = self.mapping(("report",), value, _REPORT_KEYS)
+        if block is None:
+            return {}
+        out: dict[str, Any] = {}
+        for key, item in block.items():
+            if key in ("signature", "recipients"):
+                items = item if isinstance(item, list) else [item]
+                out[key] = [self.text(("report", key, n), v) for n, v in enumerate(items)]
+            else:
+                out[key] = self.text(("report", key), item)
+        return out
 
     def file_path(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
         """Map a path into the model (units and groups in one list) back into the file."""

@@ -107,6 +107,8 @@ def dump_plan(plan: Plan) -> str:
             )
             for p in plan.reporting_periods
         ]
+    if plan.report:
+        doc["report"] = dict(plan.report)
     if plan.channels:
         doc["channels"] = {name: dict(settings) for name, settings in plan.channels.items()}
     doc["units"] = [_unit(u) for u in plan.units if not isinstance(u, Group)]
@@ -154,6 +156,7 @@ def _meta(plan: Plan) -> dict[str, Any]:
         "effective": plan.effective,
         "signed_by": plan.signed_by,
         "notes": plan.notes,
+        "language": plan.language,
         "legal_bases": [
             _drop_empty(
                 {

@@ -121,6 +121,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "signed_by": plan.signed_by,
             "notes": plan.notes,
             "channels": _masked(dict(plan.channels)),
+            "language": plan.language,
+            "report": dict(plan.report),
             "legal_bases": [
                 {
                     "verb": b.verb,

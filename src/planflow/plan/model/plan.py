@@ -73,6 +73,11 @@ class Plan:
     """KPI targets, measured at their checkpoints."""
     channels: Mapping[str, Mapping[str, Any]] = field(factory=dict, hash=False, converter=_to_dict)
     """Run-level settings of notifier plugins (``{email: {host: …}}``), see docs/plugins.md."""
+    language: str = field(default="", validator=instance_of(str))
+    """The language people read the plan's output in (``vi`` or ``en``; empty: the locale's)."""
+    report: Mapping[str, Any] = field(factory=dict, hash=False, converter=_to_dict)
+    """How printed reports are signed and sent (``place``, ``number``, ``signature``,
+    ``signer``, ``recipients``, ``issuer_parent``), see docs/reports.md."""
 
     def __attrs_post_init__(self) -> None:
         if not _CHECKING.get():
