@@ -194,7 +194,19 @@ def test_simulate_speaks_the_plans_language(plan_language: None) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["validate", "show", "graph", "simulate", "agenda", "report", "gantt", "heatmap"]
+    "command",
+    [
+        "validate",
+        "show",
+        "graph",
+        "simulate",
+        "agenda",
+        "report",
+        "gantt",
+        "heatmap",
+        "resend",
+        "plugins",
+    ],
 )
 def test_help_in_vietnamese(command: str, plan_language: None) -> None:
     """--help without a plan: Vietnamese unless the locale or --lang says English."""

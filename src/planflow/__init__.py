@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 from planflow.hooks.specs import (
     Artifact,
     ChannelSettings,
+    ModelInfo,
     Notifier,
     ReportContext,
     Reporter,
     Setting,
+    Skipped,
     hookimpl,
 )
 from planflow.plan.errors import (
@@ -91,6 +93,7 @@ __all__ = [
     "LegalBasis",
     "LoadedPlan",
     "ModelError",
+    "ModelInfo",
     "Notifier",
     "Occurrence",
     "Offset",
@@ -106,6 +109,7 @@ __all__ = [
     "Section",
     "Setting",
     "Shift",
+    "Skipped",
     "Target",
     "Task",
     "TimeRange",

@@ -47,10 +47,11 @@ def dump_json(data: Any) -> None:
 
 
 def console() -> Any:
-    """A rich console; wide when piped so that tables are not cut."""
-    from rich.console import Console
+    """A rich console; wide when piped so that tables are not cut; a closed pipe raises
+    ``BrokenPipeError`` (the command line exits 141)."""
+    from planflow.hooks.notifiers.console import pipe_console
 
     # piped output gets a wide page instead of rich's 80 columns, so nothing is cut;
     # COLUMNS, when set, is the width asked for (rich reads it)
     wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
-    return Console(width=None if wide else 160)
+    return pipe_console(width=None if wide else 160)

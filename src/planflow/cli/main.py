@@ -16,6 +16,7 @@ from planflow.cli.export import export
 from planflow.cli.plan_commands import graph, show, validate
 from planflow.cli.plugins import PluginGroup, plugin_option, plugins_command
 from planflow.cli.report import gantt_command, heatmap_command, report_command
+from planflow.cli.resend import resend_command
 from planflow.cli.serve import serve, tokens
 from planflow.cli.simulate import simulate_command
 from planflow.plan.errors import PlanError
@@ -26,7 +27,7 @@ __all__ = ["cli", "main"]
 @click.group(cls=PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planflow")
 @plugin_option
-def cli(plugin_opts: tuple[str, ...]) -> None:
+def cli(plugin_opts: tuple[str, ...], traceback: bool) -> None:
     """planflow: run an official annual plan (kế hoạch) as a living schedule.
 
     \b
@@ -59,5 +60,6 @@ for command in (
     serve,
     tokens,
     plugins_command,
+    resend_command,
 ):
     cli.add_command(command)

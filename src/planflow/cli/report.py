@@ -8,6 +8,7 @@ import click
 
 from planflow.cli.common import load_or_exit
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
+from planflow.hooks.failures import PluginFailed
 from planflow.i18n import N_, _
 from planflow.plan.errors import PlanError, PlanFileError
 
@@ -85,6 +86,13 @@ def _simulate_options(p: Any, opts: dict[str, Any]) -> dict[str, Any]:
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
     model = opts["model"] or ("random" if scenario is not None else "on-time")
+    if scenario is not None and model != "random":
+        raise click.UsageError(
+            _(
+                "--scenario, --late, --skip and --delay set the random model; they do nothing "
+                "with --model {model}"
+            ).format(model=model)
+        )
     seed = opts["seed"]
     if seed is None:
         seed = scenario.seed if scenario is not None and scenario.seed is not None else 0
@@ -156,6 +164,8 @@ def report_command(
             out_dir=out_dir,
             **_simulate_options(p, opts),
         )
+    except PluginFailed:
+        raise  # the command line's plugin failure: exit status 4
     except PlanError as exc:
         raise click.ClickException(str(exc)) from None
     for path in files:
@@ -175,6 +185,8 @@ def _picture(plan: str, period: str, unit_id: str | None, kind: str, opts: dict[
         if unit_id is not None and unit_id not in {u.id for u in p.units}:
             raise PlanError(_("unknown unit {unit!r}").format(unit=unit_id))
         state = simulate_to(p, chosen, **_simulate_options(p, opts))
+    except PluginFailed:
+        raise  # the command line's plugin failure: exit status 4
     except PlanError as exc:
         raise click.ClickException(str(exc)) from None
     data = build_report(state, chosen, unit=unit_id)

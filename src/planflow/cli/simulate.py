@@ -9,9 +9,10 @@ from typing import Any
 
 import click
 
-from planflow.cli.common import console, load_or_exit, plan_argument
+from planflow.cli.common import load_or_exit, plan_argument
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
 from planflow.cli.plugins import run_options
+from planflow.cli.simulate_view import print_counts, print_monte_carlo, print_result
 from planflow.i18n import N_, _, ngettext
 from planflow.plan.errors import PlanError, PlanFileError
 
@@ -50,6 +51,35 @@ def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+class SimulateCommand(TranslatedCommand):
+    """``simulate``, whose help lists the completion models the loaded plugins declare."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The completion models: built-in, then the plugins' with their options (in the
+        help's language: :meth:`TranslatedCommand.format_help` chose it)."""
+        from planflow.cli.plugins import get_pm, model_options_text
+
+        rows = [
+            ("on-time", _("done on the due date, or when unblocked (built-in)")),
+            ("random", _("seeded random delays and skips, see --late/--skip/--delay (built-in)")),
+        ]
+        try:
+            declared = get_pm().models()
+        except PlanError:
+            declared = {}
+        for name, entry in sorted(declared.items()):
+            options = model_options_text(entry.obj)
+            text = _("{description} (plugin {plugin!r})").format(
+                description=entry.obj.description, plugin=entry.plugin
+            )
+            if options:
+                text = _("{text}; options: {options}").format(text=text, options=options)
+            rows.append((name, text))
+        with formatter.section(_("Completion models (--model NAME[:KEY=VALUE,…])")):
+            formatter.write_dl(rows)
+        super().format_epilog(ctx, formatter)
+
+
 _SIMULATE_HELP = N_(
     """Simulate the plan's year: who does what when, what is late, what is missed.
 
@@ -60,8 +90,11 @@ _SIMULATE_HELP = N_(
     --notify delivers every event through a notifier as the year runs (console
     prints reminders, due and late work on stderr); --report writes a report per
     closed reporting period to --report-dir. A failing notifier or reporter never
-    stops the run: its failures are printed on stderr and counted in --json
-    ("deliveries", "reports"). See docs/plugins.md.
+    stops the run: its failures are printed on stderr (the first five of each),
+    each channel's counts (delivered, skipped, failed) are printed on stderr and
+    given in --json ("deliveries", "reports"); --strict exits with status 3 when
+    any failed, --failed FILE keeps the failed deliveries for planflow resend.
+    See docs/plugins.md and docs/cli.md (exit statuses).
 
     \b
     Examples:
@@ -75,18 +108,18 @@ _SIMULATE_HELP = N_(
 )
 
 
-@click.command("simulate", cls=TranslatedCommand, help=_SIMULATE_HELP)
+@click.command("simulate", cls=SimulateCommand, help=_SIMULATE_HELP)
 @plan_argument
 @click.option("--year", type=int, help=N_("Simulate this year (the plan's year; the default)."))
 @click.option("--from", "from_day", metavar="DATE", callback=_day, help=N_("Start on DATE."))
 @click.option("--to", "to_day", metavar="DATE", callback=_day, help=N_("End on DATE."))
 @click.option(
     "--model",
-    metavar="on-time|random|NAME",
+    metavar="NAME[:KEY=VALUE,…]",
     default=None,
     help=N_(
-        "Completion model: on-time, random, or one a plugin provides "
-        "[default: random with --scenario/--runs, else on-time]."
+        "Completion model: on-time, random, or one a plugin provides (listed below), "
+        "with its options [default: random with --scenario/--runs, else on-time]."
     ),
 )
 @click.option(
@@ -144,6 +177,8 @@ def simulate_command(
     set_items: tuple[str, ...],
     report: tuple[str, ...],
     report_dir: str,
+    strict: bool,
+    failed_file: str | None,
     lang: str | None,
 ) -> None:
     import attrs
@@ -162,9 +197,16 @@ def simulate_command(
         raise click.BadParameter(
             _("--to {end} is before --from {start}").format(end=end, start=start), param_hint="--to"
         )
+    tuned = scenario or late is not None or skip is not None or delay
     if model is None:
-        tuned = scenario or late is not None or skip is not None or delay
         model = "random" if tuned or runs > 1 else "on-time"
+    elif tuned and model != "random":
+        raise click.UsageError(
+            _(
+                "--scenario, --late, --skip and --delay set the random model; they do nothing "
+                "with --model {model}"
+            ).format(model=model)
+        )
     sc: Scenario | None = None
     if scenario is not None:
         try:
@@ -196,14 +238,15 @@ def simulate_command(
     if runs > 1:
         if events_file:
             raise click.BadParameter(_("--events needs a single run"), param_hint="--events")
-        if notify or report:
-            raise click.BadParameter(_("--notify and --report need a single run"))
+        if notify or report or failed_file:
+            raise click.BadParameter(_("--notify, --report and --failed need a single run"))
         if model != "random":
             raise click.BadParameter(_("--runs needs --model random"), param_hint="--runs")
-        _monte_carlo(p, runs, seed, sc, start, end, workers, as_json, monte_carlo)
+        print_monte_carlo(p, runs, seed, sc, start, end, workers, as_json, monte_carlo)
         return
-    from planflow.cli.plugins import failure_printer, get_pm
+    from planflow.cli.plugins import EXIT_STRICT, get_pm
     from planflow.hooks.channels import parse_overrides
+    from planflow.hooks.failures import PluginFailed
     from planflow.hooks.manager import completion_model
     from planflow.jobs.simulate import run_simulation
 
@@ -217,7 +260,6 @@ def simulate_command(
             report=report,
             settings=parse_overrides(set_items),
             report_dir=report_dir if report else None,
-            on_failure=failure_printer(),
             model=chosen,
             seed=seed,
             scenario=sc,
@@ -225,18 +267,18 @@ def simulate_command(
             end=end,
             until=until,
         )
+    except PluginFailed:
+        raise
     except PlanError as exc:
         raise click.ClickException(str(exc)) from None
     result = run.result
-    for name, record in run.deliveries.items():
-        if record.failed:
-            click.echo(
-                _("planflow: notifier {name!r}: {failed} of {total} events not delivered").format(
-                    name=name, failed=record.failed, total=record.failed + record.delivered
-                ),
-                err=True,
-            )
-    written = [path for _, _, path in run.artifacts if path]
+    pm.failures.print_summary()  # how many failures were not shown, before the counts
+    print_counts(run)
+    if failed_file:
+        from planflow.jobs.resend import write_failed
+
+        write_failed(failed_file, run.failed_deliveries)
+    written = [a.path for a in run.artifacts if a.path]
     if written and not as_json:
         click.echo(
             _("planflow: {count} report files written to {folder}").format(
@@ -255,92 +297,12 @@ def simulate_command(
         data = {**result.to_dict(), "model": model}  # the name asked for, plugin models too
         click.echo(_dump({**data, **run.record()}))
     elif events_file != "-":
-        from planflow.cli.simulate_view import print_result
-
         print_result(result)
-
-
-def _monte_carlo(
-    p: Any,
-    runs: int,
-    seed: int,
-    sc: Any,
-    start: date,
-    end: date,
-    workers: int | None,
-    as_json: bool,
-    monte_carlo: Any,
-) -> None:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    err = Console(stderr=True)
-    show = sys.stderr.isatty()
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=not show,
-        transient=True,
-    ) as bar:
-        job = bar.add_task(_("simulating"), total=runs)
-        result = monte_carlo(
-            p,
-            runs=runs,
-            seed=seed,
-            scenario=sc,
-            start=start,
-            end=end,
-            workers=workers,
-            progress=lambda done, total: bar.update(job, completed=done),
+    if strict and run.failed:
+        click.echo(
+            _("planflow: --strict: {count} failed (exit status {status})").format(
+                count=run.failed, status=EXIT_STRICT
+            ),
+            err=True,
         )
-    if as_json:
-        click.echo(_dump(result.to_dict()))
-        return
-    from rich.table import Table
-
-    out = console()
-    out.print(f"[bold]{p.title}[/bold]")
-    out.print(
-        _("Monte Carlo: {runs} runs of the random model, base seed {seed}").format(
-            runs=runs, seed=seed
-        )
-    )
-    for title, key, rows in (
-        (_("Per task (lateness in working days)"), "task", result.tasks),
-        (_("Per unit (lateness in working days)"), "unit", result.units),
-    ):
-        table = Table(
-            _("task") if key == "task" else _("unit"),
-            _("per run"),
-            _("P(on time)"),
-            _("P(late)"),
-            _("P(missed)"),
-            _("mean"),
-            "p50",
-            "p90",
-            _("max"),
-            title=title,
-        )
-        for r in rows:
-            s = r["lateness"]
-            table.add_row(
-                r[key],
-                str(r["occurrences_per_run"]),
-                f"{r['p_on_time']:.1%}",
-                f"{r['p_late']:.1%}",
-                f"{r['p_missed']:.1%}",
-                f"{s['mean']:.2f}",
-                str(s["p50"]),
-                str(s["p90"]),
-                str(s["max"]),
-            )
-        out.print(table)
-    table = Table(
-        _("task"), _("dependents made late per run"), _("P(any)"), title=_("Critical tasks")
-    )
-    for r in result.critical[:15]:
-        table.add_row(r["task"], f"{r['made_late_per_run']:.2f}", f"{r['p_any']:.1%}")
-    out.print(table if result.critical else _("No task made another late."))
+        sys.exit(EXIT_STRICT)

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import date
 from typing import Any
 
+import click
+
+from planflow.cli.common import console as wide_console
 from planflow.i18n import _, format_date, format_number
 
-__all__ = ["print_result"]
+__all__ = ["print_counts", "print_monte_carlo", "print_result", "print_sections"]
+
+
+def print_counts(run: Any) -> None:
+    """One line per notifier and reporter on stderr: delivered, skipped, failed, of what
+    (events for a notifier, reporting periods for a reporter)."""
+    for name, record in run.deliveries.items():
+        click.echo(f"planflow: {record.summary(name, 'notifier')}", err=True)
+    for name, record in run.reports.items():
+        click.echo(f"planflow: {record.summary(name, 'reporter')}", err=True)
 
 
 def print_result(result: Any) -> None:
     """The result's summary: per unit and quarter, targets not met, per section and the
     indicators, reporting chain, late chains."""
     from rich.table import Table
-
-    from planflow.cli.common import console as wide_console
 
     console = wide_console()
     p = result.plan
@@ -130,6 +142,94 @@ def print_result(result: Any) -> None:
                 unit=r["unit"], capacity=result.capacity, weeks=weeks, more=more
             )
         )
+
+
+def print_monte_carlo(
+    p: Any,
+    runs: int,
+    seed: int,
+    sc: Any,
+    start: date,
+    end: date,
+    workers: int | None,
+    as_json: bool,
+    monte_carlo: Any,
+) -> None:
+    """Run Monte Carlo with a progress bar on stderr (when a terminal), then print its
+    tables (or its JSON)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    err = Console(stderr=True)
+    show = sys.stderr.isatty()
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not show,
+        transient=True,
+    ) as bar:
+        job = bar.add_task(_("simulating"), total=runs)
+        result = monte_carlo(
+            p,
+            runs=runs,
+            seed=seed,
+            scenario=sc,
+            start=start,
+            end=end,
+            workers=workers,
+            progress=lambda done, total: bar.update(job, completed=done),
+        )
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    out = wide_console()
+    out.print(f"[bold]{p.title}[/bold]")
+    out.print(
+        _("Monte Carlo: {runs} runs of the random model, base seed {seed}").format(
+            runs=runs, seed=seed
+        )
+    )
+    for title, key, rows in (
+        (_("Per task (lateness in working days)"), "task", result.tasks),
+        (_("Per unit (lateness in working days)"), "unit", result.units),
+    ):
+        table = Table(
+            _("task") if key == "task" else _("unit"),
+            _("per run"),
+            _("P(on time)"),
+            _("P(late)"),
+            _("P(missed)"),
+            _("mean"),
+            "p50",
+            "p90",
+            _("max"),
+            title=title,
+        )
+        for r in rows:
+            s = r["lateness"]
+            table.add_row(
+                r[key],
+                str(r["occurrences_per_run"]),
+                f"{r['p_on_time']:.1%}",
+                f"{r['p_late']:.1%}",
+                f"{r['p_missed']:.1%}",
+                f"{s['mean']:.2f}",
+                str(s["p50"]),
+                str(s["p90"]),
+                str(s["max"]),
+            )
+        out.print(table)
+    table = Table(
+        _("task"), _("dependents made late per run"), _("P(any)"), title=_("Critical tasks")
+    )
+    for r in result.critical[:15]:
+        table.add_row(r["task"], f"{r['made_late_per_run']:.2f}", f"{r['p_any']:.1%}")
+    out.print(table if result.critical else _("No task made another late."))
 
 
 def print_sections(console: Any, result: Any) -> None:

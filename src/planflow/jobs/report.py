@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from planflow.hooks.failures import PluginFailed
 from planflow.hooks.manager import PluginManager
 from planflow.hooks.specs import Artifact, ReportContext
 from planflow.i18n import _
@@ -75,7 +76,12 @@ def report_artifacts(
     form: str,
     unit: str | None = None,
 ) -> Sequence[Artifact]:
-    """Ask the reporter behind ``form`` (``md``, ``pdf`` … or any reporter's name)."""
+    """Ask the reporter behind ``form`` (``md``, ``pdf`` … or any reporter's name).
+
+    :raises PlanError: an unknown form or unit.
+    :raises PluginFailed: the reporter raised, or returned something not an
+        :class:`Artifact` with a plain file name.
+    """
     reporters = pm.reporters()
     name = FORMS.get(form, form)
     if name not in reporters:
@@ -90,7 +96,17 @@ def report_artifacts(
             hint=suggest(unit, [u.id for u in plan.units]),
         )
     context = ReportContext(plan=plan, period=period_event(plan, period), result=state, unit=unit)
-    return list(reporters[name].obj.report(context))
+    entry = reporters[name]
+    try:  # a plugin's reporter fails as every plugin does: named, exit status 4 on the CLI
+        artifacts = list(entry.obj.report(context))
+        for artifact in artifacts:
+            if not isinstance(artifact, Artifact) or "/" in artifact.name or "\\" in artifact.name:
+                raise TypeError(f"not an Artifact with a plain file name: {artifact!r}")
+    except PlanError:
+        raise  # a message for the user (the pdf form without WeasyPrint), not a crash
+    except Exception as exc:
+        raise PluginFailed(entry.plugin, f"reporter {name!r}", exc) from exc
+    return artifacts
 
 
 def make_report(
@@ -107,6 +123,7 @@ def make_report(
 
     :returns: the files written, in the order the reporter made them.
     :raises PlanError: an unknown period, form or unit.
+    :raises PluginFailed: the reporter (or a plugin's completion model) failed.
     """
     chosen = resolve_period(plan, period)
     if unit is not None and unit not in {u.id for u in plan.units}:

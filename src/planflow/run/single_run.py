@@ -64,7 +64,8 @@ def simulate(
     events: list[Event] = []
     # KPI values: the scenario's, and under the on-time model, values that meet each goal
     measurements = Measurements(scenario.indicators if scenario else {}, reach=model == "on-time")
-    name = model if isinstance(model, str) else type(model).__name__
+    # a plugin's model carries the name it was asked for (planflow.hooks.models.PluginModel)
+    name = model if isinstance(model, str) else str(getattr(model, "name", type(model).__name__))
     capacity = scenario.capacity if scenario else 5
 
     def result(stopped: date | None) -> SimulationResult:
