@@ -15,6 +15,7 @@ from attrs.validators import instance_of, optional
 from planflow.plan.errors import ModelError
 from planflow.plan.model._fields import _at_least, _check_id, _non_empty, _to_dict
 from planflow.plan.model.enums import Shift
+from planflow.plan.model.indicators import Indicator, Section
 from planflow.plan.model.problems import plan_problems
 from planflow.plan.model.tasks import Dependency, Task
 from planflow.plan.model.timing import Offset, ReportingPeriod
@@ -52,6 +53,10 @@ class Plan:
     timezone: str = field(default="Asia/Ho_Chi_Minh", validator=instance_of(str))
     title_en: str = field(default="", validator=instance_of(str))
     issued: date | None = field(default=None, validator=optional(instance_of(date)))
+    effective: date | None = field(default=None, validator=optional(instance_of(date)))
+    """The day the plan takes effect, when it is not the day of issue."""
+    number: str = field(default="", validator=instance_of(str))
+    """The document number exactly as printed (``132/KH-UBND``, ``132-KH/UBND``, ``/KH-UBND``)."""
     signed_by: str = field(default="", validator=instance_of(str))
     legal_bases: tuple[LegalBasis, ...] = field(default=(), converter=tuple)
     reporting_periods: tuple[ReportingPeriod, ...] = field(default=(), converter=tuple)
@@ -62,6 +67,10 @@ class Plan:
     reminder: Offset = field(factory=lambda: Offset(3, working=True))
     check_in: str = field(default="FREQ=MONTHLY;BYMONTHDAY=-1", validator=instance_of(str))
     notes: str = field(default="", validator=instance_of(str))
+    sections: tuple[Section, ...] = field(default=(), converter=tuple)
+    """The plan's parts (pillars, sections I, II …) tasks and indicators belong to."""
+    indicators: tuple[Indicator, ...] = field(default=(), converter=tuple)
+    """KPI targets, measured at their checkpoints."""
     channels: Mapping[str, Mapping[str, Any]] = field(factory=dict, hash=False, converter=_to_dict)
     """Run-level settings of notifier plugins (``{email: {host: …}}``), see docs/plugins.md."""
     language: str = field(default="", validator=instance_of(str))
@@ -77,6 +86,15 @@ class Plan:
         if problems:
             first = problems[0]
             raise ModelError(f"{first.dotted}: {first.message}", hint=first.hint)
+
+    @property
+    def start(self) -> date | None:
+        """The day the plan starts to apply (``effective``, else ``issued``), if it says.
+
+        Nothing of the plan falls due before it: every window is clipped to start
+        there (see docs/plan-format.md, "The plan's start").
+        """
+        return self.effective or self.issued
 
     # --- look-ups ---------------------------------------------------------
 
