@@ -60,6 +60,7 @@ _AGENDA_HELP = N_(
     callback=_parse_day,
     help=N_("Only occurrences starting on or before DATE (YYYY-MM-DD)."),
 )
+@click.option("--section", "section", metavar="ID", help=N_("Only the tasks of this plan section."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON list of occurrences."))
 @click.option(
     "--format",
@@ -77,6 +78,7 @@ def agenda(
     task_id: str | None,
     from_day: date | None,
     to_day: date | None,
+    section: str | None,
     as_json: bool,
     form: str,
     out_file: str | None,
@@ -106,7 +108,15 @@ def agenda(
                 + (f"; {hint}" if (hint := suggest(task_id, sorted(timeline_ids))) else ""),
                 param_hint="--task",
             )
-    rows = list(_select(timeline, unit_id, task_id, from_day, to_day))
+    _check_section(p, section)
+    rows = [
+        (occ, role)
+        for occ, role in _select(timeline, unit_id, task_id, from_day, to_day)
+        if section is None or p.task(occ.plan_task).section == section
+    ]
+    # on one day, what others wait for comes first: the units' reports, then the
+    # consolidated report that waits for them (whatever their ids)
+    rows.sort(key=lambda r: (r[0].start, r[0].due, timeline.depth(r[0].plan_task)))
     if as_json:
         out = []
         for occ, role in rows:
@@ -121,6 +131,25 @@ def agenda(
     from planflow.cli.agenda_table import print_agenda
 
     print_agenda(console(), timeline, rows)
+
+
+def _check_section(plan: Any, section: str | None) -> None:
+    """``--section`` must name one of the plan's sections."""
+    if section is None or section in {x.id for x in plan.sections}:
+        return
+    from planflow.plan.model import suggest
+
+    known = [x.id for x in plan.sections]
+    raise click.BadParameter(
+        _("unknown section {section!r}").format(section=section)
+        + (f"; {hint}" if (hint := suggest(section, known)) else "")
+        + (
+            " " + _("(sections: {sections})").format(sections=", ".join(known))
+            if known
+            else " " + _("(the plan has no sections)")
+        ),
+        param_hint="--section",
+    )
 
 
 def _write_agenda(form: str, out_file: str | None, timeline: Any, rows: list[Any]) -> None:

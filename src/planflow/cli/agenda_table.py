@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from planflow.i18n import _, format_date, get_language
+from planflow.reports.agenda import unit_cell
 
 __all__ = ["print_agenda"]
 
@@ -20,7 +21,7 @@ def _agenda_cells(timeline: Any, occ: Any, role: str) -> list[str]:
         f"{task.time.start:%H:%M}–{task.time.end:%H:%M}" if task.time else "",
         task.ref,
         task.title_en if get_language() == "en" and task.title_en else task.title,
-        occ.unit,
+        unit_cell(timeline, occ),
         _("coordinates") if role == "coordinator" else _("leads"),
         waits,
     ]

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from planflow.cli.common import load_or_exit, plan_argument
+from planflow.cli.common import load_or_exit, located, plan_argument
+from planflow.i18n import _
 from planflow.plan.errors import PlanError
 
 __all__ = ["export"]
@@ -85,7 +86,15 @@ def export(
             progress=_progress(plan, db) if progress else None,
         )
     except PlanError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(located(exc)) from None
+    except OSError as exc:  # the folder (or its parent, where the new version is built)
+        message = _(
+            "cannot write the feeds to {folder}: {reason} ({file}) — the folder and the "
+            "folder it is in must be writable"
+        )
+        raise click.ClickException(
+            message.format(folder=out_dir, reason=exc.strerror or exc, file=exc.filename)
+        ) from None
     for path in paths:
         click.echo(str(path))
     n = len(paths)

@@ -10,9 +10,9 @@ from typing import Any
 import click
 
 from planflow.cli.common import console as wide_console
-from planflow.i18n import _, format_date
+from planflow.i18n import _, format_date, format_number
 
-__all__ = ["print_counts", "print_monte_carlo", "print_result"]
+__all__ = ["print_counts", "print_monte_carlo", "print_result", "print_sections"]
 
 
 def print_counts(run: Any) -> None:
@@ -25,7 +25,8 @@ def print_counts(run: Any) -> None:
 
 
 def print_result(result: Any) -> None:
-    """The result's summary: per unit and quarter, targets not met, reporting chain, late chains."""
+    """The result's summary: per unit and quarter, targets not met, per section and the
+    indicators, reporting chain, late chains."""
     from rich.table import Table
 
     console = wide_console()
@@ -98,6 +99,7 @@ def print_result(result: Any) -> None:
         console.print(table)
     else:
         console.print(_("All quantity targets met."))
+    print_sections(console, result)
     report = Table(
         _("period"),
         _("reports"),
@@ -228,3 +230,48 @@ def print_monte_carlo(
     for r in result.critical[:15]:
         table.add_row(r["task"], f"{r['made_late_per_run']:.2f}", f"{r['p_any']:.1%}")
     out.print(table if result.critical else _("No task made another late."))
+
+
+def print_sections(console: Any, result: Any) -> None:
+    """Per plan section: the occurrences' outcomes; then the KPI verdicts per section."""
+    from rich.table import Table
+
+    from planflow.reports.labels import firmness_name, indicator_verdict
+
+    plan = result.plan
+    if plan.sections:
+        table = Table(
+            _("section"), _("planned"), _("on time"), _("late"), _("missed"),
+            title=_("Per section"),
+        )  # fmt: skip
+        for r in result.by_section():
+            table.add_row(r["name"], str(r["planned"]), str(r["on_time"]), str(r["late"]),
+                          str(r["missed"]))  # fmt: skip
+        console.print(table)
+    rows = result.indicators()
+    names = {x.id: x.name for x in plan.sections}
+    for section in [*names, ""]:
+        chosen = [r for r in rows if r["section"] == section]
+        if not chosen:
+            continue
+        title = (
+            _("Indicators — {section}").format(section=names[section])
+            if section
+            else _("Indicators")
+        )
+        table = Table(
+            _("indicator"), _("unit"), _("checkpoint"), _("goal"), _("firmness"), _("value"),
+            _("verdict"), title=title,
+        )  # fmt: skip
+        for r in chosen:
+            value = "" if r["value"] is None else format_number(r["value"], digits=2)
+            table.add_row(
+                r["indicator"],
+                r["unit"],
+                format_date(date.fromisoformat(r["checkpoint"])),
+                r["goal"],
+                firmness_name(r["firmness"]),
+                value,
+                indicator_verdict(r["state"], r["failed"], r["firmness"]),
+            )
+        console.print(table)

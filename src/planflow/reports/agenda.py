@@ -16,7 +16,7 @@ from planflow.i18n import _, format_date, get_language
 from planflow.plan.errors import PlanError
 from planflow.timeline.occurrences import Occurrence, Timeline
 
-__all__ = ["agenda_csv", "agenda_markdown", "agenda_rows", "agenda_xlsx"]
+__all__ = ["agenda_csv", "agenda_markdown", "agenda_rows", "agenda_xlsx", "unit_cell"]
 
 
 def _headings() -> list[str]:
@@ -33,6 +33,14 @@ def _headings() -> list[str]:
     ]
 
 
+def unit_cell(timeline: Timeline, occ: Occurrence) -> str:
+    """The unit owning ``occ``, with the unit it took the duty over from, if any."""
+    duty = timeline.duty(occ.task)
+    if not duty.handed_from:
+        return occ.unit
+    return _("{unit} (taken over from {previous})").format(unit=occ.unit, previous=duty.handed_from)
+
+
 def agenda_rows(timeline: Timeline, rows: Sequence[tuple[Occurrence, str]]) -> list[list[Any]]:
     """One list of cells per ``(occurrence, role)``: dates stay ``date`` objects."""
     out = []
@@ -47,7 +55,7 @@ def agenda_rows(timeline: Timeline, rows: Sequence[tuple[Occurrence, str]]) -> l
                 f"{task.time.start:%H:%M}–{task.time.end:%H:%M}" if task.time else "",
                 task.ref,
                 task.title_en if get_language() == "en" and task.title_en else task.title,
-                occ.unit,
+                unit_cell(timeline, occ),
                 _("coordinates") if role == "coordinator" else _("leads"),
                 ", ".join(coordinators),
                 ", ".join(f"{t}#{i}" for t, i in occ.waits_for),

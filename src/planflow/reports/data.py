@@ -7,12 +7,14 @@ real year can be another, as long as it offers the same four attributes.
 
 For the period it gives, per task in the plan's own order (sections, then clauses):
 planned, done (on time, late), missed and not yet done occurrences, the quantity
-targets with their verdicts, the lead and coordinating units; per-unit totals; and
-what to raise: missed work, late chains, overloaded weeks.
+targets with their verdicts, the lead and coordinating units; per-unit totals; the
+KPI indicators judged at the period's checkpoints, with their firmness; and what to
+raise: missed work, late chains, overloaded weeks.
 
-A target's expected count for a period is its share of the duty's *scheduled*
-occurrences: a duty scheduled 12 times for a target of 12 is expected to have done
-the 9 due by the end of September, so the on-time model never shows a missed target.
+A target's expected count for a period is the number of its occurrences the
+timeline puts in the period (see :mod:`planflow.reports.measures`): a monthly duty
+is expected to have done the 9 due by the end of September, whatever the target
+says, so the on-time model never shows a missed target.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from attrs import asdict, frozen
 
 from planflow.plan.model import Plan
 from planflow.reports.clauses import clause_key
+from planflow.reports.measures import indicator_rows, target_rows
 from planflow.reports.periods import ReportPeriod
-from planflow.reports.rows import Chain, Counts, Item, TargetRow, TaskRow, UnitRow
+from planflow.reports.rows import Chain, Counts, IndicatorRow, Item, TargetRow, TaskRow, UnitRow
 from planflow.run.engine import Outcome
 from planflow.run.events import State
 from planflow.timeline.occurrences import Timeline
@@ -36,6 +39,7 @@ __all__ = [
     "COUNT_KEYS",
     "Chain",
     "Counts",
+    "IndicatorRow",
     "Item",
     "ReportData",
     "RunState",
@@ -54,7 +58,9 @@ class RunState(Protocol):
 
     ``outcomes`` need not be complete: occurrences it leaves out count as not done.
     ``capacity`` is how many occurrences a unit can handle in a week before the
-    report calls the week overloaded.
+    report calls the week overloaded. A state may also carry ``measurements``, the
+    values recorded at the KPI indicators' checkpoints (a simulation does); without
+    them every checkpoint has no data.
     """
 
     @property
@@ -86,6 +92,7 @@ class ReportData:
     chains: tuple[Chain, ...]
     workload: dict[str, dict[str, int]]
     capacity: int
+    indicators: tuple[IndicatorRow, ...] = ()
 
     def item(self, key: str) -> Item | None:
         """The occurrence ``key`` (``duty#index``), if the report has it."""
@@ -166,6 +173,7 @@ class ReportData:
             "tasks": rows(self.tasks),
             "targets": rows(self.targets),
             "late": rows(self.late()),
+            "indicators": rows(self.indicators),
             "raise": {
                 "missed": [i.key for i in self.missed()],
                 "late_chains": rows(self.chains),
@@ -278,48 +286,13 @@ def build_report(
         totals=Counts.of([State(i.state) for i in period_items]),
         tasks=task_rows,
         units=tuple(unit_rows),
-        targets=tuple(_targets(timeline, items, period, order)),
+        targets=tuple(target_rows(timeline, items, order)),
         items=tuple(items),
         chains=tuple(_chains(state.outcomes, {i.key for i in period_items})),
         workload={u: dict(sorted(c.items())) for u, c in workload.items()},
         capacity=state.capacity,
+        indicators=tuple(indicator_rows(state, period, as_of, unit)),
     )
-
-
-def _targets(
-    timeline: Timeline, items: list[Item], period: ReportPeriod, order: dict[str, int]
-) -> list[TargetRow]:
-    by_duty: dict[str, list[Item]] = {}
-    for item in items:
-        by_duty.setdefault(item.key.rsplit("#", 1)[0], []).append(item)
-    rows = []
-    for check in timeline.target_checks():
-        duty_items = by_duty.get(check.duty)
-        if not duty_items or not check.actual:
-            continue
-        task = timeline.plan.task(check.plan_task)
-        scheduled = sum(i.in_period for i in duty_items)
-        expected = round(check.expected * scheduled / check.actual)
-        if not expected:
-            continue
-        done = sum(i.in_period and i.state in ("done", "late") for i in duty_items)
-        on_time = sum(i.in_period and i.state == "done" for i in duty_items)
-        tolerance = max(1, round(expected * 0.1)) if check.approximate else 0
-        rows.append(
-            TargetRow(
-                check.duty,
-                task.id,
-                task.ref,
-                duty_items[0].unit,
-                str(task.target),
-                expected,
-                done,
-                on_time,
-                done >= expected - tolerance,
-            )
-        )
-    rows.sort(key=lambda r: (clause_key(r.ref), order[r.task]))
-    return rows
 
 
 def _chains(outcomes: Sequence[Outcome], keys: set[str]) -> list[Chain]:

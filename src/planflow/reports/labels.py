@@ -8,7 +8,9 @@ from planflow.reports.data import COUNT_KEYS, ReportData
 
 __all__ = [
     "count_headings",
+    "firmness_name",
     "heading",
+    "indicator_verdict",
     "role_name",
     "state_name",
     "task_title",
@@ -39,6 +41,7 @@ def heading(key: str) -> str:
         "tasks": _("2. By task"),
         "targets": _("3. Quantity targets"),
         "units": _("4. By unit"),
+        "indicators": _("5. Measured indicators"),
         "raise": _("II. ISSUES TO RAISE"),
         "late": _("1. Work late, overdue or not done"),
         "chains": _("2. Delays passed on to the work that waits for it"),
@@ -72,6 +75,29 @@ def role_name(role: str) -> str:
 def verdict(met: bool) -> str:
     """A target's verdict."""
     return _("met") if met else _("not met")
+
+
+def firmness_name(firmness: str) -> str:
+    """How firmly the plan asks for an indicator, in the words plans use."""
+    return {
+        "required": _("required"),
+        "strive": _("strive for"),
+        "aim": _("aim for"),
+        "encouraged": _("encouraged"),
+        "expected": _("projected"),
+    }.get(firmness, firmness)
+
+
+def indicator_verdict(state: str, failed: bool, firmness: str) -> str:
+    """An indicator's verdict: a missed required target is a failure ("not met"); a
+    missed softer one (strive for, encouraged …) is "not yet met", with its firmness."""
+    if state == "met":
+        return _("met")
+    if state == "no data":
+        return _("no data")
+    if failed:
+        return _("not achieved")
+    return _("not yet achieved ({firmness})").format(firmness=firmness_name(firmness))
 
 
 def unit_name(data: ReportData, unit_id: str) -> str:

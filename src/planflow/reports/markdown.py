@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from planflow.hooks.specs import Artifact, ReportContext, Reporter, hookimpl
-from planflow.i18n import _, format_date
+from planflow.i18n import _, format_date, format_number
 from planflow.reports.context import report_data
 from planflow.reports.data import COUNT_KEYS, ReportData
 from planflow.reports.labels import (
     count_headings,
+    firmness_name,
     heading,
+    indicator_verdict,
     item_label,
     role_name,
     short,
@@ -116,9 +118,9 @@ def render_markdown(data: ReportData) -> str:
                 for u in data.units
             ],
         ),
-        f"## {heading('raise')}",
-        "",
     ]
+    lines += _indicators(data)
+    lines += [f"## {heading('raise')}", ""]
     late = data.late()
     lines += [f"### {heading('late')}", ""]
     if late:
@@ -180,6 +182,36 @@ def render_markdown(data: ReportData) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def _indicators(data: ReportData) -> list[str]:
+    """The indicators judged in the period (none: no section); a failure in bold."""
+    if not data.indicators:
+        return []
+    rows = []
+    for r in data.indicators:
+        said = indicator_verdict(r.state, r.failed, r.firmness)
+        rows.append(
+            [
+                r.text,
+                unit_name(data, r.unit),
+                format_date(r.checkpoint),
+                r.goal,
+                firmness_name(r.firmness),
+                "" if r.value is None else format_number(r.value, digits=2),
+                f"**{said}**" if r.failed else said,
+            ]
+        )
+    header = [
+        _("Indicator"),
+        _("Unit"),
+        _("Checkpoint"),
+        _("Goal"),
+        _("Firmness"),
+        _("Value"),
+        _("Verdict"),
+    ]
+    return [f"### {heading('indicators')}", "", *_table(header, rows)]
 
 
 class MarkdownReporter:

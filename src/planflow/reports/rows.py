@@ -1,4 +1,4 @@
-"""The rows of a report: counts, occurrences, targets, tasks, units, late chains.
+"""The rows of a report: counts, occurrences, targets, indicators, tasks, units, late chains.
 
 Plain frozen records; :mod:`planflow.reports.data` builds them (and re-exports them).
 """
@@ -12,7 +12,7 @@ from attrs import frozen
 
 from planflow.run.events import State
 
-__all__ = ["Chain", "Counts", "Item", "TargetRow", "TaskRow", "UnitRow"]
+__all__ = ["Chain", "Counts", "IndicatorRow", "Item", "TargetRow", "TaskRow", "UnitRow"]
 
 
 @frozen
@@ -74,6 +74,27 @@ class TargetRow:
     done: int
     on_time: int
     met: bool
+
+
+@frozen
+class IndicatorRow:
+    """One owner's value of a KPI indicator at one checkpoint of the period, judged.
+
+    ``state`` is ``met``, ``not met`` or ``no data``; ``failed`` only for a required
+    target not met (a missed *phấn đấu* or *khuyến khích* target is no failure).
+    """
+
+    indicator: str
+    ref: str
+    text: str
+    section: str
+    unit: str
+    checkpoint: date
+    goal: str
+    value: float | None
+    state: str
+    firmness: str
+    failed: bool
 
 
 @frozen

@@ -1,5 +1,8 @@
 """The ``xlsx`` reporter: a workbook with a summary sheet and one sheet per unit.
 
+When indicators were measured in the period, an "Indicators" sheet gives their
+verdicts with the firmness the plan gives them (values as numbers).
+
 Dates are real dates (shown ``dd/mm/yyyy``), counts are numbers; every sheet has
 its column widths, a frozen header, its header rows repeated on each printed page,
 a print area and an A4 landscape page fitted to the width.
@@ -17,7 +20,15 @@ from planflow.i18n import _
 from planflow.plan.errors import PlanError
 from planflow.reports.context import report_data
 from planflow.reports.data import COUNT_KEYS, ReportData
-from planflow.reports.labels import count_headings, heading, role_name, state_name, task_title
+from planflow.reports.labels import (
+    count_headings,
+    firmness_name,
+    heading,
+    indicator_verdict,
+    role_name,
+    state_name,
+    task_title,
+)
 from planflow.reports.svg import units_in
 
 __all__ = ["XlsxReporter", "render_xlsx"]
@@ -121,6 +132,35 @@ def render_xlsx(data: ReportData) -> bytes:
         ],
         [12, 45, *[11] * len(counts), 12],
     )
+    if data.indicators:
+        _table(
+            wb.create_sheet(_sheet_title(_("Indicators"), taken)),
+            heading("indicators"),
+            subtitle,
+            [
+                _("Indicator"),
+                _("Unit"),
+                _("Checkpoint"),
+                _("Goal"),
+                _("Firmness"),
+                _("Value"),
+                _("Verdict"),
+            ],
+            [
+                [
+                    r.text,
+                    r.unit,
+                    r.checkpoint,
+                    r.goal,
+                    firmness_name(r.firmness),
+                    r.value,
+                    indicator_verdict(r.state, r.failed, r.firmness),
+                ]
+                for r in data.indicators
+            ],
+            [55, 12, 12, 12, 16, 10, 24],
+            date_columns=(3,),
+        )
     for unit in units_in(data):
         items = [
             i for i in data.items if i.in_period and (i.unit == unit or unit in i.coordinators)
