@@ -3,6 +3,7 @@
 ``HYPOTHESIS_PROFILE`` picks one of ``dev`` (hypothesis' defaults), ``ci`` (100
 examples, no deadline) and ``long`` (5,000 examples, for a run before a release).
 Without it, ``ci`` is used when the ``CI`` environment variable is set, else ``dev``.
+Under mutation testing (``mutmut run``, see CONTRIBUTING.md) ``mutation`` is used.
 """
 
 from __future__ import annotations
@@ -18,6 +19,19 @@ settings.register_profile("dev")
 settings.register_profile(
     "long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+# mutation testing (mutmut sets MUTANT_UNDER_TEST): few examples, the same ones for
+# every mutant, so that a mutant's verdict does not depend on luck
+settings.register_profile(
+    "mutation",
+    max_examples=20,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
 )
+if "MUTANT_UNDER_TEST" in os.environ:
+    settings.load_profile("mutation")
+else:
+    settings.load_profile(
+        os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+    )
