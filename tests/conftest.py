@@ -9,7 +9,9 @@ Under mutation testing (``mutmut run``, see CONTRIBUTING.md) ``mutation`` is use
 from __future__ import annotations
 
 import os
+import sys
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -35,3 +37,19 @@ else:
     settings.load_profile(
         os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
     )
+
+
+@pytest.fixture(autouse="MUTANT_UNDER_TEST" in os.environ)
+def _cold_caches() -> None:
+    """Under mutation testing, start every test with empty ``functools`` caches.
+
+    mutmut forks each mutant's run from a process that has already run the tests, so
+    a cached function (``normalise_recurrence``, the expansion caches) would answer from
+    its cache and a mutant below it would never run.
+    """
+    for name, module in list(sys.modules.items()):
+        if name.startswith("planflow"):
+            for value in list(vars(module).values()):
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear) and getattr(value, "__module__", "") == name:
+                    clear()
