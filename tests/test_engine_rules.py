@@ -6,6 +6,7 @@ engine (Monte Carlo's fast loop) is checked against the engine that emits events
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date, timedelta
 from itertools import pairwise
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from calendar_2025 import add_working, next_working
 from planflow.plan.loading import load
 from planflow.plan.model import Plan
-from planflow.run.engine import Engine
+from planflow.run.engine import Engine, RealClock, SimulatedClock
 from planflow.run.events import Event, EventKind, State
 from planflow.run.simulation import RandomModel, Scenario
 from planflow.timeline.occurrences import Occurrence, Timeline
@@ -240,9 +241,111 @@ def test_quiet_engine_matches_the_engine_that_emits_events(seed: int, until: dat
 _plans = plans().map(lambda p: attrs.evolve(p, days_off=(), working_days=()))
 
 
-@settings(deadline=None, max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow])
 @given(_plans, st.integers(0, 2**32), st.sampled_from([0.0, 0.3, 1.0]))
 def test_quiet_engine_matches_on_any_plan(plan: Plan, seed: int, skip: float) -> None:
     """Generated plans and seeds, with nothing, some or everything skipped."""
     scenario = Scenario(default=attrs.evolve(Scenario().default, late=0.5, skip=skip))
     _quiet_matches_loud(plan, RandomModel(Timeline(plan), scenario, seed))
+
+
+def _json(data: object) -> object:
+    return json.loads(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    "cut", [date(2025, 1, 1), date(2025, 3, 17), date(2025, 6, 30), date(2025, 11, 3)]
+)
+def test_snapshot_restores_exactly_and_the_run_goes_on_identically(cut: date) -> None:
+    """Stopped on any day, snapshotted as JSON and restored into a fresh engine: the
+    restored engine's snapshot is the same, and the run ends with the same events,
+    states and outcomes (who was late because of whom) as a run never stopped."""
+    plan = load(EXAMPLE_DIR).plan
+    timeline = Timeline(plan)
+    scenario = Scenario(default=attrs.evolve(Scenario().default, late=0.5, skip=0.2))
+    whole = Engine(timeline, model=RandomModel(timeline, scenario, 3))
+    events = list(whole.run())
+    first = Engine(timeline, model=RandomModel(timeline, scenario, 3))
+    head = list(first.run(until=cut))
+    snapshot = _json(first.snapshot())
+    assert snapshot["plan"] == "boy-2025"
+    assert snapshot["now"] == head[-1].time.isoformat()
+    second = Engine(timeline, model=RandomModel(timeline, scenario, 3))
+    second.restore(snapshot)  # type: ignore[arg-type]
+    assert _json(second.snapshot()) == snapshot
+    assert head + list(second.run()) == events
+    assert second.state == whole.state
+    assert second.outcomes() == whole.outcomes()
+    assert any(o.cause for o in whole.outcomes())
+
+
+def test_snapshot_lists_what_is_still_to_happen() -> None:
+    """``queue`` holds ``[date, kind, duty, index]`` in time order, index 0 for periods;
+    ``occurrences`` maps ``duty#index`` to its state, dates and what it waits on."""
+    timeline = timeline_of("""
+  - {id: a, title: "A", lead: u, window: "2025-01-06..2025-01-10"}
+  - {id: b, title: "B", lead: v, window: "2025-01-08..2025-01-20", after: [{task: a, lag: +2 working days}]}
+""")
+    engine = Engine(timeline, model=DaysAfterDue(3))
+    head = list(engine.run(until=date(2025, 1, 9)))
+    assert [(e.time.day, e.kind.value, e.task) for e in head] == [
+        (6, "opened", "a"),
+        (7, "reminder", "a"),
+        (8, "opened", "b"),
+    ]
+    snapshot = engine.snapshot()
+    assert (snapshot["now"], snapshot["phase"]) == ("2025-01-08", 0)
+    assert snapshot["occurrences"] == {
+        "a#1": {"state": "open", "completed": None, "ready": None, "pending": 0,
+                "started": True, "skipped": False, "waiting_on": None},
+        "b#1": {"state": "blocked", "completed": None, "ready": None, "pending": 1,
+                "started": False, "skipped": False, "waiting_on": None},
+    }  # fmt: skip
+    assert snapshot["queue"] == [
+        ["2025-01-10", "due", "a", 1],
+        ["2025-01-13", "complete", "a", 1],
+        ["2025-01-15", "reminder", "b", 1],
+        ["2025-03-31", "period", "q1", 0],
+        ["2025-06-30", "period", "q2", 0],
+        ["2025-09-30", "period", "q3", 0],
+        ["2025-12-31", "period", "q4", 0],
+        ["2025-12-31", "period", "year", 0],
+    ]
+
+
+def test_real_run_takes_completions_reported_later() -> None:
+    """A completion reported for a day the engine has already passed is processed at
+    the last day it processed (Monday 13 January, when ``a`` went overdue: 1 working
+    day late); an unknown occurrence is a ``KeyError``."""
+    timeline = timeline_of("""
+  - {id: a, title: "A", lead: u, window: "2025-01-06..2025-01-10"}
+""")
+    engine = Engine(timeline)
+    list(engine.run(until=date(2025, 1, 14)))
+    engine.complete(("a", 1), date(2025, 1, 9))
+    (late,) = list(engine.run(until=date(2025, 1, 15)))
+    assert (late.kind, late.time, late.days_late) == (EventKind.LATE, date(2025, 1, 13), 1)
+    for key in (("a", 0), ("a", 2), ("zz", 1)):
+        with pytest.raises(KeyError):
+            engine.complete(key, date(2025, 1, 9))
+
+
+def test_clocks() -> None:
+    """The simulated clock never goes back; the real one sleeps 60 s at a time."""
+    clock = SimulatedClock(date(2025, 3, 1))
+    assert clock.today() == date(2025, 3, 1)
+    clock.wait_until(date(2025, 3, 5))
+    clock.wait_until(date(2025, 3, 2))
+    assert clock.today() == date(2025, 3, 5)
+    now = [date(2025, 3, 1)]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += timedelta(days=1)
+
+    real = RealClock(today=lambda: now[0], sleep=sleep)
+    real.wait_until(date(2025, 3, 4))
+    assert (slept, real.today()) == ([60.0] * 3, date(2025, 3, 4))
+    real.wait_until(date(2025, 3, 4))
+    assert len(slept) == 3
