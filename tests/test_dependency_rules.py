@@ -186,3 +186,31 @@ def test_conflicts_are_occurrences_due_before_what_they_wait_for_plus_lag() -> N
     assert str(conflicts[0]) == (
         "b#2 (2025-02) is due 2025-02-17 but cannot be done before 2025-02-18: it waits for a#2"
     )
+
+
+def test_same_day_is_not_a_conflict_and_every_blocker_is_named() -> None:
+    """Due the same day as what it waits for: fine. Two predecessors done too late:
+    both are named, in the order of ``after``."""
+    timeline = timeline_of("""
+  - {id: a, title: "A", lead: u, window: 2025, dates: [2025-03-14]}
+  - {id: c, title: "C", lead: v, window: 2025, dates: [2025-03-14]}
+  - {id: same, title: "Cùng ngày", lead: w, window: 2025, dates: [2025-03-14], after: [a, c]}
+  - {id: both, title: "Cả hai", lead: w, window: 2025, dates: [2025-03-14], after: [{task: c, lag: 1 days}, {task: a, lag: +1 working days}]}
+""")
+    (conflict,) = timeline.conflicts()
+    assert conflict.occurrence.key == ("both", 1)
+    assert str(conflict) == (
+        "both#1 (2025-03-14) is due 2025-03-14 but cannot be done before 2025-03-17:"
+        " it waits for c#1, a#1"
+    )
+
+
+def test_lookups_of_what_is_not_there() -> None:
+    """A task with no occurrences (or no such task) has none; two occurrences with no
+    dependency between them have no lag."""
+    timeline = timeline_of(f"""
+  - {{id: a, title: "A", lead: u, {MONTHLY_Q1}}}
+  - {{id: b, title: "B", lead: v, {MONTHLY_Q1}}}
+""")
+    assert timeline.of_task("missing") == ()
+    assert timeline.lag_of(timeline.get(("b", 2)), timeline.get(("a", 1))).days == 0

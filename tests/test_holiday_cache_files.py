@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from planflow.timeline import holiday_tables
 
 
@@ -10,6 +12,8 @@ def test_cache_folders_are_created_and_files_are_plain_utf8(tmp_path, monkeypatc
     is one JSON file with the Vietnamese names as they are, and nothing else is left."""
     folder = tmp_path / "a" / "b"
     monkeypatch.setenv("PLANFLOW_CACHE_DIR", str(folder))
+    # written next to its final place and renamed, never through the system's temp folder
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
     holiday_tables.holiday_table.cache_clear()
     holiday_tables.country_language.cache_clear()
     try:

@@ -8,6 +8,7 @@ from planflow.timeline.validation import plan_warnings
 from rules_plans import HEADER, load_tasks
 
 TASKS = """\
+  - {id: ok, title: "Đúng", lead: w, window: 2025, recurrence: monthly, target: "12 per year"}
   - id: a
     title: "Báo cáo đơn vị"
     lead: g
@@ -23,7 +24,6 @@ TASKS = """\
     after: [{task: a, mode: same-period, lag: +2 working days}]
   - {id: r, title: "Tin bài", lead: g, window: Q1/2025, recurrence: monthly, target: "2 per month"}
   - {id: s, title: "Chuyên mục", lead: w, window: 2025, recurrence: monthly, target: "10 per year"}
-  - {id: ok, title: "Đúng", lead: w, window: 2025, recurrence: monthly, target: "12 per year"}
 """
 
 
@@ -34,11 +34,11 @@ def test_warnings_in_file_order_once_per_occurrence_with_unit_window_and_hint() 
     first_task_line = HEADER.count("\n") + 2  # the header, then "tasks:"
     warnings = plan_warnings(loaded)
     assert [(w.line - first_task_line, w.path) for w in warnings] == [
-        (12, "tasks[1].after"),
-        (12, "tasks[1].after"),
-        (13, "tasks[2].target"),
-        (13, "tasks[2].target"),
+        (13, "tasks[2].after"),
+        (13, "tasks[2].after"),
         (14, "tasks[3].target"),
+        (14, "tasks[3].target"),
+        (15, "tasks[4].target"),
     ]
     assert [w.message for w in warnings] == [
         "plan conflict: b@u#2 (2025-02) is due 2025-02-17 but cannot be done before"

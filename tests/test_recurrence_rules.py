@@ -32,6 +32,7 @@ from planflow.timeline.recurrence import describe, expand, expand_datetimes, nor
         ("every week on Tuesday and  friday", "FREQ=WEEKLY;BYDAY=TU,FR"),
         ("weekly on su", "FREQ=WEEKLY;BYDAY=SU"),
         ("weekly on sat,sun", "FREQ=WEEKLY;BYDAY=SA,SU"),
+        ("weekly on Mon., Thu.", "FREQ=WEEKLY;BYDAY=MO,TH"),  # the first three letters count
     ],
 )
 def test_shorthand_patterns(text: str, rule: str) -> None:
@@ -137,9 +138,9 @@ def test_bad_rules_say_what_is_wrong_and_what_to_write(
         ("FREQ=MONTHLY;BYMONTHDAY=-2,-1", "monthly on the last day and the 2nd-to-last day"),
         ("FREQ=WEEKLY;BYDAY=FR;UNTIL=20250601T000000Z", "weekly on Friday until 2025-06-01"),
         (
-            "FREQ=YEARLY;BYDAY=MO;BYSETPOS=1,2,3,4,11,12,13,21,22,23,101,111,-3",
+            "FREQ=YEARLY;BYDAY=MO;BYSETPOS=1,2,3,4,11,12,13,21,22,23,101,111,121,-3",
             "yearly on Monday (only the 3rd-to-last, 1st, 2nd, 3rd, 4th, 11th, 12th, 13th,"
-            " 21st, 22nd, 23rd, 101st and 111th each year)",  # in canonical (numeric) order
+            " 21st, 22nd, 23rd, 101st, 111th and 121st each year)",  # in canonical (numeric) order
         ),
         (
             "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1",
