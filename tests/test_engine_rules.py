@@ -241,7 +241,12 @@ def test_quiet_engine_matches_the_engine_that_emits_events(seed: int, until: dat
 _plans = plans().map(lambda p: attrs.evolve(p, days_off=(), working_days=()))
 
 
-@settings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+# 25 examples keep the suite fast; fewer when the profile says so (mutation runs)
+@settings(
+    deadline=None,
+    max_examples=min(25, settings.default.max_examples),
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(_plans, st.integers(0, 2**32), st.sampled_from([0.0, 0.3, 1.0]))
 def test_quiet_engine_matches_on_any_plan(plan: Plan, seed: int, skip: float) -> None:
     """Generated plans and seeds, with nothing, some or everything skipped."""

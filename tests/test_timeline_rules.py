@@ -12,6 +12,8 @@ from itertools import pairwise
 import pytest
 
 from calendar_2025 import ONE_DAY, add_working, days, is_working, move, next_working
+from planflow.plan.model import Period
+from planflow.timeline.occurrences import default_period, period_label
 from rules_plans import timeline_of
 
 MONTH_ENDS_2025 = [date(2025, m + 1, 1) - ONE_DAY for m in range(1, 12)] + [date(2025, 12, 31)]
@@ -273,3 +275,31 @@ def test_period_key_sets_the_labels(rule: str, period: str, labels: list[str]) -
   - {{id: p, title: "Kỳ", lead: u, window: "2025-06-30..2025-07-13", recurrence: "{rule}"{key}}}
 """)
     assert [o.period for o in timeline.occurrences("p")] == labels
+
+
+def test_window_period_labels() -> None:
+    """``period: window`` labels by the window, for check-ins too; with no window label
+    the year stands for it; a single month of a yearly rule is a year's occurrence."""
+    check_ins = _check_ins_with_period("window")
+    assert {o.period for o in check_ins} == {"throughout 2025"}
+    assert period_label(date(2025, 3, 1), Period.WINDOW) == "2025"
+    assert default_period("FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15") is Period.YEAR
+
+
+def _check_ins_with_period(period: str) -> list:
+    timeline = timeline_of(
+        f'  - {{id: c, title: "Thường xuyên", lead: u, window: "Thường xuyên trong năm.", period: {period}}}\n'
+    )
+    return list(timeline.occurrences("c"))
+
+
+def test_coordinators_are_expanded_without_the_lead_or_repeats() -> None:
+    """A coordinating group is expanded to its members, without the unit whose duty it
+    is and without naming a unit twice."""
+    timeline = timeline_of("""
+  - {id: t, title: "Việc", lead: u, coordinators: [g, v, w], window: Q1/2025}
+  - {id: e, title: "Mỗi đơn vị", lead: g, coordinators: [w, u, v, w], window: Q1/2025}
+""")
+    assert timeline.units_of(timeline.duty("t")) == ("u", ("v", "w"))
+    assert timeline.units_of(timeline.duty("e@u")) == ("u", ("w", "v"))
+    assert timeline.units_of(timeline.duty("e@v")) == ("v", ("w", "u"))
