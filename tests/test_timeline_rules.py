@@ -13,7 +13,8 @@ import pytest
 
 from calendar_2025 import ONE_DAY, add_working, days, is_working, move, next_working
 from planflow.plan.model import Period
-from planflow.timeline.occurrences import default_period, period_label
+from planflow.timeline.occurrences import Timeline, default_period, period_label
+from planflow.timeline.workdays import WorkCalendar
 from rules_plans import timeline_of
 
 MONTH_ENDS_2025 = [date(2025, m + 1, 1) - ONE_DAY for m in range(1, 12)] + [date(2025, 12, 31)]
@@ -303,3 +304,37 @@ def test_coordinators_are_expanded_without_the_lead_or_repeats() -> None:
     assert timeline.units_of(timeline.duty("t")) == ("u", ("v", "w"))
     assert timeline.units_of(timeline.duty("e@u")) == ("u", ("w", "v"))
     assert timeline.units_of(timeline.duty("e@v")) == ("v", ("w", "u"))
+
+
+def test_the_plans_own_days_off_and_working_days_move_occurrences() -> None:
+    """``calendar.days_off`` and ``calendar.working_days`` (with or without a source)
+    change where occurrences land; a day off gives its reason."""
+    calendar = (
+        '{days_off: [{date: 2025-03-14, reason: "Nghỉ bù", source: "Công văn 1"},'
+        ' {date: 2025-03-20, reason: "Nghỉ"}],'
+        ' working_days: [{date: 2025-03-15, reason: "Làm bù"}]}'
+    )
+    timeline = timeline_of(
+        '  - {id: d, title: "Ngày", lead: u, window: 2025, dates: [2025-03-14, 2025-03-15, 2025-03-20]}\n',
+        calendar=calendar,
+    )
+    assert [o.due for o in timeline.occurrences("d")] == [
+        date(2025, 3, 13),  # Friday 14 is off: back to Thursday 13
+        date(2025, 3, 15),  # Saturday 15 is worked
+        date(2025, 3, 19),
+    ]
+    assert timeline.calendar.why_not_working(date(2025, 3, 14)) == "Nghỉ bù"
+    assert [o.unit for o in timeline.occurrences("d")] == ["u"] * 3
+
+
+def test_a_given_calendar_and_the_plans_country_are_used() -> None:
+    """``Timeline(plan, calendar=…)`` uses that calendar; by default the plan's country
+    decides the holidays (none at all for ``country: ""``)."""
+    tasks = '  - {id: d, title: "Ngày", lead: u, window: 2025, dates: [2025-09-02]}\n'
+    vietnam = timeline_of(tasks)
+    assert vietnam.occurrences("d")[0].due == date(2025, 8, 29)  # 1–2 September are holidays
+    plan = vietnam.plan
+    assert Timeline(plan, calendar=WorkCalendar(country="")).occurrences("d")[0].due == date(
+        2025, 9, 2
+    )
+    assert timeline_of(tasks, calendar='{country: ""}').occurrences("d")[0].due == date(2025, 9, 2)
