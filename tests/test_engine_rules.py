@@ -219,23 +219,33 @@ def test_events_of_a_day_come_in_the_documented_order() -> None:
             assert rank[before.kind] <= rank[after.kind], (before, after)
 
 
-def _quiet_matches_loud(plan: Plan, model: object, until: date | None = None) -> None:
-    loud = Engine(Timeline(plan), model=model)  # type: ignore[arg-type]
+def _quiet_matches_loud(
+    plan: Plan, model: object, until: date | None = None, count_from: date | None = None
+) -> None:
+    loud = Engine(Timeline(plan), model=model, count_from=count_from)  # type: ignore[arg-type]
     emitted = list(loud.run(until))
-    quiet = Engine(Timeline(plan), model=model, quiet=True)  # type: ignore[arg-type]
+    quiet = Engine(Timeline(plan), model=model, quiet=True, count_from=count_from)  # type: ignore[arg-type]
     assert list(quiet.run(until)) == []
-    assert quiet.event_counts == Counter(e.kind.value for e in emitted) == loud.event_counts
+    counted = [e for e in emitted if count_from is None or e.time >= count_from]
+    assert quiet.event_counts == Counter(e.kind.value for e in counted) == loud.event_counts
     assert quiet.state == loud.state
     assert quiet.outcomes() == loud.outcomes()
+    assert quiet.snapshot() == loud.snapshot()
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("until", [None, date(2025, 6, 15)])
-def test_quiet_engine_matches_the_engine_that_emits_events(seed: int, until: date | None) -> None:
-    """The Bờ Y year under a harsh scenario: same counts, states and outcomes."""
+@pytest.mark.parametrize(
+    ("until", "count_from"),
+    [(None, None), (date(2025, 6, 15), None), (None, date(2025, 3, 31))],
+)
+def test_quiet_engine_matches_the_engine_that_emits_events(
+    seed: int, until: date | None, count_from: date | None
+) -> None:
+    """The Bờ Y year under a harsh scenario: same counts (from ``count_from`` on),
+    states, outcomes and snapshots."""
     plan = load(EXAMPLE_DIR).plan
     scenario = Scenario(default=attrs.evolve(Scenario().default, late=0.5, skip=0.2))
-    _quiet_matches_loud(plan, RandomModel(Timeline(plan), scenario, seed), until)
+    _quiet_matches_loud(plan, RandomModel(Timeline(plan), scenario, seed), until, count_from)
 
 
 _plans = plans().map(lambda p: attrs.evolve(p, days_off=(), working_days=()))
@@ -278,9 +288,16 @@ def test_snapshot_restores_exactly_and_the_run_goes_on_identically(cut: date) ->
     second = Engine(timeline, model=RandomModel(timeline, scenario, 3))
     second.restore(snapshot)  # type: ignore[arg-type]
     assert _json(second.snapshot()) == snapshot
-    assert head + list(second.run()) == events
+    tail = list(second.run())
+    assert head + tail == events
     assert second.state == whole.state
     assert second.outcomes() == whole.outcomes()
+    # a quiet engine restored from the same snapshot ends the same way
+    third = Engine(timeline, model=RandomModel(timeline, scenario, 3), quiet=True)
+    third.restore(snapshot)  # type: ignore[arg-type]
+    assert list(third.run()) == []
+    assert third.event_counts == Counter(e.kind.value for e in tail)
+    assert (third.state, third.outcomes()) == (whole.state, whole.outcomes())
     assert any(o.cause for o in whole.outcomes())
 
 
@@ -354,3 +371,15 @@ def test_clocks() -> None:
     assert (slept, real.today()) == ([60.0] * 3, date(2025, 3, 4))
     real.wait_until(date(2025, 3, 4))
     assert len(slept) == 3
+
+
+def test_snapshot_before_anything_happened() -> None:
+    """A snapshot of an engine that has not run yet holds the whole year's queue."""
+    plan = load(EXAMPLE_DIR).plan
+    timeline = Timeline(plan)
+    events = list(Engine(timeline, model=DaysAfterDue(1)).run())
+    fresh = Engine(timeline, model=DaysAfterDue(1))
+    snapshot = _json(fresh.snapshot())
+    restored = Engine(timeline, model=DaysAfterDue(1))
+    restored.restore(snapshot)  # type: ignore[arg-type]
+    assert list(restored.run()) == events
