@@ -182,3 +182,18 @@ def test_timed_rules_refuse_zone_aware_datetimes() -> None:
     """Wall-clock times only: an aware datetime is a programming error."""
     with pytest.raises(TypeError, match=r"^expand_datetimes\(\) takes naive wall-clock datetimes$"):
         expand_datetimes("daily", datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 1, 2))
+
+
+def test_utc_until_does_not_depend_on_the_machines_zone(monkeypatch) -> None:
+    """A UTC UNTIL is read as UTC even on a machine set to another zone."""
+    import time as clock
+
+    start, end = datetime(2025, 1, 2, 8), datetime(2025, 1, 30, 8)  # not in the caches
+    monkeypatch.setenv("TZ", "America/New_York")
+    clock.tzset()
+    try:
+        found = expand_datetimes("FREQ=DAILY;UNTIL=20250105T003000Z", start, end)
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+    assert found == tuple(datetime(2025, 1, d, 8) for d in range(2, 5))  # 07:30 on the 5th
