@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tempfile
 
+import pytest
+
 from planflow.timeline import holiday_tables
 
 
@@ -28,3 +30,23 @@ def test_cache_folders_are_created_and_files_are_plain_utf8(tmp_path, monkeypatc
     text = (folder / files[0]).read_bytes().decode("utf-8")
     assert "Quốc khánh" in text and "\\u" not in text
     assert "Quốc khánh" in names.values()
+
+
+@pytest.mark.parametrize("xdg", [False, True])
+def test_cache_goes_to_the_users_cache_folder(tmp_path, monkeypatch, xdg: bool) -> None:
+    """Without ``PLANFLOW_CACHE_DIR``: ``$XDG_CACHE_HOME/planflow``, else
+    ``~/.cache/planflow``."""
+    monkeypatch.delenv("PLANFLOW_CACHE_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    if xdg:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    else:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    holiday_tables.holiday_table.cache_clear()
+    try:
+        holiday_tables.holiday_table("VN", 2022)
+    finally:
+        holiday_tables.holiday_table.cache_clear()
+    base = tmp_path / ("xdg" if xdg else "home/.cache")
+    names = {p.name.rsplit("-", 1)[0] for p in (base / "planflow" / "holidays").glob("*.json")}
+    assert "VN-2022" in names

@@ -98,6 +98,18 @@ def test_shorthand_patterns(text: str, rule: str) -> None:
             "write UNTIL=20251231 or UNTIL=20251231T235959Z (UTC, ending in Z)",
         ),
         ("FREQ=DAILY;UNTIL=20251301T000000Z", "UNTIL=20251301T000000Z is not a real date", None),
+        ("FREQ=MONTHLY;BYWEEKNO=1", "BYWEEKNO only works with FREQ=YEARLY", "use FREQ=YEARLY"),
+        ("FREQ=DAILY;BYYEARDAY=1", "BYYEARDAY only works with FREQ=YEARLY", "use FREQ=YEARLY"),
+        (
+            "FREQ=WEEKLY;BYMONTHDAY=1",
+            "BYMONTHDAY cannot be used with FREQ=WEEKLY",
+            "use FREQ=MONTHLY or FREQ=DAILY",
+        ),
+        (
+            "FREQ=MONTHLY;BYSETPOS=1",
+            "BYSETPOS needs another BYxxx part to pick from",
+            "e.g. FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1 (last weekday of the month)",
+        ),
         (
             "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
             "the rule never yields a date (30 February does not exist)",
