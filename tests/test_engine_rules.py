@@ -298,6 +298,15 @@ def test_snapshot_restores_exactly_and_the_run_goes_on_identically(cut: date) ->
     assert list(third.run()) == []
     assert third.event_counts == Counter(e.kind.value for e in tail)
     assert (third.state, third.outcomes()) == (whole.state, whole.outcomes())
+    # and so does it half-way: the same states (overdue ones included) a month later
+    later = cut + timedelta(days=30)
+    loud = Engine(timeline, model=RandomModel(timeline, scenario, 3))
+    list(loud.run(until=later))
+    fourth = Engine(timeline, model=RandomModel(timeline, scenario, 3), quiet=True)
+    fourth.restore(snapshot)  # type: ignore[arg-type]
+    list(fourth.run(until=later))
+    assert fourth.state == loud.state
+    assert State.OVERDUE in loud.state or State.DUE in loud.state
     assert any(o.cause for o in whole.outcomes())
 
 
