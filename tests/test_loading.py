@@ -11,6 +11,7 @@ import pytest
 from planflow.plan.errors import PlanError, PlanFileError, Problem, Severity
 from planflow.plan.loading import load, load_plan, loads
 from planflow.plan.model import DependencyMode, Group, LeadMode, Offset, Period, Target, Window
+from planflow.plan.rules.vietnamese import VIETNAMESE_EXAMPLES
 from planflow.plan.yamldoc import MAX_BYTES, MAX_VALUES
 from planflow.timeline.recurrence import SHORTHANDS
 
@@ -42,6 +43,13 @@ tasks:
     window: 2025
     after: [a]
 """
+
+
+VI_WINDOWS = (
+    "'Năm 2025', 'Quý IV/2025', 'Quý III, IV/2025', '6 tháng cuối năm 2025', 'tháng 3/2025', "
+    "'Từ tháng 7 đến tháng 12/2025', 'từ ngày 15/01/2025 đến ngày 31/03/2025', "
+    "'Sáng ngày 13/02/2025', 'Thường xuyên trong năm'"
+)
 
 
 def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
@@ -366,7 +374,8 @@ class TestErrors:
             f"{loc(text, '{x: 1}')} tasks[0].title: expected a text, got a mapping",
             f"{loc(text, '[1]')} tasks[1].window: cannot read [1] as a window — write 2025, "
             "'Q4/2025', 'Q3-Q4/2025', 'H1/2025', '03/2025', '2025-01-15..2025-03-31', "
-            "'throughout the year', or {start: 2025-01-15, end: 2025-03-31}",
+            "'throughout the year', or {start: 2025-01-15, end: 2025-03-31}; or as plans write "
+            f"it: {VI_WINDOWS}",
             f"{loc(text, 'after: 5', skip=7)} tasks[1].after[0]: expected a mapping (key: value lines), "
             "got a number (5)",
         ]
@@ -385,7 +394,7 @@ class TestErrors:
         )
         assert problems(text) == [
             f"{loc(text, 'later')} tasks[1].after[0].mode: 'later' is not one of task, "
-            "same-period, all, previous",
+            "same-period, all, previous, in-period",
             f"{loc(text, '25:00')} tasks[1].time: '25:00-26:00': hour must be in 0..23 — "
             "hours are 0-23, minutes 0-59",
             f"{loc(text, 'lots')} tasks[1].target: cannot read 'lots' as a target — write e.g. "
@@ -393,7 +402,7 @@ class TestErrors:
             f"{loc(text, 'soon')} tasks[1].due: cannot read 'soon' as a number of days — write "
             "e.g. '+5 working days', '3 days' or '-2 working days'",
             f"{loc(text, 'fortnight')} tasks[1].period: 'fortnight' is not one of day, week, "
-            "month, quarter, half, year, window",
+            "month, quarter, half, year, window, reporting",
         ]
 
     def test_bad_ids(self) -> None:
@@ -456,7 +465,7 @@ class TestErrors:
                 "every blue moon",
                 "unknown recurrence 'every blue moon' — write an RRULE such as "
                 "FREQ=WEEKLY;BYDAY=MO, or one of: daily, weekly, every 2 weeks, monthly, twice a "
-                "month, quarterly, yearly",
+                "month, quarterly, yearly; or as plans write it: " + VIETNAMESE_EXAMPLES,
             ),
         ],
     )

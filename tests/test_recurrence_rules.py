@@ -73,7 +73,10 @@ def test_shorthand_patterns(text: str, rule: str) -> None:
             "zzz",
             "unknown recurrence 'zzz'",
             "write an RRULE such as FREQ=WEEKLY;BYDAY=MO, or one of: daily, weekly, every 2 weeks,"
-            " monthly, twice a month, quarterly, yearly",
+            " monthly, twice a month, quarterly, yearly; or as plans write it: hằng ngày,"
+            " hằng tuần, thứ Hai hằng tuần, hằng tháng, ngày 20 hằng tháng, trước ngày 20 hằng"
+            " tháng, ngày cuối cùng của tháng, hằng quý, ngày cuối cùng của quý, ngày 15 tháng"
+            " cuối quý, ngày 10/12 hằng năm, 2 lần/tháng, mỗi 2 tuần",
         ),
         (
             "FREQ=WEEKLY;BYDAY=2MO",

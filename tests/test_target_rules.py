@@ -78,7 +78,8 @@ def _checks(dates: int, target: str) -> bool:
     """Whether a rule yielding ``dates`` occurrences in 2025 meets ``target``."""
     listed = ", ".join(str(date(2025, 1, 1) + timedelta(days=2 * i)) for i in range(dates))
     loaded = load_tasks(
-        f'  - {{id: t, title: "Việc", lead: u, window: 2025, dates: [{listed}], target: "{target}"}}\n'
+        f'  - {{id: t, title: "Việc", lead: u, window: 2025, dates: [{listed}], target: "{target}", '
+        f"shift: keep}}\n"
     )
     (check,) = Timeline(loaded.plan).target_checks()
     assert check.actual == dates

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 from planflow.hooks.specs import (
     Artifact,
     ChannelSettings,
+    ModelInfo,
     Notifier,
     ReportContext,
     Reporter,
     Setting,
+    Skipped,
     hookimpl,
 )
 from planflow.plan.errors import (
@@ -30,15 +32,20 @@ from planflow.plan.errors import (
 )
 from planflow.plan.loading import LoadedPlan, load, load_plan, loads
 from planflow.plan.model import (
+    Comparator,
     Dependency,
     DependencyMode,
+    Firmness,
+    Goal,
     Group,
+    Indicator,
     LeadMode,
     LegalBasis,
     Offset,
     Period,
     Plan,
     ReportingPeriod,
+    Section,
     Shift,
     Target,
     Task,
@@ -48,15 +55,22 @@ from planflow.plan.model import (
 )
 
 if TYPE_CHECKING:
+    from planflow.feeds.export import export_feeds
+    from planflow.run.simulation import simulate
     from planflow.timeline.occurrences import Occurrence, Timeline
 
 __version__ = "0.1.0"
 
-_LAZY = {"Occurrence": "timeline.occurrences", "Timeline": "timeline.occurrences"}
+_LAZY = {
+    "Occurrence": "timeline.occurrences",
+    "Timeline": "timeline.occurrences",
+    "simulate": "run.simulation",
+    "export_feeds": "feeds.export",
+}
 
 
 def __getattr__(name: str) -> object:
-    # the timeline pulls in the holiday calendars; load it only when asked for
+    # the timeline pulls in the holiday calendars; load it (and what needs it) only when asked for
     if name in _LAZY:
         import importlib
 
@@ -67,14 +81,19 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "Artifact",
     "ChannelSettings",
+    "Comparator",
     "CycleError",
     "Dependency",
     "DependencyMode",
+    "Firmness",
+    "Goal",
     "Group",
+    "Indicator",
     "LeadMode",
     "LegalBasis",
     "LoadedPlan",
     "ModelError",
+    "ModelInfo",
     "Notifier",
     "Occurrence",
     "Offset",
@@ -87,8 +106,10 @@ __all__ = [
     "ReportContext",
     "Reporter",
     "ReportingPeriod",
+    "Section",
     "Setting",
     "Shift",
+    "Skipped",
     "Target",
     "Task",
     "TimeRange",
@@ -96,8 +117,10 @@ __all__ = [
     "Unit",
     "Window",
     "__version__",
+    "export_feeds",
     "hookimpl",
     "load",
     "load_plan",
     "loads",
+    "simulate",
 ]

@@ -6,13 +6,13 @@ import os
 
 import click
 
-from planflow.cli.main import _load, cli, plan_argument
+from planflow.cli.common import load_or_exit, plan_argument
 from planflow.plan.errors import PlanError
 
 __all__ = ["export"]
 
 
-@cli.command()
+@click.command()
 @plan_argument
 @click.option(
     "--out",
@@ -55,7 +55,7 @@ def export(
     from planflow.cli.plugins import get_pm
     from planflow.feeds import export_feeds
 
-    loaded = _load(plan)
+    loaded = load_or_exit(plan)
     workers = jobs or os.cpu_count() or 1
     try:
         paths = export_feeds(

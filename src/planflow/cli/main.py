@@ -1,49 +1,33 @@
-"""The ``planflow`` command line: thin wrappers that parse, call the library and print."""
+"""The ``planflow`` command group: every command is attached here, in one place.
+
+Command modules define plain ``click`` commands and never import this module, so
+the command line has no import circle.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable, Iterator
-from datetime import date
-from typing import Any, TypeVar
 
 import click
 
 from planflow import __version__
-from planflow.cli.plugins import PluginGroup, get_pm, plugin_option, plugins_command
-from planflow.plan.errors import PlanError, PlanFileError, Severity
-from planflow.plan.loading import LoadedPlan, load
+from planflow.cli.agenda import agenda
+from planflow.cli.export import export
+from planflow.cli.plan_commands import graph, show, validate
+from planflow.cli.plugins import PluginGroup, plugin_option, plugins_command
+from planflow.cli.report import gantt_command, heatmap_command, report_command
+from planflow.cli.resend import resend_command
+from planflow.cli.serve import serve, tokens
+from planflow.cli.simulate import simulate_command
+from planflow.plan.errors import PlanError
 
 __all__ = ["cli", "main"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def plan_argument(fn: F) -> F:
-    """The PLAN argument: a plan file or a folder holding plan.yaml."""
-    return click.argument("plan", type=click.Path(dir_okay=True, file_okay=True))(fn)
-
-
-def _load(plan: str) -> LoadedPlan:
-    try:
-        return load(plan)
-    except PlanFileError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        n = len(exc.errors)
-        click.echo(f"{n} error{'s' if n != 1 else ''}; the plan was not loaded.", err=True)
-        raise SystemExit(1) from None
-
-
-def _dump_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @click.group(cls=PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planflow")
 @plugin_option
-def cli(plugin_opts: tuple[str, ...]) -> None:
+def cli(plugin_opts: tuple[str, ...], traceback: bool) -> None:
     """planflow: run an official annual plan (kế hoạch) as a living schedule.
 
     \b
@@ -52,291 +36,6 @@ def cli(plugin_opts: tuple[str, ...]) -> None:
       planflow agenda examples/boy_2025 --unit vhxh
       planflow -p no:email simulate examples/boy_2025 --notify console
     """
-
-
-@cli.command()
-@plan_argument
-def validate(plan: str) -> None:
-    """Check a plan file; print every problem as FILE:LINE:COL: message.
-
-    Channel settings (``channels:``) are checked against the notifiers the loaded
-    plugins declare. Exits 0 when the plan loads (warnings are printed on stderr)
-    and 1 when it has errors.
-
-    \b
-    Example:
-      planflow validate examples/boy_2025
-    """
-    from planflow.hooks.channels import validate_settings
-    from planflow.timeline.occurrences import Timeline
-    from planflow.timeline.validation import plan_warnings
-
-    loaded = _load(plan)
-    timeline = Timeline(loaded.plan)
-    try:
-        channel_problems = validate_settings(loaded, get_pm())
-    except PlanError as exc:
-        raise click.ClickException(str(exc)) from None
-    problems = sorted(
-        [*plan_warnings(loaded, timeline), *channel_problems],
-        key=lambda p: (p.line, p.column, p.message),
-    )
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if errors:
-        n = len(errors)
-        click.echo(f"{n} error{'s' if n != 1 else ''} in channel settings.", err=True)
-        raise SystemExit(1)
-    warnings = problems
-    p = loaded.plan
-    groups = len(p.groups)
-    deps = sum(len(t.after) for t in p.tasks)
-    occurrences = sum(len(timeline.occurrences(d.id)) for d in timeline.duties)
-    click.echo(
-        f"{loaded.file}: OK — {len(p.tasks)} tasks, {len(p.units) - groups} units, "
-        f"{groups} groups, {deps} dependencies, {occurrences} occurrences in {p.year}"
-        + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "")
-    )
-
-
-@cli.command()
-@plan_argument
-@click.option("--json", "as_json", is_flag=True, help="Print the normalised plan as JSON.")
-def show(plan: str, as_json: bool) -> None:
-    """Print the normalised plan: unit ids instead of aliases, RRULEs instead of shorthands.
-
-    \b
-    Examples:
-      planflow show examples/boy_2025
-      planflow show examples/boy_2025 --json
-    """
-    from planflow.timeline.serialise import plan_to_dict
-
-    p = _load(plan).plan
-    if as_json:
-        _dump_json(plan_to_dict(p))
-        return
-    from rich.table import Table
-
-    console = _console()
-    console.print(f"[bold]{p.title}[/bold]")
-    console.print(f"{p.issuer} · {p.year} · {p.timezone}")
-    units = Table("id", "name", "kind", "members", title="Units")
-    for u in p.units:
-        members = ", ".join(getattr(u, "members", ()))
-        units.add_row(u.id, u.name, "group" if u in p.groups else "unit", members)
-    console.print(units)
-    tasks = Table(
-        "ref",
-        "id",
-        "lead",
-        "coordinators",
-        "window",
-        "recurrence",
-        "target",
-        "after",
-        title="Tasks",
-    )
-    for t in p.tasks:
-        tasks.add_row(
-            t.ref,
-            t.id,
-            t.lead,
-            ", ".join(t.coordinators),
-            t.window.label,
-            t.recurrence or ("check-ins" if t.window.continuous else "once"),
-            str(t.target) if t.target else "",
-            ", ".join(d.task for d in t.after),
-        )
-    console.print(tasks)
-
-
-@cli.command()
-@plan_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "dot", "mermaid", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-def graph(plan: str, fmt: str) -> None:
-    """Print the task dependency graph (text, Graphviz DOT, Mermaid or JSON).
-
-    \b
-    Examples:
-      planflow graph examples/boy_2025
-      planflow graph examples/boy_2025 --format dot | dot -Tsvg > plan.svg
-    """
-    from planflow.plan import graph as graphs
-
-    p = _load(plan).plan
-    render = {
-        "text": graphs.to_text,
-        "dot": graphs.to_dot,
-        "mermaid": graphs.to_mermaid,
-        "json": graphs.to_json,
-    }[fmt]
-    click.echo(render(p), nl=False)
-
-
-def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
-
-
-@cli.command()
-@plan_argument
-@click.option("--unit", "unit_id", metavar="ID", help="Only what this unit leads or coordinates.")
-@click.option("--task", "task_id", metavar="ID", help="Only this task (plan task or duty id).")
-@click.option(
-    "--from",
-    "from_day",
-    metavar="DATE",
-    callback=_parse_day,
-    help="Only occurrences due on or after DATE (YYYY-MM-DD).",
-)
-@click.option(
-    "--to",
-    "to_day",
-    metavar="DATE",
-    callback=_parse_day,
-    help="Only occurrences starting on or before DATE (YYYY-MM-DD).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of occurrences.")
-def agenda(
-    plan: str,
-    unit_id: str | None,
-    task_id: str | None,
-    from_day: date | None,
-    to_day: date | None,
-    as_json: bool,
-) -> None:
-    """List occurrences in time order, with lead, coordinators, due date and what each waits for.
-
-    \b
-    Examples:
-      planflow agenda examples/boy_2025 --unit vhxh
-      planflow agenda examples/boy_2025 --from 2025-10-01 --to 2025-12-31 --json
-    """
-    from planflow.timeline.occurrences import Timeline
-    from planflow.timeline.serialise import occurrence_to_dict
-
-    p = _load(plan).plan
-    if unit_id is not None and unit_id not in {u.id for u in p.units}:
-        from planflow.plan.model import suggest
-
-        raise click.BadParameter(
-            f"unknown unit {unit_id!r}"
-            + (f"; {hint}" if (hint := suggest(unit_id, [u.id for u in p.units])) else ""),
-            param_hint="--unit",
-        )
-    timeline = Timeline(p)
-    if task_id is not None and task_id not in {t.id for t in p.tasks}:
-        timeline_ids = {d.id for d in timeline.duties}
-        if task_id not in timeline_ids:
-            from planflow.plan.model import suggest
-
-            raise click.BadParameter(
-                f"unknown task {task_id!r}"
-                + (f"; {hint}" if (hint := suggest(task_id, sorted(timeline_ids))) else ""),
-                param_hint="--task",
-            )
-    rows = list(_select(timeline, unit_id, task_id, from_day, to_day))
-    if as_json:
-        out = []
-        for occ, role in rows:
-            item = occurrence_to_dict(occ, timeline)
-            item["role"] = role
-            out.append(item)
-        _dump_json(out)
-        return
-    _print_agenda(timeline, rows)
-
-
-def _select(
-    timeline: Any,
-    unit_id: str | None,
-    task_id: str | None,
-    from_day: date | None,
-    to_day: date | None,
-) -> Iterator[tuple[Any, str]]:
-    for occ in timeline:
-        if task_id is not None and task_id not in (occ.task, occ.plan_task):
-            continue
-        if from_day is not None and occ.due < from_day:
-            continue
-        if to_day is not None and occ.start > to_day:
-            continue
-        role = "lead"
-        if unit_id is not None:
-            duty = timeline.duty(occ.task)
-            lead, coordinators = timeline.units_of(duty)
-            task = duty.task
-            if unit_id == lead or (unit_id == task.lead and "@" not in occ.task):
-                role = "lead"
-            elif unit_id in coordinators or unit_id in task.coordinators:
-                role = "coordinator"
-            elif unit_id == task.lead:
-                role = "lead"  # a group sees its members' duties
-            else:
-                continue
-        yield occ, role
-
-
-def _print_agenda(timeline: Any, rows: list[tuple[Any, str]]) -> None:
-    from rich.table import Table
-
-    console = _console()
-    month = None
-    table: Table | None = None
-    for occ, role in rows:
-        key = occ.start.strftime("%Y-%m")
-        if key != month:
-            if table is not None:
-                console.print(table)
-            month = key
-            table = Table(
-                title=f"Tháng {occ.start.month}/{occ.start.year} · {key}", title_justify="left"
-            )
-            for name in ("start", "due"):
-                table.add_column(name, no_wrap=True, min_width=10)
-            for name in ("ref", "task", "unit", "role", "coordinators", "waits for"):
-                table.add_column(name, overflow="fold")
-        assert table is not None
-        duty = timeline.duty(occ.task)
-        _, coordinators = timeline.units_of(duty)
-        waits = ", ".join(f"{t}#{i}" for t, i in occ.waits_for[:3])
-        if len(occ.waits_for) > 3:
-            waits += f" +{len(occ.waits_for) - 3}"
-        shown = "phối hợp / coordinates" if role == "coordinator" else "chủ trì / leads"
-        table.add_row(
-            occ.start.isoformat(),
-            occ.due.isoformat(),
-            duty.task.ref,
-            f"{occ.task}#{occ.index}",
-            occ.unit,
-            shown,
-            ", ".join(coordinators),
-            waits,
-        )
-    if table is not None:
-        console.print(table)
-    else:
-        console.print("no occurrences match")
-
-
-def _console() -> Any:
-    from rich.console import Console
-
-    # piped output gets a wide page instead of rich's 80 columns, so nothing is cut
-    return Console(width=None if sys.stdout.isatty() else 160)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -348,9 +47,19 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
 
 
-cli.add_command(plugins_command)
-
-# commands that live in their own modules register themselves on import
-from planflow.cli import export as _cli_feeds  # noqa: E402, F401
-from planflow.cli import serve as _cli_serve  # noqa: E402, F401
-from planflow.cli import simulate as _cli_simulate  # noqa: E402, F401
+for command in (
+    validate,
+    show,
+    graph,
+    agenda,
+    simulate_command,
+    report_command,
+    gantt_command,
+    heatmap_command,
+    export,
+    serve,
+    tokens,
+    plugins_command,
+    resend_command,
+):
+    cli.add_command(command)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planflow.cli.main import _load, cli, plan_argument
+from planflow.cli.common import load_or_exit, plan_argument
 from planflow.feeds.tokens import Token, TokenStore, default_tokens_path
 from planflow.plan.errors import PlanError, PlanFileError
 from planflow.plan.loading import resolve_plan_path
@@ -36,7 +36,7 @@ def _tokens_path(plan: str, given: str | None) -> Path:
         raise click.ClickException(str(exc)) from None
 
 
-@cli.command()
+@click.command()
 @plan_argument
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
@@ -115,7 +115,7 @@ def serve(
     try:
         app = create_app(plan, tokens_path=tokens_path, base_url=base_url, state_path=state_file)
     except PlanFileError:
-        _load(plan)  # prints the problems and exits 1
+        load_or_exit(plan)  # prints the problems and exits 1
         raise
     except PlanError as exc:
         raise click.ClickException(str(exc)) from None
@@ -133,7 +133,7 @@ def serve(
     )
 
 
-@cli.command()
+@click.command()
 @plan_argument
 @click.option(
     "--tokens",
@@ -220,7 +220,7 @@ def tokens(
             click.echo(f"rotated {token.id}: the old secret no longer works")
             _print_links(token, secret, base, None)
             return
-        loaded_plan = _load(plan).plan
+        loaded_plan = load_or_exit(plan).plan
         known = [u.id for u in loaded_plan.units]
         for unit_id in units:
             if unit_id not in known:

@@ -19,12 +19,12 @@ from planflow.run._engine_layout import COMPLETE, DUE, MISSED, OPENED, OVERDUE, 
 from planflow.run.events import State
 
 if TYPE_CHECKING:
-    from planflow.run.engine import Engine
+    from planflow.run._engine_core import EngineCore
 
 _FAR = 1 << 80
 
 
-def run_quiet(engine: Engine, limit_tp: int) -> None:
+def run_quiet(engine: EngineCore, limit_tp: int) -> None:
     """Run ``engine`` (quiet, simulated clock) up to ``limit_tp`` (day * 8) excluded."""
     lay = engine._layout
     order, bucket_tp, bucket_end = lay.order, lay.bucket_tp, lay.bucket_end

@@ -10,7 +10,6 @@ import math
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -20,7 +19,7 @@ from planflow.plan.model import Plan
 from planflow.run.events import State
 from planflow.run.results import SCHEMA_VERSION
 from planflow.run.scenarios import Scenario
-from planflow.run.simulation import simulate
+from planflow.run.single_run import simulate
 from planflow.timeline.occurrences import Occurrence, Timeline
 
 # --- Monte Carlo ------------------------------------------------------------------------
@@ -150,6 +149,9 @@ def monte_carlo(
             if progress:
                 progress(len(results), runs)
     else:
+        # imported here: importing planflow.run.simulation should not cost multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_init_worker, initargs=init
         ) as pool:
