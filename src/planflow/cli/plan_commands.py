@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from planflow.cli.common import console, dump_json, load_or_exit, plan_argument
+from planflow.cli.common import console, dump_json, load_or_exit, located, plan_argument
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
 from planflow.cli.plugins import get_pm
 from planflow.i18n import N_, _, ngettext
@@ -41,7 +41,7 @@ def validate(plan: str, lang: str | None) -> None:
     try:
         channel_problems = validate_settings(loaded, get_pm())
     except PlanError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(located(exc)) from None
     problems = sorted(
         [*plan_warnings(loaded, timeline), *channel_problems],
         key=lambda p: (p.line, p.column, p.message),

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from planflow.cli.common import load_or_exit, plan_argument
+from planflow.cli.common import load_or_exit, located, plan_argument
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
 from planflow.cli.plugins import run_options
 from planflow.cli.simulate_view import print_counts, print_monte_carlo, print_result
@@ -270,7 +270,7 @@ def simulate_command(
     except PluginFailed:
         raise
     except PlanError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(located(exc)) from None
     result = run.result
     pm.failures.print_summary()  # how many failures were not shown, before the counts
     print_counts(run)

@@ -76,6 +76,7 @@ class Renderer:
         state: FeedState | None, members: Members | None = None,
         adjust: Adjuster | None = None,
     ) -> None:  # fmt: skip
+        timeline.check_size()  # a plan past the occurrence limits is refused before any work
         self.plan, self.timeline = plan, timeline
         self.expand, self.todos, self.state = expand, todos, state
         self.members = members or Members(plan)

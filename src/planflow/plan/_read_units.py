@@ -120,6 +120,7 @@ class UnitReader(ShapeReader):
             path,
             f"unknown unit {value!r}",
             suggest(value, self.unit_ids)
+            or forms.suggest_with_diacritics(value, self.names)
             or "list it under units: or groups:, or use the id "
             "or one of the aliases of a listed unit",
         )

@@ -15,6 +15,7 @@ from typing import Any
 from planflow.plan import forms
 from planflow.plan._read_indicators import IndicatorReader
 from planflow.plan.errors import Severity
+from planflow.plan.limits import MAX_YEAR, unknown_country
 from planflow.plan.model import (
     LegalBasis,
     Plan,
@@ -87,9 +88,15 @@ class PlanReader(IndicatorReader):
         )
         meta = meta or {}
         year = meta.get("year")
-        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9999:
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= MAX_YEAR:
             if year is not None:
-                self.fail(("plan", "year"), f"expected a year such as 2025, got {year!r}")
+                self.fail(
+                    ("plan", "year"),
+                    f"expected a year such as 2025, got {year!r}",
+                    f"plan years run from 1900 to {MAX_YEAR} (the timeline needs the next year)"
+                    if isinstance(year, int)
+                    else None,
+                )
             year = date.today().year if year is None else 2000
             self.year_unknown = True
         calendar = self.mapping(("calendar",), top.get("calendar") or {}, _CALENDAR_KEYS) or {}
@@ -309,6 +316,9 @@ class PlanReader(IndicatorReader):
         out: dict[str, Any] = {}
         if "country" in cal:
             out["country"] = self.text(("calendar", "country"), cal["country"]).upper()
+            unknown = unknown_country(out["country"])
+            if unknown is not None:
+                self.fail(("calendar", "country"), unknown.message, unknown.hint)
         if cal.get("shift") is not None:
             shift = self.choice(("calendar", "shift"), cal["shift"], Shift)
             if shift is not None:
@@ -327,18 +337,16 @@ class PlanReader(IndicatorReader):
             notes = []
             for i, item in enumerate(self.sequence(("calendar", key), cal.get(key))):
                 path = ("calendar", key, i)
-                m = self.mapping(path, item, {"date", "reason", "source"}, ("date",))
+                m = self.mapping(path, item, {"date", "reason", "source"}, ("date", "reason"))
                 if m is None:
                     continue
                 day = self.day((*path, "date"), m.get("date"))
-                if day is not None:
-                    notes.append(
-                        (
-                            day,
-                            self.text((*path, "reason"), m.get("reason")),
-                            self.text((*path, "source"), m.get("source")),
-                        )
-                    )
+                reason = self.text((*path, "reason"), m.get("reason"))
+                if m.get("reason") is not None and not reason.strip():
+                    self.fail((*path, "reason"), "the reason is empty",
+                              'say why, e.g. "Nghỉ bù Tết Nguyên đán"')  # fmt: skip
+                if day is not None:  # (a missing reason is an error: the plan does not load)
+                    notes.append((day, reason, self.text((*path, "source"), m.get("source"))))
             out[key] = notes
         clash = {d for d, _, _ in out.get("days_off", [])} & {
             d for d, _, _ in out.get("working_days", [])

@@ -111,7 +111,17 @@ class ShapeReader:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.fail(path, f"expected a text, got {_kind(value)}")
             return ""
-        return unicodedata.normalize("NFC", str(value)).strip()
+        text = unicodedata.normalize("NFC", str(value)).strip()
+        hidden = next((c for c in text if c in _INVISIBLE), None)
+        if hidden is not None:
+            self.fail(
+                path,
+                f"the text contains an invisible character U+{ord(hidden):04X} "
+                f"({unicodedata.name(hidden, 'control')})",
+                "delete it: it hides or reorders letters, so the text does not read as it shows",
+                severity=Severity.WARNING,
+            )
+        return text
 
     def ident(self, path: tuple[Any, ...], value: Any) -> str | None:
         import re
@@ -174,6 +184,14 @@ class ShapeReader:
             self.fail(path, f"expected a mapping of texts, got {_kind(value)}")
             return {}
         return {str(k): self.text((*path, k), v) for k, v in value.items()}
+
+
+# zero-width characters and bidirectional controls: nothing a Vietnamese text needs,
+# and a way to make two texts look the same or one read backwards
+_INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u061c"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 def _kind(value: Any) -> str:

@@ -354,6 +354,23 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _TONE_ON_SECOND = re.compile(rf"(o(?=[ae])|(?<!q)u(?=y))([aey])([{_TONES}])(?![a-zđ\u0300-\u036f])")
 
 
+def without_diacritics(text: str) -> str:
+    """``Phòng Văn hóa`` → ``phong van hoa``: for a "did you mean" when marks are missing."""
+    decomposed = unicodedata.normalize("NFD", normalise_name(text).replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def suggest_with_diacritics(name: str, names: dict[str, str]) -> str | None:
+    """A hint for a unit name typed without (or with wrong) diacritics: the unit whose
+    name reads the same once the marks are dropped, when there is exactly one."""
+    bare = without_diacritics(name)
+    found = {uid for spelling, uid in names.items() if without_diacritics(spelling) == bare}
+    if len(found) != 1:
+        return None
+    uid = found.pop()
+    return f"did you mean unit {uid!r}? names must be written with their diacritics"
+
+
 def normalise_name(name: str) -> str:
     """The form names are compared in.
 

@@ -22,6 +22,14 @@ from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
 
+from planflow.i18n import _
+from planflow.plan.limits import (
+    DUTIES,
+    OCCURRENCES,
+    TASK_OCCURRENCES,
+    LimitError,
+    occurrence_limit,
+)
 from planflow.plan.model import Offset, Plan, Shift, Task, Window
 from planflow.timeline import checks, dependencies, schedule
 from planflow.timeline import schedule as schedule_module
@@ -66,16 +74,51 @@ class Timeline:
         self._schedules: dict[tuple[object, ...], tuple[ScheduledDate, ...]] = {}
         self._owned: dict[tuple[object, ...], tuple[ScheduledDate, ...]] = {}
         self._visiting: set[str] = set()
+        self._size: int | None = None  # occurrences counted by check_size()
 
     # --- duties ---------------------------------------------------------
 
     @cached_property
     def duties(self) -> tuple[Duty, ...]:
-        """Every duty, in plan order."""
+        """Every duty, in plan order.
+
+        :raises LimitError: more than :data:`~planflow.plan.limits.DUTIES` duties.
+        """
         out: list[Duty] = []
+        limit = DUTIES.value()
         for task in self.plan.tasks:
             out.extend(self.duties_of(task))
+            if len(out) > limit:
+                raise LimitError(DUTIES, len(out), where=_at_task(task.id), task=task.id)
         return tuple(out)
+
+    def check_size(self) -> int:
+        """Count the occurrences without building them; the number of occurrences.
+
+        Runs before the first occurrence is built, so that a plan past a limit costs
+        its schedules (shared by tasks with the same dates), not its occurrences.
+
+        :raises LimitError: one task, or the whole plan, has more occurrences than
+            :data:`~planflow.plan.limits.TASK_OCCURRENCES` or
+            :func:`~planflow.plan.limits.occurrence_limit` allow.
+        """
+        if self._size is not None:
+            return self._size
+        per_task = TASK_OCCURRENCES.value()
+        overall = occurrence_limit(len(self.plan.units) + len(self.plan.tasks))
+        total = 0
+        for task_id, duties in self._duties_by_task.items():
+            task = duties[0].task
+            count = len(self._schedule(task)) * len(duties)
+            if count > per_task:
+                raise LimitError(TASK_OCCURRENCES, count, where=_of_task(task_id), task=task_id)
+            total += count
+            if total > overall:
+                raise LimitError(
+                    OCCURRENCES, total, where=_at_task(task_id), task=task_id, allowed=overall
+                )
+        self._size = total
+        return total
 
     @cached_property
     def _duties_by_task(self) -> dict[str, tuple[Duty, ...]]:
@@ -106,6 +149,7 @@ class Timeline:
         # Duties that share a schedule (the same template in thousands of communes) are
         # merged as one stream; occurrences on the same (start, due) are then put in
         # (duty, index) order. Lazy: a duty is expanded when the merge first reaches it.
+        self.check_size()
         groups: dict[tuple[object, ...], list[Duty]] = {}
         for duty in self.duties:
             groups.setdefault(_duty_key(duty), []).append(duty)
@@ -144,7 +188,7 @@ class Timeline:
         return self._depth[task_id]
 
     def _stream(self, group: int, duty: Duty) -> Iterator[tuple[date, date, int, int]]:
-        for i, (start, due, _, _) in enumerate(self.duty_schedule(duty)):
+        for i, (start, due, _shift, _offset) in enumerate(self.duty_schedule(duty)):
             yield start, due, group, i
 
     def occurrences(self, duty_id: str) -> tuple[Occurrence, ...]:
@@ -152,6 +196,8 @@ class Timeline:
         cached = self._occurrences.get(duty_id)
         if cached is not None:
             return cached
+        if self._size is None:
+            self.check_size()
         if duty_id in self._visiting:  # the model rejects task cycles; this is a safety net
             from planflow.plan.errors import CycleError
 
@@ -307,6 +353,16 @@ class Timeline:
                 check = checks.target_check(duty, actual, reporting, span)
                 if check is not None:
                     yield check
+
+
+def _at_task(task_id: str) -> str:
+    """Where a count over a limit stopped, for its message."""
+    return _("at task {task}").format(task=repr(task_id))
+
+
+def _of_task(task_id: str) -> str:
+    """The task a count over a limit is about, for its message."""
+    return _("task {task}").format(task=repr(task_id))
 
 
 def _tie_order(occ: Occurrence) -> tuple[str, int]:

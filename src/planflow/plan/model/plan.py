@@ -122,29 +122,53 @@ class Plan:
     def members(self, unit_id: str) -> tuple[str, ...]:
         """The member units of a group (recursively), or ``(unit_id,)`` for a plain unit.
 
-        A group without listed members stands for itself.
+        A group without listed members stands for itself. Each group is expanded once
+        and remembered, so groups that share subgroups cost their size, not the number
+        of paths through them (``KeyError`` for an unknown id).
         """
-        seen: list[str] = []
-        self._collect_members(unit_id, seen, set())
-        return tuple(seen)
+        memo = self._members_memo
+        found = memo.get(unit_id)
+        if found is not None:
+            return found
+        units = self._units_by_id
+        units[unit_id]
+        # depth-first, without recursion: groups may nest thousands deep
+        stack = [(unit_id, iter(_listed(units[unit_id])))]
+        on_path = {unit_id}
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_path.discard(node)
+                listed = _listed(units[node])
+                if not listed:
+                    memo[node] = (node,)
+                    continue
+                out: dict[str, None] = {}
+                for member in listed:  # a member on the path is a cycle: skipped
+                    out.update(dict.fromkeys(memo.get(member, ())))
+                memo[node] = tuple(out)
+            elif child not in memo and child not in on_path:
+                units[child]
+                on_path.add(child)
+                stack.append((child, iter(_listed(units[child]))))
+        return memo[unit_id]
 
-    def _collect_members(self, unit_id: str, out: list[str], visiting: set[str]) -> None:
-        unit = self._units_by_id[unit_id]
-        if not isinstance(unit, Group) or not unit.members:
-            if unit_id not in out:
-                out.append(unit_id)
-            return
-        visiting.add(unit_id)
-        for member in unit.members:
-            if member not in visiting:
-                self._collect_members(member, out, visiting)
-        visiting.discard(unit_id)
+    @cached_property
+    def _members_memo(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     def dependencies(self) -> Iterator[tuple[Task, Dependency]]:
         """Every (task, dependency) pair, in file order."""
         for task in self.tasks:
             for dep in task.after:
                 yield task, dep
+
+
+def _listed(unit: Unit) -> tuple[str, ...]:
+    """A group's listed members; nothing for a unit (or a group standing for itself)."""
+    return unit.members if isinstance(unit, Group) else ()
 
 
 _CHECKING: contextvars.ContextVar[bool] = contextvars.ContextVar("planflow_checking", default=True)

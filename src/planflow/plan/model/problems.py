@@ -20,7 +20,14 @@ from planflow.plan.model.units import Group
 if TYPE_CHECKING:
     from planflow.plan.model.plan import Plan
 
-__all__ = ["PlanProblem", "find_cycle", "format_path", "plan_problems", "suggest"]
+__all__ = [
+    "PlanProblem",
+    "find_cycle",
+    "find_group_cycle",
+    "format_path",
+    "plan_problems",
+    "suggest",
+]
 
 PathItem: TypeAlias = str | int
 Path: TypeAlias = tuple[PathItem, ...]
@@ -96,6 +103,18 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
                         )
                     )
 
+    group_cycle = find_group_cycle(plan)
+    if group_cycle:
+        from planflow.plan.errors import format_cycle
+
+        first = unit_ids[group_cycle[0]]
+        problems.append(
+            PlanProblem(
+                ("units", first, "members"),
+                f"groups contain each other: {format_cycle(group_cycle)}",
+                "a group may list groups below it, never one that lists it back",
+            )
+        )
     problems.extend(_succession_problems(plan, unit_ids))
 
     task_ids: dict[str, int] = {}
@@ -301,6 +320,25 @@ def find_cycle(plan: Plan) -> list[str] | None:
     for task, dep in plan.dependencies():
         if dep.task != task.id and dep.task in edges:
             edges[task.id].append(dep.task)
+    cycle = _first_cycle(edges)
+    return list(reversed(cycle)) if cycle else None
+
+
+def find_group_cycle(plan: Plan) -> list[str] | None:
+    """Groups that contain each other, directly or through others: ``[a, b, a]``, or None.
+
+    (A group listing itself is reported on its own.)
+    """
+    edges: dict[str, list[str]] = {}
+    for unit in plan.units:
+        if isinstance(unit, Group):
+            edges.setdefault(unit.id, []).extend(m for m in unit.members if m != unit.id)
+    edges = {node: [c for c in children if c in edges] for node, children in edges.items()}
+    return _first_cycle(edges)
+
+
+def _first_cycle(edges: dict[str, list[str]]) -> list[str] | None:
+    """The first cycle a depth-first walk of ``edges`` meets, as the path ``[x, …, x]``."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     for root in edges:
         if root in state:
@@ -317,8 +355,7 @@ def find_cycle(plan: Plan) -> list[str] | None:
                 state[node] = 2
             elif state.get(child) == 1:
                 # path runs from the root; the cycle starts where child first appears
-                cycle = [*path[path.index(child) :], child]
-                return list(reversed(cycle))
+                return [*path[path.index(child) :], child]
             elif child not in state:
                 state[child] = 1
                 path.append(child)
