@@ -28,7 +28,7 @@ from planflow.plan.errors import (
     Problem,
     RecurrenceError,
 )
-from planflow.plan.loading import LoadedPlan, load, load_plan, loads
+from planflow.plan.loading import LoadedPlan, SourceFile, load, load_plan, loads
 from planflow.plan.model import (
     Dependency,
     DependencyMode,
@@ -96,6 +96,7 @@ __all__ = [
     "ReportingPeriod",
     "Setting",
     "Shift",
+    "SourceFile",
     "Target",
     "Task",
     "TimeRange",

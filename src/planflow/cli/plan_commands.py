@@ -60,17 +60,41 @@ def validate(plan: str) -> None:
 @click.command()
 @plan_argument
 @click.option("--json", "as_json", is_flag=True, help="Print the normalised plan as JSON.")
-def show(plan: str, as_json: bool) -> None:
+@click.option(
+    "--yaml",
+    "as_yaml",
+    is_flag=True,
+    help="Print the plan file as merged from its templates (extends:), as YAML.",
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Print every value of the merged plan with the FILE:LINE:COL it was written at.",
+)
+def show(plan: str, as_json: bool, as_yaml: bool, explain: bool) -> None:
     """Print the normalised plan: unit ids instead of aliases, RRULEs instead of shorthands.
+
+    A plan that extends templates is shown merged; --explain tells, for each value,
+    which file (the plan or which template) and which line it came from.
 
     \b
     Examples:
       planflow show examples/boy_2025
       planflow show examples/boy_2025 --json
+      planflow show examples/templates/xa_ba_to --explain
     """
+    from planflow.plan.explain import merged_yaml, origins
     from planflow.timeline.serialise import plan_to_dict
 
-    p = load_or_exit(plan).plan
+    loaded = load_or_exit(plan)
+    p = loaded.plan
+    if explain:
+        for origin in origins(loaded.document):
+            click.echo(str(origin))
+        return
+    if as_yaml:
+        click.echo(merged_yaml(loaded.document), nl=False)
+        return
     if as_json:
         dump_json(plan_to_dict(p))
         return

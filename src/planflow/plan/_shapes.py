@@ -50,9 +50,9 @@ class ShapeReader:
         key: bool = False,
         severity: Severity = Severity.ERROR,
     ) -> None:
-        line, column = self.doc.where(path, key=key)
+        file, line, column = self.doc.origin(path, key=key)
         shown = format_path(path[:-1] if key else path)
-        self.problems.append(Problem(message, self.doc.file, line, column, shown, hint, severity))
+        self.problems.append(Problem(message, file, line, column, shown, hint, severity))
 
     def attempt(self, path: tuple[Any, ...], fn: Callable[[], T]) -> T | None:
         """Run a parser or model constructor, turning its PlanError into a located problem."""
