@@ -15,6 +15,7 @@ from planflow.cli.agenda import agenda
 from planflow.cli.export import export
 from planflow.cli.plan_commands import graph, show, validate
 from planflow.cli.plugins import PluginGroup, plugin_option, plugins_command
+from planflow.cli.schema_command import schema_command
 from planflow.cli.serve import serve, tokens
 from planflow.cli.simulate import simulate_command
 from planflow.plan.errors import PlanError
@@ -45,6 +46,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
 
 
-for command in (validate, show, graph, agenda, simulate_command, export, serve, tokens):
+for command in (
+    validate,
+    show,
+    graph,
+    agenda,
+    simulate_command,
+    export,
+    serve,
+    tokens,
+    schema_command,
+):
     cli.add_command(command)
 cli.add_command(plugins_command)
