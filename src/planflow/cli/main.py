@@ -12,6 +12,7 @@ import click
 
 from planflow import __version__
 from planflow.cli.agenda import agenda
+from planflow.cli.authoring import add_task, init
 from planflow.cli.export import export
 from planflow.cli.plan_commands import graph, show, validate
 from planflow.cli.plugins import PluginGroup, plugin_option, plugins_command
@@ -56,6 +57,8 @@ for command in (
     serve,
     tokens,
     schema_command,
+    init,
+    add_task,
 ):
     cli.add_command(command)
 cli.add_command(plugins_command)
