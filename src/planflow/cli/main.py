@@ -19,6 +19,7 @@ from planflow.cli.plugins import PluginGroup, plugin_option, plugins_command
 from planflow.cli.schema_command import schema_command
 from planflow.cli.serve import serve, tokens
 from planflow.cli.simulate import simulate_command
+from planflow.cli.tables import export_table, import_table
 from planflow.plan.errors import PlanError
 
 __all__ = ["cli", "main"]
@@ -59,6 +60,8 @@ for command in (
     schema_command,
     init,
     add_task,
+    import_table,
+    export_table,
 ):
     cli.add_command(command)
 cli.add_command(plugins_command)
