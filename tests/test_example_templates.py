@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from plans import ROOT
 
 from planflow import Timeline, load
 from planflow.cli.main import cli
+from plans import ROOT
 
 FOLDER = ROOT / "examples" / "tinh_quang_ngai"
 

@@ -295,5 +295,14 @@ def test_published_schema_is_current() -> None:
     assert result.exit_code == 0 and json.loads(result.output) == plan_schema()
 
 
+def test_published_key_reference_is_current() -> None:
+    """docs/plan-keys.md is what `planflow schema --format markdown` prints."""
+    from planflow.plan.schema_tables import keys_markdown
+
+    published = (ROOT / "docs" / "plan-keys.md").read_text(encoding="utf-8")
+    assert published == keys_markdown()
+    assert "| `lead` | yes | unit id, name or alias |" in published
+
+
 def test_schema_is_a_valid_json_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(plan_schema())

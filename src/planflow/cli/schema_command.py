@@ -18,12 +18,20 @@ def schema_text() -> str:
 
 @click.command("schema")
 @click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "markdown"]),
+    default="json",
+    show_default=True,
+    help="json: the JSON Schema; markdown: the key reference tables (docs/plan-keys.md).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True),
     help="Write the schema to this file instead of printing it.",
 )
-def schema_command(output: str | None) -> None:
+def schema_command(fmt: str, output: str | None) -> None:
     """Print the JSON Schema of plan files (for editors such as VS Code).
 
     With the YAML extension (yaml-language-server), a plan file whose first line is
@@ -33,8 +41,14 @@ def schema_command(output: str | None) -> None:
     \b
     Example:
       planflow schema -o plan.schema.json
+      planflow schema --format markdown -o docs/plan-keys.md
     """
-    text = schema_text()
+    if fmt == "markdown":
+        from planflow.plan.schema_tables import keys_markdown
+
+        text = keys_markdown()
+    else:
+        text = schema_text()
     if output:
         with open(output, "w", encoding="utf-8") as out:
             out.write(text)

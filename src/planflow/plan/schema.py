@@ -240,6 +240,67 @@ _SHAPES: dict[str, dict[str, Schema]] = {
     },
 }
 
+# What each key means, in Vietnamese then English: editors show it on hover.
+_MEANINGS: dict[str, dict[str, str]] = {
+    "top": {
+        "calendar": "Ngày làm việc và mặc định / working days and defaults",
+        "channels": "Cấu hình kênh thông báo (plugin) / notifier settings for a run",
+        "groups": "Nhóm đơn vị / named sets of units",
+        "reporting_periods": "Kỳ báo cáo / the periods reports are made for",
+        "tasks": "Các nhiệm vụ / the tasks",
+        "units": "Cơ quan, đơn vị chủ trì hoặc phối hợp / units that lead or coordinate",
+        "plan": "Thông tin chung của kế hoạch / about the plan",
+    },
+    "plan": {
+        "title_en": "Tên tiếng Anh / title in English",
+        "timezone": "Múi giờ (mặc định Asia/Ho_Chi_Minh) / IANA time zone",
+        "issued": "Ngày ban hành / date of issue",
+        "signed_by": "Người ký / signed by",
+        "notes": "Ghi chú / notes",
+        "legal_bases": "Căn cứ ban hành / legal bases (number, date, issuer, title)",
+    },
+    "calendar": {
+        "country": "Quốc gia lấy ngày lễ (VN) / country of the public holidays",
+        "reminder": "Nhắc trước hạn, ví dụ '3 working days' / reminder before deadlines",
+        "check_in": "Lịch kiểm tra việc thường xuyên / check-ins of continuous tasks",
+        "days_off": "Ngày nghỉ bù trong năm, kèm văn bản / extra days off, with source",
+        "working_days": "Ngày làm bù, kèm văn bản / make-up working days, with source",
+    },
+    "unit": {
+        "name_en": "Tên tiếng Anh / name in English",
+        "aliases": "Các cách viết khác của tên / other spellings of the name",
+        "contacts": "Liên hệ (email, điện thoại) / contacts",
+        "channels": "Cấu hình kênh thông báo của đơn vị / the unit's notifier settings",
+        "note": "Ghi chú / note",
+        "members": "Đơn vị thành viên của nhóm / the group's members",
+    },
+    "task": {
+        "ref": "Mục trong văn bản, ví dụ C.I.2.a / clause in the document",
+        "title_en": "Nội dung tiếng Anh / title in English",
+        "category": "Lĩnh vực, ví dụ CĐS, CCHC / category",
+        "lead_mode": "Nhóm chủ trì: each (từng đơn vị) hoặc together / how a group leads",
+        "dates": "Các ngày cụ thể / dates of the occurrences",
+        "except": "Ngày bỏ qua / dates left out",
+        "period": "Kỳ gắn với mỗi lần thực hiện / the period each occurrence is for",
+        "check_in": "Lịch kiểm tra riêng / the task's own check-ins",
+        "target": "Chỉ tiêu, ví dụ '24 per year' / quantity target",
+        "after": "Chờ nhiệm vụ khác / tasks this one waits for",
+        "due": "Hạn so với ngày thực hiện / due offset",
+        "shift": "Ngày nghỉ thì dời việc / on a day off",
+        "reminder": "Nhắc trước hạn / reminder before the deadline",
+        "time": "Giờ, ví dụ 08:00-11:30 / time of day",
+        "notes": "Ghi chú / notes",
+        "source": "Nguyên văn trong văn bản / the document's own words",
+    },
+    "reporting_period": {
+        "id": "Mã kỳ báo cáo / period id",
+        "name": "Tên kỳ, ví dụ 'Quý I' / name",
+        "name_en": "Tên tiếng Anh / name in English",
+        "start": "Ngày đầu kỳ / first day",
+        "end": "Ngày cuối kỳ / last day",
+    },
+}
+
 _ALLOWED = {
     "top": _TOP_KEYS | set(TEMPLATE_KEYS),
     "plan": _PLAN_KEYS,
@@ -264,7 +325,12 @@ def _properties(section: str, *, leave_out: Iterable[str] = ()) -> dict[str, Sch
             f"the plan reader allows {section} keys {missing} that planflow.plan.schema "
             "does not describe: add their shape to _SHAPES"
         )
-    return {k: shapes[k] for k in sorted(_ALLOWED[section]) if k not in leave_out}
+    meanings = _MEANINGS.get(section, {})
+    return {
+        k: {**shapes[k], "description": meanings[k]} if k in meanings else shapes[k]
+        for k in sorted(_ALLOWED[section])
+        if k not in leave_out
+    }
 
 
 def _section(section: str, *, relaxed: bool, leave_out: Iterable[str] = ()) -> Schema:
@@ -281,12 +347,17 @@ def _top(*, relaxed: bool) -> Schema:
     for key, ref in (("plan", "plan"), ("units", "unit"), ("groups", "group"), ("tasks", "task")):
         target = {"$ref": f"#/$defs/{ref}{suffix}"}
         props[key] = target if key == "plan" else _list(target)
+        props[key]["description"] = _MEANINGS["top"][key]
     out = _object(props)
     if not relaxed:
         out["required"] = ["plan", "tasks"]
         # units may be left out only when groups list them
         out["anyOf"] = [{"required": ["units"]}, {"required": ["groups"]}]
-        props["tasks"] = {"type": "array", "items": {"$ref": "#/$defs/task"}}
+        props["tasks"] = {
+            "type": "array",
+            "items": {"$ref": "#/$defs/task"},
+            "description": _MEANINGS["top"]["tasks"],
+        }
         # without templates there is nothing to drop
         props["drop"] = {"anyOf": [{"type": "array", "maxItems": 0}, _NULL]}
     return out
