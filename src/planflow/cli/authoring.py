@@ -65,7 +65,7 @@ def init(
         raise click.ClickException(f"{plan_file} already exists (use --force to overwrite it)")
     the_year = year or date.today().year
     if template:
-        relative = os.path.relpath(Path(template).resolve(), target.resolve())
+        relative = os.path.relpath(os.path.abspath(template), os.path.abspath(target))
         template_text = Path(template).read_text(encoding="utf-8")
         text = template_plan(relative, template_text, commune, the_year, lang=lang, folder=folder)
     else:
@@ -194,8 +194,9 @@ def add_task(
     loaded = load_or_exit(plan)
     p = loaded.plan
     file = resolve_plan_path(plan)
-    for number, unit in enumerate(p.units, 1):
-        click.echo(f"  {number:2d}. {unit.id:<12} {unit.name}")
+    if lead is None or coordinators is None:  # the list to choose from, by number
+        for number, unit in enumerate(p.units, 1):
+            click.echo(f"  {number:2d}. {unit.id:<12} {unit.name}")
 
     def given_or_asked(
         value: str | None, label: str, parse: Callable[[str], Any], default: str | None = None

@@ -91,6 +91,7 @@ _TEXTS = {
             "Thêm nhiệm vụ:  planflow add-task {folder}"
         ),
         "task1": "Ví dụ: việc định kỳ hằng quý",
+        "quarter_end": "ngày cuối quý; rơi vào ngày nghỉ thì làm vào ngày làm việc liền trước",
         "task2": "Ví dụ: việc một lần, có hạn cuối năm",
         "task1_title": "Báo cáo kết quả thực hiện Kế hoạch định kỳ hằng quý",
         "task2_title": "Sơ kết, đánh giá kết quả thực hiện Kế hoạch năm {year}",
@@ -100,7 +101,7 @@ _TEXTS = {
             "nhiệm vụ có id mới được thêm vào; drop: bỏ nhiệm vụ của khung không thực hiện.\n"
             "Xem kế hoạch sau khi ghép:   planflow show {folder} --explain"
         ),
-        "placeholders": "Giá trị điền vào các chỗ ${{...}} của khung",
+        "placeholders": "Giá trị điền vào các chỗ ${...} của khung",
         "fill": "cần điền",
         "overrides": "Ví dụ sửa một nhiệm vụ của khung (bỏ dấu # để dùng):",
     },
@@ -132,6 +133,7 @@ _TEXTS = {
             "Add a task:  planflow add-task {folder}"
         ),
         "task1": "Example: a quarterly task",
+        "quarter_end": "the last day of each quarter; on a day off, the working day before",
         "task2": "Example: a one-off task due by the end of the year",
         "task1_title": "Báo cáo kết quả thực hiện Kế hoạch định kỳ hằng quý",
         "task2_title": "Sơ kết, đánh giá kết quả thực hiện Kế hoạch năm {year}",
@@ -141,7 +143,7 @@ _TEXTS = {
             "here, a new id adds a task; drop: leaves template tasks out.\n"
             "See the merged plan:   planflow show {folder} --explain"
         ),
-        "placeholders": "Values for the template's ${{...}} placeholders",
+        "placeholders": "Values for the template's ${...} placeholders",
         "fill": "to fill in",
         "overrides": "Example of changing a template task (remove the # to use it):",
     },
@@ -198,7 +200,7 @@ def starter_plan(commune: str, year: int, *, lang: str = "vi", folder: str = "."
         "    lead: vp\n"
         "    coordinators: [kt, vhxh]\n"
         f"    window: {year}\n"
-        "    recurrence: hằng quý\n",
+        f'    recurrence: "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1"  # {t["quarter_end"]}\n',
         _comment(t["task2"], "  "),
         "  - id: so-ket-nam\n"
         f"    title: {_quote(t['task2_title'].format(year=year))}\n"
