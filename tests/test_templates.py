@@ -274,3 +274,26 @@ def test_channel_settings_keep_their_environment_variables(tmp_path: Path) -> No
     write(tmp_path, {"a.yaml": base, "plan.yaml": "extends: a.yaml\nplaceholders: {x: 1}\n"})
     plan = load(tmp_path).plan
     assert plan.channels["email"]["password"] == "${SMTP_PASSWORD}"
+
+
+@pytest.mark.parametrize(
+    ("template", "plan", "message"),
+    [
+        ("- a\n- b\n", "extends: a.yaml\n", "template 'a.yaml' is not a plan"),
+        ("", "extends: a.yaml\n", "template 'a.yaml' is not a plan"),
+        ("plan: {}\n", "extends: 7\n", "expected the path of a template file, got 7"),
+        ("plan: {}\n", "extends: [a.yaml, {x: 1}]\n", "expected the path of a template file"),
+        ("plan: {}\n", "extends: a.yaml\nplaceholders: [x]\n", "placeholders must map a name"),
+        ("plan: {}\n", "extends: a.yaml\nplaceholders: {x: [1]}\n", "placeholder 'x' must be"),
+        ("plan: {}\n", "extends: a.yaml\ndrop: {x: 1}\n", "no template defines a task"),
+        ("plan: {title: '${1x}'}\n", "extends: a.yaml\n", "'${1x}' is not a placeholder name"),
+        ("plan: {}\n", "extends: .\n", "cannot read template '.'"),
+    ],
+)
+def test_odd_templates_give_located_errors(
+    tmp_path: Path, template: str, plan: str, message: str
+) -> None:
+    """However odd the template or the keys naming it, a located message and no traceback."""
+    write(tmp_path, {"a.yaml": template, "plan.yaml": plan})
+    found = errors(tmp_path / "plan.yaml")
+    assert any(message in line for line in found), found

@@ -195,11 +195,19 @@ class _Composer:
         except PlanFileError as exc:
             self.problems.extend(exc.problems)
             return None
+        if not isinstance(base_doc.data, dict):
+            self.problem(
+                doc,
+                path,
+                f"template {name!r} is not a plan (key: value lines)",
+                "a template is a plan file, possibly incomplete",
+            )
+            return None
         return self.layer(base_doc, (*chain, real))
 
     def drop(self, doc: Document, drop: _Node, merged: _Node | None) -> _Node | None:
         ids = drop.value if isinstance(drop.value, list) else [drop]
-        tasks = merged.value.get("tasks") if merged is not None else None
+        tasks = merged.value.get("tasks") if merged is not None else None  # merged: a mapping
         known = tasks.value if tasks is not None and isinstance(tasks.value, list) else []
         for entry in ids:
             found = [n for n in known if _ident(n, "id") == entry.value]
