@@ -3,7 +3,8 @@
 The keys each section allows come from the reader itself (its ``_TOP_KEYS``,
 ``_TASK_KEYS`` …), the choices from the model's enums and the id pattern from the
 model, so a key added to the reader cannot be forgotten here: :func:`plan_schema`
-refuses to build while a key has no entry in :data:`_SHAPES` (and a test builds it).
+lets such a key through with any value, and a test fails until it has a shape in
+:data:`_SHAPES` (see :func:`missing_shapes`).
 What this module adds is the *shape* of each key (a text, a list, a date …) and a
 short description an editor shows.
 
@@ -27,7 +28,7 @@ from planflow.plan._reader import _CALENDAR_KEYS, _PLAN_KEYS, _TOP_KEYS, FORMAT_
 from planflow.plan.model import ID_PATTERN, DependencyMode, LeadMode, Period, Shift
 from planflow.plan.templates import TEMPLATE_KEYS
 
-__all__ = ["SCHEMA_ID", "plan_schema"]
+__all__ = ["SCHEMA_ID", "missing_shapes", "plan_schema"]
 
 SCHEMA_ID = "https://planflow.example.org/schema/plan-v1.json"
 
@@ -317,20 +318,26 @@ _REQUIRED = {
 }
 
 
+def missing_shapes() -> dict[str, list[str]]:
+    """Keys the plan reader allows that :data:`_SHAPES` does not describe, by section.
+
+    The schema still lets them through (any value), so a key the reader learns never
+    makes an editor refuse a good plan; a test keeps this empty.
+    """
+    out = {section: sorted(keys - set(_SHAPES[section])) for section, keys in _ALLOWED.items()}
+    return {section: keys for section, keys in out.items() if keys}
+
+
 def _properties(section: str, *, leave_out: Iterable[str] = ()) -> dict[str, Schema]:
     shapes = _SHAPES[section]
-    missing = sorted(_ALLOWED[section] - set(shapes))
-    if missing:
-        raise LookupError(
-            f"the plan reader allows {section} keys {missing} that planflow.plan.schema "
-            "does not describe: add their shape to _SHAPES"
-        )
     meanings = _MEANINGS.get(section, {})
-    return {
-        k: {**shapes[k], "description": meanings[k]} if k in meanings else shapes[k]
-        for k in sorted(_ALLOWED[section])
-        if k not in leave_out
-    }
+    out: dict[str, Schema] = {}
+    for key in sorted(_ALLOWED[section]):
+        if key in leave_out:
+            continue
+        shape = shapes.get(key, {"description": "see docs/plan-format.md"})
+        out[key] = {**shape, "description": meanings[key]} if key in meanings else shape
+    return out
 
 
 def _section(section: str, *, relaxed: bool, leave_out: Iterable[str] = ()) -> Schema:
