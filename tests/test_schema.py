@@ -10,6 +10,7 @@ of a text such as ``Q5/2025``, a cycle), which the test checks by the loader's m
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 from collections.abc import Callable
 from datetime import date
@@ -21,11 +22,6 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-import test_cli
-import test_feeds
-import test_fuzz_loading
-import test_graph
-import test_loading
 import test_templates
 import test_timeline
 from planflow.cli.main import cli
@@ -65,20 +61,36 @@ def loader_errors(text: str) -> list[str]:
 
 # ------------------------------------------------------------------ the corpus
 
+
+def _test_module_plans() -> dict[str, str]:
+    """Every plan text a test module defines at its top level (found, not listed, so a
+    fixture added later is in the corpus too); plans extending templates are left to
+    test_plan_extending_a_template_needs_only_overrides."""
+    out = {}
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        if path.stem == "test_schema":
+            continue
+        module = importlib.import_module(path.stem)
+        for name, value in vars(module).items():
+            if not isinstance(value, str) or "plan" not in value or "tasks" not in value:
+                continue
+            try:
+                data = yaml.safe_load(value)
+            except yaml.YAMLError:  # a str.format template (test_timeline.BASE), below
+                continue
+            if isinstance(data, dict) and "plan" in data and "extends" not in data:
+                out[f"{path.stem}.{name}"] = value
+    return out
+
+
 FIXTURES: dict[str, str] = {
     "docs/plan-format.md example": docs_example(),
     "examples/boy_2025": (EXAMPLE_DIR / "plan.yaml").read_text(encoding="utf-8"),
     "planflow.testing.TINY_PLAN": TINY_PLAN,
-    "test_loading.BASE": test_loading.BASE,
-    "test_fuzz_loading.SEED": test_fuzz_loading.SEED,
-    "test_graph.CHAIN": test_graph.CHAIN,
-    "test_feeds.TIMED_PLAN": test_feeds.TIMED_PLAN,
-    "test_feeds.WEEKLY_SETPOS_PLAN": test_feeds.WEEKLY_SETPOS_PLAN,
     "test_timeline.BASE": test_timeline.BASE.format(
         tasks="  - {id: a, title: A, lead: u, window: 2025, recurrence: weekly}"
     ),
-    "test_templates.MINISTRY": test_templates.MINISTRY,
-    "test_cli.BROKEN": test_cli.BROKEN,
+    **_test_module_plans(),
 }
 FIXTURES.update(
     {
@@ -222,6 +234,8 @@ def edited(edit: Edit) -> str:
 
 
 def test_corpus_has_at_least_50_plans() -> None:
+    """The corpus holds every plan fixture of the tests, and 50 plans or more in all."""
+    assert {"test_cli.BROKEN", "test_loading.BASE", "test_graph.CHAIN"} <= set(FIXTURES)
     total = len(FIXTURES) + len(GOOD_EDITS) + len(SHAPE_EDITS) + len(MEANING_EDITS)
     assert total >= 50
 

@@ -65,7 +65,7 @@ COMMUNE_UNITS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 _TEXTS = {
     "vi": {
         "head": (
-            "Kế hoạch năm {year} của xã {commune}, viết cho planflow.\n"
+            "Tệp kế hoạch năm {year} của xã {commune} (dùng với planflow).\n"
             "Sửa tệp này rồi kiểm tra:   planflow validate {folder}\n"
             "Xem trước cả năm:            planflow simulate {folder}\n"
             "Xuất lịch cho các đơn vị:    planflow export {folder} --out lich\n"
@@ -86,15 +86,15 @@ _TEXTS = {
         ),
         "tasks": (
             "Các nhiệm vụ. Mỗi nhiệm vụ có: id (mã), title (nội dung), lead (cơ quan chủ trì),\n"
-            "coordinators (cơ quan phối hợp), window (thời gian thực hiện: 2025, Q3/2025,\n"
-            "03/2025, 'Thường xuyên trong năm'…), recurrence (tần suất: hằng tháng, hằng quý…).\n"
+            "coordinators (cơ quan phối hợp), window (thời gian thực hiện: {year}, Q3/{year},\n"
+            "03/{year}, 'Thường xuyên trong năm'…), recurrence (tần suất: hằng tháng, hằng quý…).\n"
             "Thêm nhiệm vụ:  planflow add-task {folder}"
         ),
         "task1": "Ví dụ: việc định kỳ hằng quý",
         "quarter_end": "ngày cuối quý; rơi vào ngày nghỉ thì làm vào ngày làm việc liền trước",
         "task2": "Ví dụ: việc một lần, có hạn cuối năm",
         "task1_title": "Báo cáo kết quả thực hiện Kế hoạch định kỳ hằng quý",
-        "task2_title": "Sơ kết, đánh giá kết quả thực hiện Kế hoạch năm {year}",
+        "task2_title": "Tổng kết, đánh giá kết quả thực hiện Kế hoạch năm {year}",
         "from": (
             "Kế hoạch này dựa trên khung: {template}\n"
             "Chỉ ghi những gì khác với khung: nhiệm vụ cùng id sẽ thay các mục ghi ở đây,\n"
@@ -128,7 +128,7 @@ _TEXTS = {
         ),
         "tasks": (
             "The tasks. Each has: id, title (Nội dung), lead (Cơ quan chủ trì), coordinators\n"
-            "(Cơ quan phối hợp), window (2025, Q3/2025, 03/2025, 'throughout the year' …) and\n"
+            "(Cơ quan phối hợp), window ({year}, Q3/{year}, 03/{year}, 'throughout the year' …) and\n"
             "recurrence (monthly, quarterly, every Monday …).\n"
             "Add a task:  planflow add-task {folder}"
         ),
@@ -136,7 +136,7 @@ _TEXTS = {
         "quarter_end": "the last day of each quarter; on a day off, the working day before",
         "task2": "Example: a one-off task due by the end of the year",
         "task1_title": "Báo cáo kết quả thực hiện Kế hoạch định kỳ hằng quý",
-        "task2_title": "Sơ kết, đánh giá kết quả thực hiện Kế hoạch năm {year}",
+        "task2_title": "Tổng kết, đánh giá kết quả thực hiện Kế hoạch năm {year}",
         "from": (
             "This plan builds on the template {template}\n"
             "Write only what differs: a task with a template task's id changes the keys written\n"
@@ -192,7 +192,7 @@ def starter_plan(commune: str, year: int, *, lang: str = "vi", folder: str = "."
             out.append(f"    name_en: {_quote(name_en)}\n")
         if aliases:
             out.append(f"    aliases: [{', '.join(_quote(a) for a in aliases)}]\n")
-    out += ["\n", _comment(t["tasks"].format(folder=folder)), "tasks:\n"]
+    out += ["\n", _comment(t["tasks"].format(folder=folder, year=year)), "tasks:\n"]
     out += [
         _comment(t["task1"], "  "),
         "  - id: bao-cao-quy\n"
