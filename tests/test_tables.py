@@ -154,7 +154,7 @@ class TestImport:
 
 def _fields(plan: object) -> list[tuple[object, ...]]:
     return [
-        (t.id, t.title, t.lead, t.coordinators, t.window.start, t.window.end,
+        (t.id, t.ref, t.title, t.lead, t.coordinators, t.window.start, t.window.end,
          t.window.continuous, t.recurrence, t.notes)
         for t in plan.tasks  # type: ignore[attr-defined]
     ]  # fmt: skip

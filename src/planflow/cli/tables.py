@@ -79,7 +79,7 @@ def import_table(
 
     Columns are found by their headers, in any order, in Vietnamese or English:
     Nội dung, Cơ quan chủ trì, Cơ quan phối hợp, Thời gian thực hiện, Tần suất, Ghi
-    chú, STT, Mã. Units are recognised across spellings. Every row that cannot be
+    chú, Mục, Mã, STT. Units are recognised across spellings. Every row that cannot be
     read is reported as TABLE:ROW:COLUMN, and then nothing is written.
 
     \b

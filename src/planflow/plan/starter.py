@@ -127,9 +127,9 @@ _TEXTS = {
             "Delete the units this commune does not have, add those missing."
         ),
         "tasks": (
-            "The tasks. Each has: id, title (Nội dung), lead (Cơ quan chủ trì), coordinators\n"
-            "(Cơ quan phối hợp), window ({year}, Q3/{year}, 03/{year}, 'throughout the year' …) and\n"
-            "recurrence (monthly, quarterly, every Monday …).\n"
+            "The tasks. Each has: id, title (Nội dung), lead (Cơ quan chủ trì),\n"
+            "coordinators (Cơ quan phối hợp), window ({year}, Q3/{year}, 03/{year},\n"
+            "'throughout the year' …) and recurrence (monthly, quarterly, weekly on monday …).\n"
             "Add a task:  planflow add-task {folder}"
         ),
         "task1": "Example: a quarterly task",

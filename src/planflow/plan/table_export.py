@@ -21,6 +21,7 @@ __all__ = ["TASK_HEADERS", "UNIT_HEADERS", "task_rows", "unit_rows", "write_csv"
 
 TASK_HEADERS = (
     "STT",
+    "Mục",
     "Mã",
     "Nội dung",
     "Cơ quan chủ trì",
@@ -61,7 +62,8 @@ def task_rows(plan: Plan) -> list[list[Any]]:
         rule = task.recurrence or ""
         rows.append(
             [
-                task.ref or number,
+                number,
+                task.ref,
                 task.id,
                 task.title,
                 names[task.lead],
@@ -105,7 +107,7 @@ def write_xlsx(plan: Plan, path: str | Path) -> None:
         tasks.append(values)
     for cell in tasks[2]:
         cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFGH", (6, 22, 60, 30, 40, 22, 18, 30), strict=True):
+    for column, width in zip("ABCDEFGHI", (5, 10, 22, 60, 30, 40, 22, 18, 30), strict=True):
         tasks.column_dimensions[column].width = width
     for cells in tasks.iter_rows(min_row=3):
         for cell in cells:

@@ -173,8 +173,9 @@ def rows_to_tasks(table: Table, units: UnitNames, year: int) -> Imported:
             uid, n = f"{base}-{n}", n + 1
         taken.add(uid)
         task["id"] = uid
-        if texts.get("ref"):
-            task["ref"] = texts["ref"]
+        ref = texts.get("ref") or texts.get("number")  # without a Mục column, STT is the ref
+        if ref:
+            task["ref"] = ref
         task["title"] = texts.get("title", "")
         if texts.get("lead"):
             lead = units.find(texts["lead"])

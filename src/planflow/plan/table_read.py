@@ -35,7 +35,8 @@ HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("window", ("thoi gian", "thoi han", "window", "time", "deadline", "when", "period")),
     ("recurrence", ("tan suat", "dinh ky", "frequency", "recurrence", "how often")),
     ("notes", ("ghi chu", "note", "notes", "remarks")),
-    ("ref", ("stt", "so tt", "no", "no.", "#", "muc", "ref")),
+    ("ref", ("muc", "ref", "clause")),
+    ("number", ("stt", "so tt", "no", "no.", "#")),
     ("id", ("ma", "ma nhiem vu", "id")),
     ("title", ("noi dung", "nhiem vu", "cong viec", "task", "title", "content", "activity")),
 )
@@ -47,7 +48,8 @@ FIELD_NAMES = {
     "window": "Thời gian thực hiện (window)",
     "recurrence": "Tần suất (recurrence)",
     "notes": "Ghi chú (notes)",
-    "ref": "STT",
+    "ref": "Mục (ref)",
+    "number": "STT",
     "id": "Mã (id)",
 }
 _REQUIRED = ("title", "lead", "window")
