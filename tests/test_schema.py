@@ -70,7 +70,10 @@ def _test_module_plans() -> dict[str, str]:
     for path in sorted((ROOT / "tests").glob("test_*.py")):
         if path.stem == "test_schema":
             continue
-        module = importlib.import_module(path.stem)
+        try:
+            module = importlib.import_module(path.stem)
+        except (ImportError, pytest.skip.Exception):  # a module needing an absent extra
+            continue
         for name, value in vars(module).items():
             if not isinstance(value, str) or "plan" not in value or "tasks" not in value:
                 continue
