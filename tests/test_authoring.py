@@ -52,6 +52,7 @@ class TestInit:
         [("vi", "# Sửa tệp này rồi kiểm tra:"), ("en", "# Edit this file, then check it:")],
     )
     def test_writes_a_plan_that_validates(self, tmp_path: Path, lang: str, comment: str) -> None:
+        """init writes a commented plan that validates, with the usual units and the schema."""
         folder = tmp_path / "kh"
         run("init", str(folder), "--commune", "Bờ Y", "--year", "2026", "--lang", lang)
         text = (folder / "plan.yaml").read_text(encoding="utf-8")
@@ -65,12 +66,14 @@ class TestInit:
         jsonschema.validate(_as_json(yaml.safe_load(text)), plan_schema())
 
     def test_english_comments_keep_vietnamese_names(self, tmp_path: Path) -> None:
+        """--lang en changes the comments, not the units' Vietnamese names."""
         run("init", str(tmp_path), "--commune", "Bờ Y", "--year", "2026", "--lang", "en")
         plan = load(tmp_path).plan
         assert plan.unit("vhxh").name == "Phòng Văn hóa - Xã hội"
         assert plan.unit("vhxh").name_en == "Division of Culture and Social Affairs"
 
     def test_from_a_template(self, tmp_path: Path) -> None:
+        """init --from writes a plan extending the template, placeholders filled."""
         from test_templates import MINISTRY, PROVINCE, write
 
         write(tmp_path, {"bo/template.yaml": MINISTRY, "tinh/template.yaml": PROVINCE})
@@ -91,6 +94,7 @@ class TestInit:
         assert (plan.id, plan.title) == ("ba-to-2025", "Kế hoạch truyền thông xã Ba Tơ năm 2025")
 
     def test_does_not_overwrite(self, tmp_path: Path) -> None:
+        """init leaves an existing plan alone."""
         (tmp_path / "plan.yaml").write_text("# mine\n", encoding="utf-8")
         result = CliRunner().invoke(cli, ["init", str(tmp_path)])
         assert result.exit_code == 1 and "already exists" in result.output
@@ -111,6 +115,7 @@ def _added(before: str, after: str) -> tuple[str, str]:
 
 class TestAddTask:
     def test_interactive_answers_on_the_reference_plan(self, tmp_path: Path) -> None:
+        """Answers given at the prompts become a task; nothing else in the file changes."""
         shutil.copy(EXAMPLE_DIR / "plan.yaml", tmp_path / "plan.yaml")
         before = (tmp_path / "plan.yaml").read_text(encoding="utf-8")
         answers = "\n".join(
@@ -137,6 +142,7 @@ class TestAddTask:
         assert load(tmp_path).plan.tasks[-1] == task  # appended last
 
     def test_options_and_layout_with_a_section_after_the_tasks(self, tmp_path: Path) -> None:
+        """The task goes after the last task, before the next section's comment."""
         before = (
             "# đầu tệp\n"
             "plan: {id: t, title: 'Thử', issuer: 'UBND xã', year: 2025}\n"
@@ -163,6 +169,7 @@ class TestAddTask:
         assert [t.id for t in load(tmp_path).plan.tasks] == ["a", "viec-b"]
 
     def test_unknown_and_ambiguous_units(self, tmp_path: Path) -> None:
+        """An unknown or ambiguous unit stops add-task without writing."""
         run("init", str(tmp_path), "--commune", "Bờ Y", "--year", "2026")
         before = (tmp_path / "plan.yaml").read_text(encoding="utf-8")
         base = ["add-task", str(tmp_path), "--title", "X", "--window", "2026", "--recurrence", "-"]

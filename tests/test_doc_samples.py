@@ -61,6 +61,7 @@ def test_every_page_with_samples_is_covered() -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=_name)
 def test_samples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every python and shell block of the page runs."""
     for name in ("examples", "docs", "plugins"):
         (tmp_path / name).symlink_to(ROOT / name)
     monkeypatch.chdir(tmp_path)

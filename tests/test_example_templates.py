@@ -27,6 +27,7 @@ COMMUNES = {
 
 @pytest.mark.parametrize("commune", sorted(COMMUNES))
 def test_commune_plan_validates_simulates_and_exports(commune: str, tmp_path: Path) -> None:
+    """Each commune's plan validates, simulates and exports, with the counted occurrences."""
     name, occurrences, units = COMMUNES[commune]
     folder = FOLDER / commune
     runner = CliRunner()
@@ -46,6 +47,7 @@ def test_commune_plan_validates_simulates_and_exports(commune: str, tmp_path: Pa
 
 
 def test_quarterly_report_is_due_on_the_last_day_of_each_quarter() -> None:
+    """The template's quarterly report falls on each quarter's last day."""
     timeline = Timeline(load(FOLDER / "xa_bo_y").plan)
     dues = [o.due for o in timeline.of_task("quarterly-report")]
     # 31/3, 30/6, 30/9 and 31/12/2026 are all working days (Tuesday, Tuesday,
@@ -54,6 +56,7 @@ def test_quarterly_report_is_due_on_the_last_day_of_each_quarter() -> None:
 
 
 def test_communes_differ_where_they_override() -> None:
+    """The two communes differ exactly where they override the template."""
     bo_y, ba_to = load(FOLDER / "xa_bo_y").plan, load(FOLDER / "xa_ba_to").plan
     assert "cybersecurity-training" not in {t.id for t in bo_y.tasks}
     assert ba_to.task("cybersecurity-training").window.start == date(2026, 7, 1)

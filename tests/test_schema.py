@@ -255,6 +255,7 @@ def test_fixtures(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(GOOD_EDITS))
 def test_good_plans_pass_both(name: str) -> None:
+    """Other spellings the reader allows pass the loader and the schema."""
     text = edited(GOOD_EDITS[name])
     assert loader_errors(text) == []
     assert schema_ok(text)
@@ -262,6 +263,7 @@ def test_good_plans_pass_both(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(SHAPE_EDITS))
 def test_shape_errors_fail_both(name: str) -> None:
+    """A plan broken in its shape fails the loader and the schema."""
     text = edited(SHAPE_EDITS[name])
     assert loader_errors(text), "the loader accepted it"
     assert not schema_ok(text), "the schema accepted it"
@@ -269,6 +271,7 @@ def test_shape_errors_fail_both(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(MEANING_EDITS))
 def test_meaning_errors_are_the_loaders(name: str) -> None:
+    """What only the loader can check is refused by the loader and let through by the schema."""
     edit, message = MEANING_EDITS[name]
     text = edited(edit)
     assert any(message in e for e in loader_errors(text))
@@ -324,4 +327,5 @@ def test_published_key_reference_is_current() -> None:
 
 
 def test_schema_is_a_valid_json_schema() -> None:
+    """The schema itself is valid draft 2020-12."""
     jsonschema.Draft202012Validator.check_schema(plan_schema())

@@ -73,6 +73,7 @@ def problem_lines(output: str, file: Path) -> list[str]:
 
 class TestImport:
     def test_every_bad_row_is_reported_at_its_cell(self, tmp_path: Path) -> None:
+        """Each bad row is reported at its cell, and nothing is written."""
         table = tmp_path / "nhiem-vu.xlsx"
         sample_xlsx(table)
         result = invoke("import", str(table), "--out", str(tmp_path / "kh"), "--year", "2025")
@@ -82,6 +83,7 @@ class TestImport:
         assert not (tmp_path / "kh").exists()
 
     def test_good_rows_become_tasks(self, tmp_path: Path) -> None:
+        """Merged headers, blank rows, a section row and unit spellings are read."""
         table = tmp_path / "nhiem-vu.xlsx"
         sample_xlsx(table)
         from openpyxl import load_workbook
@@ -119,6 +121,7 @@ class TestImport:
         )
 
     def test_csv_with_english_headers_in_another_order(self, tmp_path: Path) -> None:
+        """A CSV with English headers in its own order and blank rows imports."""
         table = tmp_path / "tasks.csv"
         table.write_text(
             "Frequency;Lead unit;Task;Coordinators;When;Notes\n"
@@ -145,6 +148,7 @@ class TestImport:
         ]
 
     def test_no_header(self, tmp_path: Path) -> None:
+        """A table without a recognisable header is refused with a message."""
         table = tmp_path / "x.csv"
         table.write_text("a,b\n1,2\n", encoding="utf-8")
         result = invoke("import", str(table), "--out", str(tmp_path / "kh"))
@@ -162,6 +166,7 @@ def _fields(plan: object) -> list[tuple[object, ...]]:
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_then_import_gives_the_same_tasks(tmp_path: Path, fmt: str) -> None:
+    """export-table then import gives back the same tasks and units."""
     table = tmp_path / f"bo-y.{fmt}"
     result = invoke("export-table", str(EXAMPLE_DIR), "--format", fmt, "--out", str(table))
     assert result.exit_code == 0, result.output

@@ -109,12 +109,14 @@ def errors(path: Path) -> list[str]:
 
 class TestMerge:
     def test_chain_of_two_templates(self, chain: Path) -> None:
+        """A commune extends a province template that extends a ministry's."""
         plan = load(chain / "xa").plan
         assert [t.id for t in plan.tasks] == ["annual-report", "radio-programme", "village-meeting"]
         assert [u.id for u in plan.units] == ["vhxh", "radio"]
         assert plan.issuer == "Ủy ban nhân dân xã Bờ Y"  # the province's, over the ministry's
 
     def test_override_task_fields_by_id(self, chain: Path) -> None:
+        """A task with a template task's id changes only the keys it writes."""
         plan = load(chain / "xa").plan
         task = plan.task("radio-programme")
         # overridden: window and target; kept from the province: title, lead, coordinators, rule
@@ -125,12 +127,14 @@ class TestMerge:
         assert task.recurrence == "FREQ=MONTHLY;BYMONTHDAY=1"  # `monthly`: the 1st
 
     def test_override_unit_and_calendar_defaults(self, chain: Path) -> None:
+        """Units merge by id, calendar defaults key by key."""
         plan = load(chain / "xa").plan
         assert plan.unit("vhxh").name == "Văn phòng - Thống kê xã Bờ Y"
         assert plan.shift.value == "next"  # the commune's
         assert plan.reminder.days == 5  # the ministry's, untouched by both
 
     def test_drop_and_add(self, chain: Path) -> None:
+        """drop: removes a template task; a new id adds one."""
         plan = load(chain / "xa").plan
         ids = {t.id for t in plan.tasks}
         assert "quarterly-report" not in ids
@@ -138,6 +142,7 @@ class TestMerge:
         assert (added.lead, added.window.start) == ("radio", date(2025, 6, 1))
 
     def test_placeholders_fill_texts_and_typed_values(self, chain: Path) -> None:
+        """${name} is filled in texts, and a whole-value placeholder keeps its type."""
         plan = load(chain / "xa").plan
         assert plan.id == "boy-2025"
         assert plan.title == "Kế hoạch truyền thông xã Bờ Y năm 2025"
@@ -145,6 +150,7 @@ class TestMerge:
         assert plan.unit("radio").name == "Đài phát thanh xã Bờ Y"
 
     def test_several_templates_merge_left_to_right(self, tmp_path: Path) -> None:
+        """With extends: [a, b], b's values win over a's."""
         second = "tasks:\n  - id: annual-report\n    window: 11/2025\n"
         write(
             tmp_path,
@@ -159,11 +165,13 @@ class TestMerge:
         )
 
     def test_literal_dollar_brace(self, tmp_path: Path) -> None:
+        """$${ writes a literal ${."""
         text = MINISTRY.replace('"Kế hoạch mẫu"', '"Giá $${x}"')
         write(tmp_path, {"a.yaml": text, "plan.yaml": "extends: a.yaml\n"})
         assert load(tmp_path / "plan.yaml").plan.title == "Giá ${x}"
 
     def test_sources_list_every_file_with_its_hash(self, chain: Path) -> None:
+        """LoadedPlan.sources: the plan, then its templates, each with a SHA-256."""
         loaded = load(chain / "xa")
         names = [Path(s.path).resolve() for s in loaded.sources]
         assert names == [
@@ -175,6 +183,7 @@ class TestMerge:
         assert loaded.sources[1].sha256 == expected
 
     def test_plain_plan_has_itself_as_only_source(self, tmp_path: Path) -> None:
+        """A plan without templates has one source."""
         write(tmp_path, {"plan.yaml": MINISTRY})
         loaded = load(tmp_path)
         assert [s.sha256 for s in loaded.sources] == [hashlib.sha256(MINISTRY.encode()).hexdigest()]
@@ -182,6 +191,7 @@ class TestMerge:
 
 class TestLocatedErrors:
     def test_invalid_override_is_reported_in_the_plan(self, chain: Path) -> None:
+        """A bad override is reported at the plan's line, not the template's."""
         text = COMMUNE.replace("window: Q3-Q4/2025", "window: Q7/2025")
         write(chain, {"xa/plan.yaml": text})
         (message,) = errors(chain / "xa")
@@ -189,6 +199,7 @@ class TestLocatedErrors:
         assert message.startswith(f"{file}:{line_of(text, 'Q7/2025')}:13: tasks[1].window:")
 
     def test_bad_value_in_a_template_is_reported_in_the_template(self, chain: Path) -> None:
+        """A bad inherited value is reported at the template's line."""
         text = PROVINCE.replace("coordinators: [radio]", "coordinators: [raido]")
         write(chain, {"tinh/template.yaml": text})
         (message,) = errors(chain / "xa")
@@ -197,6 +208,7 @@ class TestLocatedErrors:
         assert "unknown unit 'raido'" in message
 
     def test_unknown_key_in_an_override_points_at_the_key(self, chain: Path) -> None:
+        """A misspelt key in an override is reported at that key, with a suggestion."""
         text = COMMUNE.replace('    target: "6 per year"', '    targte: "6 per year"')
         write(chain, {"xa/plan.yaml": text})
         (message,) = errors(chain / "xa")
@@ -204,6 +216,7 @@ class TestLocatedErrors:
         assert "did you mean 'target'" in message
 
     def test_placeholder_without_value(self, chain: Path) -> None:
+        """Every use of a placeholder without value is reported where it is used."""
         text = COMMUNE.replace('  commune: "Bờ Y"\n', "")
         write(chain, {"xa/plan.yaml": text})
         found = errors(chain / "xa")
@@ -214,6 +227,7 @@ class TestLocatedErrors:
         assert len(found) == 3  # title, issuer and the radio's name
 
     def test_drop_of_an_unknown_task(self, chain: Path) -> None:
+        """Dropping a task no template defines is an error at the drop entry."""
         text = COMMUNE.replace("drop: [quarterly-report]", "drop: [quartely-report]")
         write(chain, {"xa/plan.yaml": text})
         (message,) = errors(chain / "xa")
@@ -221,24 +235,28 @@ class TestLocatedErrors:
         assert "no template defines a task 'quartely-report'" in message
 
     def test_missing_template(self, tmp_path: Path) -> None:
+        """A template that does not exist is reported at the extends: line."""
         write(tmp_path, {"plan.yaml": "planflow: 1\nextends: ../nowhere.yaml\n"})
         (message,) = errors(tmp_path)
         assert message.startswith(f"{tmp_path / 'plan.yaml'}:2:10: extends:")
         assert "cannot read template '../nowhere.yaml': no such file" in message
 
     def test_cycle(self, tmp_path: Path) -> None:
+        """Templates extending each other are reported, not followed forever."""
         write(tmp_path, {"a.yaml": "extends: b.yaml\n", "b.yaml": "extends: a.yaml\n"})
         (message,) = errors(tmp_path / "a.yaml")
         assert message.startswith(f"{tmp_path / 'b.yaml'}:1:10:")
         assert "extends itself" in message
 
     def test_syntax_error_in_a_template(self, tmp_path: Path) -> None:
+        """A YAML error in a template is reported in the template."""
         write(tmp_path, {"a.yaml": "plan: [\n", "plan.yaml": "extends: a.yaml\n"})
         (message,) = errors(tmp_path)
         assert message.startswith(f"{tmp_path / 'a.yaml'}:2:1: YAML syntax error")
 
 
 def test_show_explain_names_file_and_line(chain: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """show --explain tells, for each value, the file and line it was written at."""
     monkeypatch.chdir(chain)
     result = CliRunner().invoke(cli, ["show", "xa", "--explain"])
     assert result.exit_code == 0, result.output
@@ -255,6 +273,7 @@ def test_show_explain_names_file_and_line(chain: Path, monkeypatch: pytest.Monke
 
 
 def test_show_yaml_prints_the_merged_plan(chain: Path) -> None:
+    """show --yaml prints the merged plan, without the template keys."""
     import yaml
 
     result = CliRunner().invoke(cli, ["show", str(chain / "xa"), "--yaml"])
@@ -270,6 +289,7 @@ def test_show_yaml_prints_the_merged_plan(chain: Path) -> None:
 
 
 def test_channel_settings_keep_their_environment_variables(tmp_path: Path) -> None:
+    """${VARIABLE} in channels: is left for the environment at run time."""
     base = MINISTRY + 'channels:\n  email: {password: "${SMTP_PASSWORD}"}\n'
     write(tmp_path, {"a.yaml": base, "plan.yaml": "extends: a.yaml\nplaceholders: {x: 1}\n"})
     plan = load(tmp_path).plan
