@@ -179,3 +179,18 @@ class TestAddTask:
         result = CliRunner().invoke(cli, [*base, "--lead", "vp", "--coordinators", "kho bạc"])
         assert result.exit_code == 1 and "unknown unit 'kho bạc'" in result.output
         assert (tmp_path / "plan.yaml").read_text(encoding="utf-8") == before
+
+
+def test_add_task_refuses_a_one_line_task_list(tmp_path: Path) -> None:
+    """tasks: [...] on one line cannot take a block item: a message, and the file unchanged."""
+    before = (
+        "plan: {id: t, title: 'Thử', issuer: 'UBND xã', year: 2025}\n"
+        "units: [{id: u, name: 'Đơn vị'}]\n"
+        "tasks: [{id: a, title: 'A', lead: u, window: 2025}]\n"
+    )
+    (tmp_path / "plan.yaml").write_text(before, encoding="utf-8")
+    args = ["--title", "B", "--lead", "u", "--coordinators", "-", "--window", "2025"]
+    result = CliRunner().invoke(cli, ["add-task", str(tmp_path), *args, "--recurrence", "-"])
+    assert result.exit_code == 1
+    assert "tasks: is written on one line" in result.output
+    assert (tmp_path / "plan.yaml").read_text(encoding="utf-8") == before

@@ -27,9 +27,9 @@ def sample_xlsx(path: Path) -> None:
     sheet.append(["BẢNG PHÂN CÔNG NHIỆM VỤ NĂM 2025"])  # row 1
     sheet.merge_cells("A1:F1")
     sheet.append(["STT", "Nội dung công việc", "Tần suất", "Cơ quan thực hiện", None,
-                  "Thời gian thực hiện"])  # row 2  # fmt: skip
+                  "Thời gian thực hiện", "Kinh phí"])  # row 2  # fmt: skip
     sheet.append([None, None, None, "Chủ trì", "Phối hợp", None])  # row 3
-    for column in "ABCF":
+    for column in "ABCFG":
         sheet.merge_cells(f"{column}2:{column}3")
     sheet.merge_cells("D2:E2")
     rows = [
@@ -95,6 +95,7 @@ class TestImport:
         result = invoke("import", str(table), "--out", str(out), "--year", "2025",
                         "--commune", "Thử")  # fmt: skip
         assert result.exit_code == 0, result.output
+        assert "Bỏ qua các cột (not used): G: Kinh phí" in result.output
         plan = load(out).plan
         assert [(t.ref, t.lead, t.coordinators) for t in plan.tasks] == [
             ("1", "vhxh", ("ca", "vp")),

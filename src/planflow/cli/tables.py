@@ -105,6 +105,8 @@ def import_table(
             units = _starter_units(commune)
     except PlanFileError as exc:
         _fail(list(exc.problems), "nothing was written")
+    if rows.ignored:
+        click.echo(f"Bỏ qua các cột (not used): {'; '.join(rows.ignored)}", err=True)
     the_year = year or date.today().year
     imported = rows_to_tasks(rows, UnitNames(units), the_year)
     if imported.problems:

@@ -105,6 +105,8 @@ class Table:
     rows: tuple[dict[str, Cell], ...]
     header_row: int
     units: tuple[dict[str, str], ...] = ()
+    #: headers of the columns planflow does not use (as "E: Kinh phí")
+    ignored: tuple[str, ...] = ()
 
 
 def _field(header: str) -> str | None:
@@ -241,7 +243,13 @@ def read_table(path: str | Path) -> Table:
             for c, field in fields.items()
         }
         rows.append(cells)
-    return Table(name, tuple(rows), r + 1, _units(units_grid) if units_grid else ())
+    ignored = tuple(
+        f"{column_letter(c + 1)}: {str(v).strip()}"
+        for c, v in enumerate(grid[r])
+        if c not in fields and v is not None and str(v).strip()
+    )
+    units = _units(units_grid) if units_grid else ()
+    return Table(name, tuple(rows), r + 1, units, ignored)
 
 
 def _units(grid: list[list[Any]]) -> tuple[dict[str, str], ...]:
