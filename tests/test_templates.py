@@ -267,6 +267,8 @@ def test_show_explain_names_file_and_line(chain: Path, monkeypatch: pytest.Monke
         "tasks[1].title = Phát sóng chuyên mục chuyển đổi số    ← tinh/template.yaml:12:12" in lines
     )
     assert "calendar.reminder = 5 working days    ← bo/template.yaml:9:13" in lines
+    title = "plan.title = Kế hoạch truyền thông xã Bờ Y năm 2025    ← tinh/template.yaml:4:10"
+    assert f"{title}, ${{commune}} ← xa/plan.yaml:3:12, ${{year}} ← xa/plan.yaml:5:9" in lines
     assert not any(
         line.startswith(("tasks[2].id = quarterly", "extends", "drop")) for line in lines
     )

@@ -25,9 +25,16 @@ class Origin:
     file: str
     line: int
     column: int
+    #: the placeholders that filled the value: (name, file, line, column) of each value
+    filled: tuple[tuple[str, str, int, int], ...] = ()
 
     def __str__(self) -> str:
-        return f"{self.path} = {_show(self.value)}    ← {self.file}:{self.line}:{self.column}"
+        where = f"{self.file}:{self.line}:{self.column}"
+        fills = "".join(
+            f", ${{{name}}} ← {_relative(file)}:{line}:{column}"
+            for name, file, line, column in self.filled
+        )
+        return f"{self.path} = {_show(self.value)}    ← {where}{fills}"
 
 
 def _show(value: Any) -> str:
@@ -54,7 +61,8 @@ def origins(doc: Document) -> Iterator[Origin]:
                 yield from walk((*path, k), v)
             return
         file, line, column = doc.origin(path)
-        yield Origin(format_path(path), value, _relative(file), line, column)
+        filled = doc.filled.get(path, ())
+        yield Origin(format_path(path), value, _relative(file), line, column, filled)
 
     if doc.data is not None:
         yield from walk((), doc.data)

@@ -126,6 +126,9 @@ class _Composer:
         self.read_text = read_text
         self.sources = sources
         self.problems: list[Problem] = []
+        # where each placeholder's value is written, and which placeholders filled a path
+        self.value_origins: dict[str, tuple[str, int, int]] = {}
+        self.filled: dict[tuple[Any, ...], tuple[tuple[str, str, int, int], ...]] = {}
 
     def problem(
         self, doc: Document, path: tuple[Any, ...], message: str, hint: str | None = None
@@ -255,6 +258,10 @@ class _Composer:
                 return str(values[name])
             return match.group(0)
 
+        used = [m.group(2) for m in _PLACEHOLDER.finditer(text) if not m.group(1)]
+        self.filled[path] = tuple(
+            (name, *self.value_origins[name]) for name in used if name in self.value_origins
+        )
         whole = _PLACEHOLDER.fullmatch(text)
         if whole and not whole.group(1) and whole.group(2) in values:
             return values[whole.group(2)]
@@ -282,6 +289,7 @@ class _Composer:
                 )
                 continue
             values[str(name)] = value.value
+            self.value_origins[str(name)] = (value.doc.file, *value.doc.where(value.path))
         return values
 
 
@@ -326,4 +334,5 @@ def compose(
         raise PlanFileError(composer.problems)
     merged = Document(doc.file, data, {}, {})
     _flatten(root, (), merged)
+    merged.filled = {path: used for path, used in composer.filled.items() if used}
     return merged, tuple(sources)

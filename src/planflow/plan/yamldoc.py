@@ -41,6 +41,9 @@ class Document:
     #: for a plan merged from templates: the file each value (by path) was written in;
     #: a path missing here (and every path of a single-file plan) belongs to ``file``
     files: dict[tuple[Any, ...], str] = attrs.field(factory=dict)
+    #: for a value with template placeholders: each placeholder's name and where its
+    #: value is written (file, line, column), e.g. ``(("commune", "xa/plan.yaml", 3, 12),)``
+    filled: dict[tuple[Any, ...], tuple[tuple[str, str, int, int], ...]] = attrs.field(factory=dict)
 
     def where(self, path: tuple[Any, ...], *, key: bool = False) -> Position:
         """Best known position for ``path``: the value itself, else its nearest ancestor."""
