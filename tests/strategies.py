@@ -279,7 +279,11 @@ def plans(draw: st.DrawFn) -> Plan:
 
     def day_notes() -> list[tuple[date, str, str]]:
         return [
-            (_day(draw, date(year, 1, 1), date(year, 12, 31)), draw(_TEXT), draw(_TEXT))
+            (
+                _day(draw, date(year, 1, 1), date(year, 12, 31)),
+                draw(_NAMES),
+                draw(_TEXT),
+            )  # a reason is required
             for _ in range(draw(st.integers(0, 3)))
         ]
 

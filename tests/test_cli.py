@@ -86,7 +86,7 @@ def test_show_json_contract(runner: CliRunner, plan_dir: Path) -> None:
     result = runner.invoke(cli, ["show", str(plan_dir), "--json"], catch_exceptions=False)
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"plan", "units", "tasks"}
+    assert set(data) == {"plan", "units", "sections", "tasks", "indicators"}
     assert data["plan"]["id"] == "xa-mau-2025"
     tasks = {t["id"]: t for t in data["tasks"]}
     programme = tasks["radio-programme"]

@@ -43,7 +43,10 @@ def test_plugin_hooks_are_documented(hook: str) -> None:
 
 
 def _blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", TEXT, flags=re.DOTALL)
+    """The python examples, but not the files of the tutorial package (``# file: …``):
+    tests/test_third_party_package.py builds, installs and tests those."""
+    blocks = re.findall(r"```python\n(.*?)```", TEXT, flags=re.DOTALL)
+    return [b for b in blocks if not b.startswith("# file: ")]
 
 
 @pytest.mark.parametrize("number", range(len(_blocks())))
@@ -72,6 +75,8 @@ def test_examples_run(number: int) -> None:
     if "planflow_register_commands" in fns:
         group = click.Group("g")
         assert register_commands(pm, group) == [] and group.commands
+    if "planflow_completion_models" in fns:
+        assert set(pm.models()) == {info.name for info in fns["planflow_completion_models"]()}
     if "planflow_completion_model" in fns:
         from planflow.hooks.manager import completion_model
         from planflow.run.simulation import simulate
@@ -100,3 +105,15 @@ def test_example_package_matches_the_guide() -> None:
     assert module.read_text(encoding="utf-8") in TEXT
     lines = [x for x in module.read_text(encoding="utf-8").splitlines() if x.strip()]
     assert f"A complete notifier in {len(lines)} lines" in TEXT
+
+
+def test_delivery_record_sample_has_the_record_keys() -> None:
+    """The ``deliveries`` sample shows exactly the keys a channel's record has."""
+    import json
+
+    from planflow.jobs.records import ChannelRecord
+
+    sample = re.search(r"```json\n(.*?)```", TEXT, flags=re.DOTALL)
+    assert sample is not None
+    data = json.loads("{" + sample[1] + "}")
+    assert set(data["deliveries"]["email"]) == set(ChannelRecord("email").to_dict())

@@ -9,6 +9,7 @@ import pytest
 
 from planflow.plan.errors import ModelError, PlanError
 from planflow.plan.forms import (
+    TIME_FORMS,
     WINDOW_FORMS,
     normalise_name,
     parse_offset,
@@ -205,7 +206,7 @@ class TestParseTarget:
             ({"count": True}, "target count must be a whole number of at least 1", None),
             ({"per": "year"}, "target count must be a whole number of at least 1", None),
             ({"count": 2, "per": "fortnight"}, "unknown target period 'fortnight'",
-             "use day, week, month, quarter, half, year or window"),
+             "use day, week, month, quarter, half, year, window or reporting"),
             ({"count": 2, "colour": "red"}, "unknown target field 'colour'",
              "a target has count, per, approximate and unit"),
             ({"count": 2, "unit": 5}, "target approximate must be true/false and unit a text", None),
@@ -246,9 +247,9 @@ class TestParseTimeRange:
             ("11:00-08:00",
              "'11:00-08:00': time range ends (08:00:00) at or before it starts (11:00:00)",
              "the end time must be later than the start"),
-            ("8:00", "cannot read '8:00' as a time range", "write e.g. '08:00-11:30'"),
-            (800, "cannot read 800 as a time range", "write e.g. '08:00-11:30'"),
-            (None, "cannot read None as a time range", "write e.g. '08:00-11:30'"),
+            ("8:00", "cannot read '8:00' as a time range", "write " + TIME_FORMS),
+            (800, "cannot read 800 as a time range", "write " + TIME_FORMS),
+            (None, "cannot read None as a time range", "write " + TIME_FORMS),
         ],
     )  # fmt: skip
     def test_errors(self, value: object, message: str, hint: str) -> None:

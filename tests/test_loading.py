@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from planflow.plan.errors import PlanError, PlanFileError, Problem, Severity
+from planflow.plan.limits import ALIAS_VALUES
 from planflow.plan.loading import load, load_plan, loads
 from planflow.plan.model import DependencyMode, Group, LeadMode, Offset, Period, Target, Window
-from planflow.plan.yamldoc import MAX_BYTES, MAX_VALUES
+from planflow.plan.rules.vietnamese import VIETNAMESE_EXAMPLES
+from planflow.plan.yamldoc import MAX_BYTES
 from planflow.timeline.recurrence import SHORTHANDS
 
 BASE = """\
@@ -42,6 +44,13 @@ tasks:
     window: 2025
     after: [a]
 """
+
+
+VI_WINDOWS = (
+    "'Năm 2025', 'Quý IV/2025', 'Quý III, IV/2025', '6 tháng cuối năm 2025', 'tháng 3/2025', "
+    "'Từ tháng 7 đến tháng 12/2025', 'từ ngày 15/01/2025 đến ngày 31/03/2025', "
+    "'Sáng ngày 13/02/2025', 'Thường xuyên trong năm'"
+)
 
 
 def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
@@ -366,7 +375,8 @@ class TestErrors:
             f"{loc(text, '{x: 1}')} tasks[0].title: expected a text, got a mapping",
             f"{loc(text, '[1]')} tasks[1].window: cannot read [1] as a window — write 2025, "
             "'Q4/2025', 'Q3-Q4/2025', 'H1/2025', '03/2025', '2025-01-15..2025-03-31', "
-            "'throughout the year', or {start: 2025-01-15, end: 2025-03-31}",
+            "'throughout the year', or {start: 2025-01-15, end: 2025-03-31}; or as plans write "
+            f"it: {VI_WINDOWS}",
             f"{loc(text, 'after: 5', skip=7)} tasks[1].after[0]: expected a mapping (key: value lines), "
             "got a number (5)",
         ]
@@ -385,7 +395,7 @@ class TestErrors:
         )
         assert problems(text) == [
             f"{loc(text, 'later')} tasks[1].after[0].mode: 'later' is not one of task, "
-            "same-period, all, previous",
+            "same-period, all, previous, in-period",
             f"{loc(text, '25:00')} tasks[1].time: '25:00-26:00': hour must be in 0..23 — "
             "hours are 0-23, minutes 0-59",
             f"{loc(text, 'lots')} tasks[1].target: cannot read 'lots' as a target — write e.g. "
@@ -393,7 +403,7 @@ class TestErrors:
             f"{loc(text, 'soon')} tasks[1].due: cannot read 'soon' as a number of days — write "
             "e.g. '+5 working days', '3 days' or '-2 working days'",
             f"{loc(text, 'fortnight')} tasks[1].period: 'fortnight' is not one of day, week, "
-            "month, quarter, half, year, window",
+            "month, quarter, half, year, window, reporting",
         ]
 
     def test_bad_ids(self) -> None:
@@ -456,7 +466,7 @@ class TestErrors:
                 "every blue moon",
                 "unknown recurrence 'every blue moon' — write an RRULE such as "
                 "FREQ=WEEKLY;BYDAY=MO, or one of: daily, weekly, every 2 weeks, monthly, twice a "
-                "month, quarterly, yearly",
+                "month, quarterly, yearly; or as plans write it: " + VIETNAMESE_EXAMPLES,
             ),
         ],
     )
@@ -513,8 +523,8 @@ class TestErrors:
                 "units:\n",
                 "calendar:\n"
                 "  shift: sideways\n"
-                "  days_off: [{date: 2025-09-02}]\n"
-                "  working_days: [{date: 2025-09-02}]\n"
+                "  days_off: [{date: 2025-09-02, reason: Lễ}]\n"
+                "  working_days: [{date: 2025-09-02, reason: Bù}]\n"
                 "reporting_periods:\n"
                 "  - {id: q1, name: Quý I, start: 2025-03-31, end: 2025-01-01}\n"
                 "units:\n",
@@ -529,10 +539,34 @@ class TestErrors:
             "IANA name such as Asia/Ho_Chi_Minh",
             f"{loc(text, '{verb')} plan.legal_bases[0]: missing required key 'number'",
             f"{loc(text, 'sideways')} calendar.shift: 'sideways' is not one of previous, next, keep",
-            f"{loc(text, '[{date: 2025-09-02}]', 2)} calendar.working_days: 2025-09-02 is listed "
+            f"{loc(text, '[{date: 2025-09-02, reason: Bù}]')} calendar.working_days: 2025-09-02 is listed "
             "both as a day off and as a working day — keep it in one list only",
             f"{loc(text, '2025-01-01}')} reporting_periods[0].end: reporting period q1 ends "
             "before it starts",
+        ]
+
+    def test_day_without_reason_and_unknown_country(self) -> None:
+        """A day off without a reason and an unknown holiday country are located errors
+        (they used to surface later, from the timeline, without a place)."""
+        blank_reason = "' '"
+        text = edit(
+            (
+                "units:\n",
+                "calendar:\n"
+                "  country: XQ\n"
+                "  days_off:\n"
+                "    - {date: 2025-09-03}\n"
+                "    - {date: 2025-09-04, reason: ' '}\n"
+                "units:\n",
+            ),
+        )
+        assert problems(text) == [
+            f"{loc(text, 'XQ')} calendar.country: no public holidays known for country 'XQ' "
+            "— use an ISO 3166 code such as 'VN'",
+            f"{loc(text, '{date: 2025-09-03}')} calendar.days_off[0]: missing required key "
+            "'reason'",
+            f"{loc(text, blank_reason)} calendar.days_off[1].reason: the reason is empty — say why, "
+            'e.g. "Nghỉ bù Tết Nguyên đán"',
         ]
 
     def test_format_version(self) -> None:
@@ -647,9 +681,10 @@ class TestYamlErrors:
             prev = "abcdefghi"[i]
             text += f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]\n"
         assert problems(text) == [
-            f"plan.yaml:1:1: the document expands to more than {MAX_VALUES:,} values (YAML "
-            "aliases repeated inside each other?) — write the plan without nested aliases; a "
-            "plan file needs no more than a few thousand values"
+            f"plan.yaml:1:1: the YAML aliases (*name) and merge keys (<<) copy more than "
+            f"{ALIAS_VALUES.default:,} values (aliases repeated inside each other?) — write the "
+            "plan without nested aliases; if the plan really is this large, raise the limit: "
+            "PLANFLOW_MAX_ALIAS_VALUES=<number>"
         ]
 
     @pytest.mark.parametrize(
@@ -668,7 +703,8 @@ class TestYamlErrors:
     def test_too_large_text(self) -> None:
         """loads() refuses text over the size limit too."""
         assert problems("#" * (MAX_BYTES + 1)) == [
-            f"plan.yaml:1:1: the plan is larger than {MAX_BYTES:,} bytes"
+            f"plan.yaml:1:1: the plan is larger than {MAX_BYTES:,} bytes — if the plan really "
+            "is this large, raise the limit: PLANFLOW_MAX_BYTES=<number>"
         ]
 
 
@@ -746,14 +782,15 @@ class TestLoadFiles:
         )
 
     def test_too_large(self, tmp_path: Path) -> None:
-        """A file over 5 MiB is refused before it is read."""
+        """A file over 16 MiB is refused before it is read."""
         path = tmp_path / "plan.yaml"
-        path.write_bytes(b"#" * (5 * 1024 * 1024 + 1))
+        path.write_bytes(b"#" * (16 * 1024 * 1024 + 1))
         with pytest.raises(PlanFileError) as info:
             load(path)
         assert str(info.value) == (
-            f"{path}:1:1: the file is 5,242,881 bytes; plan files are limited to 5,242,880 — a "
-            "plan file is a few hundred kilobytes at most; is this the right file?"
+            f"{path}:1:1: the file is 16,777,217 bytes; plan files are limited to 16,777,216 — "
+            "is this the right file? if the plan really is this large, raise the limit: "
+            "PLANFLOW_MAX_BYTES=<number>"
         )
 
     def test_alias_bomb_file(self, tmp_path: Path) -> None:
@@ -763,7 +800,7 @@ class TestLoadFiles:
         for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
             lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        with pytest.raises(PlanFileError, match="expands to more than 200,000 values"):
+        with pytest.raises(PlanFileError, match="copy more than 100,000 values"):
             load(path)
 
     def test_deeply_nested_lists_file(self, tmp_path: Path) -> None:

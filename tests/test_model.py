@@ -339,4 +339,5 @@ def test_period_values() -> None:
         "half",
         "year",
         "window",
+        "reporting",
     ]

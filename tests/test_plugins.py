@@ -7,7 +7,7 @@ import inspect
 import json
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from planflow.hooks.manager import (
     completion_model,
     get_plugin_manager,
 )
-from planflow.hooks.specs import ChannelSettings, Notifier, Setting
+from planflow.hooks.specs import ChannelSettings, ModelInfo, Notifier, Setting
 from planflow.jobs.simulate import run_simulation
 from planflow.plan.model import Plan, Unit
 from planflow.run.events import Event
@@ -115,13 +115,25 @@ class Recorder:
         self.log.append(("planflow_event", {"event": event, "plan": plan}))
 
     @hookimpl
-    def planflow_completion_model(self, name: str, plan: Plan, seed: int) -> Any:
-        self.log.append(("planflow_completion_model", {"name": name, "plan": plan, "seed": seed}))
+    def planflow_completion_models(self) -> Sequence[ModelInfo]:
+        self.log.append(("planflow_completion_models", {}))
+        return [ModelInfo("recorded", "on time, recorded", (Setting("days", int, default=1),))]
+
+    @hookimpl
+    def planflow_completion_model(
+        self, name: str, plan: Plan, seed: int, options: Mapping[str, Any]
+    ) -> Any:
+        self.log.append(
+            (
+                "planflow_completion_model",
+                {"name": name, "plan": plan, "seed": seed, "options": options},
+            )
+        )
         return OnTimeModel() if name == "recorded" else None
 
     @hookimpl
-    def planflow_register_commands(self, cli: click.Group) -> None:
-        self.log.append(("planflow_register_commands", {"cli": cli}))
+    def planflow_register_commands(self, cli: click.Group, pm: Any) -> None:
+        self.log.append(("planflow_register_commands", {"cli": cli, "pm": pm}))
 
     @hookimpl
     def planflow_calendar_component(self, component: Any, plan: Plan, task: str) -> None:
@@ -142,7 +154,7 @@ class TestManager:
         """The built-in notifiers and reporters register through the hooks, under their names."""
         assert sorted(name for name, _ in pm.list_name_plugin()) == BUILTINS
         assert sorted(pm.notifiers()) == ["console", "jsonl"]
-        assert sorted(pm.reporters()) == ["csv", "json", "markdown"]
+        assert sorted(pm.reporters()) == ["csv", "html", "json", "markdown", "pdf", "xlsx"]
         assert pm.notifiers()["console"].plugin == "console"
 
     def test_not_built_at_import(self) -> None:
@@ -201,7 +213,7 @@ class TestManager:
             environ={"PLANFLOW_DISABLE_PLUGINS": "csv, json"},
         )
         loaded = sorted(name for name, plugin in pm.list_name_plugin() if plugin is not None)
-        assert loaded == ["jsonl", "markdown"]
+        assert loaded == ["html", "jsonl", "markdown", "pdf", "xlsx"]
         assert "console" not in pm.notifiers()
 
     def test_only_restricts_installed_plugins(self, minimal_plugin: str) -> None:
@@ -252,7 +264,7 @@ class TestHookCalls:
             plan, pm=pm, notify=["logged"], model=completion_model(pm, "recorded", plan, 3)
         )
         adjust_component(pm, {"SUMMARY": "x"}, plan, "news")
-        call_each(pm, "planflow_register_commands", cli=click.Group("g"))
+        call_each(pm, "planflow_register_commands", cli=click.Group("g"), pm=pm)
         call_each(pm, "planflow_check_settings", plan=plan)
         specs = {
             name: tuple(inspect.signature(getattr(hookspecs, name)).parameters)
@@ -293,7 +305,11 @@ class TestHookCalls:
         pm.register(Recorder(log), name="recorder")
         assert completion_model(pm, "random", plan, 1) == "random"
         assert not log
-        assert isinstance(completion_model(pm, "recorded", plan, 1), OnTimeModel)
+        chosen = completion_model(pm, "recorded", plan, 1)
+        assert isinstance(chosen.model, OnTimeModel) and (chosen.name, chosen.plugin) == (
+            "recorded",
+            "recorder",
+        )
         with pytest.raises(ValueError, match="unknown completion model 'nope'"):
             completion_model(pm, "nope", plan, 1)
 
@@ -399,7 +415,7 @@ class TestCommandLine:
         result = runner.invoke(cli, ["plugins"], catch_exceptions=False)
         assert result.exit_code == 0, result.output
         assert "minimal 0.1.0 (planflow_minimal)" in result.stdout
-        assert "  notifier shout: Print each reminder on stdout" in result.stdout
+        assert "  notifier shout: Print each reminder on stderr" in result.stdout
 
     def test_dash_p_no_disables(
         self, runner: CliRunner, minimal_plugin: str, monkeypatch: pytest.MonkeyPatch
@@ -440,18 +456,27 @@ class TestCommandLine:
         assert "hello" in runner.invoke(cli, ["-p", "hello_plugin", "--help"]).stdout
         assert runner.invoke(cli, ["hello"]).exit_code == 2
 
-    def test_misspelt_hook_fails_the_cli_clearly(
+    def test_misspelt_hook_skips_only_that_plugin(
         self, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
     ) -> None:
-        """A broken plugin stops the CLI with one line naming it and the hook, no traceback."""
+        """Fault 4: a broken plugin is skipped with one line naming it, the hook and the
+        way to disable it; every command (plugins, --help, --version) still works."""
         (tmp_path / "typo_cli.py").write_text(
             "def planflow_notifer():\n    return []\n", encoding="utf-8"
         )
         monkeypatch.syspath_prepend(str(tmp_path))
         result = runner.invoke(cli, ["-p", "typo_cli", "plugins"])
-        assert result.exit_code == 1
-        assert "plugin 'typo_cli'" in result.output and "planflow_notifer" in result.output
-        assert "Traceback" not in result.output
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines()[0] == (
+            "planflow: skipped plugin 'typo_cli': implements 'planflow_notifer', which is not a "
+            "planflow hook — did you mean 'planflow_notifiers'?; leave it out with -p no:typo_cli"
+        )
+        assert "typo_cli (skipped): plugin 'typo_cli': implements" in result.stdout
+        assert "console 0.1.0 (built-in)" in result.stdout
+        for args in (["--help"], ["--version"], ["validate", "examples/boy_2025"]):
+            done = runner.invoke(cli, ["-p", "typo_cli", *args])
+            assert done.exit_code == 0, (args, done.output)
+            assert "Traceback" not in done.output
 
 
 class TestMinimalExample:
@@ -476,19 +501,39 @@ class TestMinimalExample:
         args = ["simulate", "examples/boy_2025", "--notify", "shout", "--json"]
         result = runner.invoke(cli, [*args, "--set", "shout.prefix=>>"], catch_exceptions=False)
         assert result.exit_code == 0, result.output
-        data = json.loads(result.stdout[result.stdout.index("{") :])
+        data = json.loads(result.stdout)  # fault 7: the lines go to stderr, --json stays JSON
         reminders = data["events"]["reminder"]
-        lines = [line for line in result.stdout.splitlines() if line.startswith(">> ")]
+        lines = [line for line in result.stderr.splitlines() if line.startswith(">> ")]
         assert len(lines) == reminders > 0
+        total = sum(data["events"].values())
         assert data["deliveries"]["shout"] == {
             "plugin": "minimal",
-            "delivered": sum(data["events"].values()),
+            "unit": "events",
+            "delivered": reminders,
+            "skipped": total - reminders,
             "failed": 0,
+            "skipped_reasons": {"not a reminder": total - reminders},
             "errors": [],
         }
         agenda = json.loads(runner.invoke(cli, ["agenda", "examples/boy_2025", "--json"]).stdout)
         first = agenda[0]
         assert any(line.startswith(f">> {first['due']} {first['task']}: ") for line in lines)
+
+    def test_installed_and_given_with_dash_p_loads_once(
+        self, runner: CliRunner, minimal_plugin: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Fault 2: the installed module given again with ``-p MODULE``: a warning, the
+        plugin once, no traceback."""
+        monkeypatch.delenv("PLANFLOW_PLUGINS", raising=False)
+        monkeypatch.delenv("PLANFLOW_DISABLE_PLUGINS", raising=False)
+        result = runner.invoke(cli, ["-p", "planflow_minimal", "plugins", "--json"])
+        assert result.exit_code == 0, result.output
+        assert result.stderr == (
+            "planflow: warning: -p planflow_minimal: already loaded as plugin 'minimal'; "
+            "loaded once\n"
+        )
+        names = [row["name"] for row in json.loads(result.stdout)]
+        assert names.count("minimal") == 1 and "planflow_minimal" not in names
 
 
 def test_list_setting_from_the_command_line_is_split_on_commas() -> None:

@@ -99,7 +99,9 @@ FIXTURES.update(
     {
         f"examples/{p.parent.name}/{p.name}": p.read_text(encoding="utf-8")
         for p in sorted((ROOT / "examples").glob("*/*.yaml"))
-        if "extends:" not in p.read_text(encoding="utf-8") and "${" not in p.read_text("utf-8")
+        if "extends:" not in p.read_text(encoding="utf-8")
+        and "${" not in p.read_text("utf-8")
+        and p.name != "scenario.yaml"  # a simulation scenario, not a plan
     }
 )
 

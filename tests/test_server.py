@@ -37,6 +37,7 @@ class Live:
     """An app served by uvicorn on 127.0.0.1 (free port) in a thread."""
 
     def __init__(self, app: object) -> None:
+        self.app = app
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
@@ -84,7 +85,8 @@ def plan_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def live(plan_file: Path) -> Iterator[Live]:
-    server = Live(create_app(plan_file))
+    # a fresh state file: with --state, Last-Modified is the plan file's mtime at first
+    server = Live(create_app(plan_file, state_path=plan_file.parent / "state.json", settle=0.01))
     yield server
     server.stop()
 
@@ -292,7 +294,7 @@ def test_index_escapes_everything(tmp_path: Path) -> None:
     title = re.search(r"^  title: .*$", text, re.M)
     assert title is not None
     path.write_text(text.replace(title.group(0), '  title: "<script>alert(1)</script> & co"'))
-    live = Live(create_app(path, base_url='https://x.vn/"><b>'))
+    live = Live(create_app(path, base_url='https://x.vn/"><b>', settle=0.01))
     try:
         page = live.request("/")[2].decode()
     finally:
@@ -316,7 +318,7 @@ def private(tmp_path: Path) -> Iterator[tuple[Live, Path, dict[str, str]]]:
         secrets[name + ".id"] = token.id
     secrets["admin"] = store.issue(None, all_feeds=True)[1]
     store.save(tokens_path)
-    live = Live(create_app(path, tokens_path=tokens_path, check_interval=0.05))
+    live = Live(create_app(path, tokens_path=tokens_path, check_interval=0.05, settle=0.01))
     yield live, tokens_path, secrets
     live.stop()
 
@@ -378,10 +380,14 @@ def test_revoke_and_rotate_while_serving(private: tuple[Live, Path, dict[str, st
     assert live.request(f"/feeds/{s['phone']}/units/vhxh.ics")[0] == 200
     assert live.request(f"/feeds/{s['vp']}/units/vp.ics")[0] == 404
     assert live.request(f"/feeds/{new_secret}/units/vp.ics")[0] == 200
-    # a broken tokens file keeps the tokens read before
+    # a broken tokens file closes every feed (fails closed), until it is good again
+    good = tokens_path.read_bytes()
     tokens_path.write_text("{not json")
-    time.sleep(0.1)
-    assert live.request(f"/feeds/{new_secret}/units/vp.ics")[0] == 200
+    assert _poll(live, f"/feeds/{new_secret}/units/vp.ics", 503)
+    assert live.request(f"/feeds/{s['phone']}/units/vhxh.ics")[0] == 503
+    assert live.request("/feeds/units/vhxh.ics")[0] == 503  # never public
+    tokens_path.write_bytes(good)
+    assert _poll(live, f"/feeds/{new_secret}/units/vp.ics", 200)
 
 
 def _poll(live: Live, path: str, want: int, timeout: float = 5.0) -> bool:
@@ -438,7 +444,7 @@ def test_concurrent_clients(live: Live) -> None:
 
 def test_reload_and_keep_last_good(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = _plan_copy(tmp_path)
-    live = Live(create_app(path, check_interval=0.05))
+    live = Live(create_app(path, check_interval=0.05, settle=0.05))
     try:
         _, first, body = live.request("/feeds/units/vhxh.ics")
         _, other, _ = live.request("/feeds/units/ca.ics")
@@ -449,7 +455,7 @@ def test_reload_and_keep_last_good(tmp_path: Path, caplog: pytest.LogCaptureFixt
         edited = text.replace(old_title, 'title: "Phiên bản mới Đề án', 1)
         path.write_text(edited, encoding="utf-8")
         os.utime(path, (MTIME - 86400, MTIME - 86400))  # mtime moved backwards
-        time.sleep(0.1)
+        _reloaded(live)
         status, _, body2 = live.request("/feeds/plan.ics")
         assert status == 200
         assert "Phiên bản mới".encode() in body2
@@ -466,7 +472,7 @@ def test_reload_and_keep_last_good(tmp_path: Path, caplog: pytest.LogCaptureFixt
 
         caplog.set_level(logging.ERROR, logger="planflow.feeds.server")
         path.write_text(edited.replace("lead: vhxh", "lead: vhhx", 1), encoding="utf-8")
-        time.sleep(0.1)
+        _reloaded(live)
         status, kept, body3 = live.request("/feeds/plan.ics")
         assert status == 200
         assert kept["etag"] == good
@@ -476,10 +482,15 @@ def test_reload_and_keep_last_good(tmp_path: Path, caplog: pytest.LogCaptureFixt
         assert "last good version" in logged
 
         path.write_text(text, encoding="utf-8")  # fixed again
-        time.sleep(0.1)
+        _reloaded(live)
         assert _poll_etag(live, "/feeds/plan.ics", good)
     finally:
         live.stop()
+
+
+def _reloaded(live: Live) -> None:
+    """Look at the plan file now and wait for the background reload to finish."""
+    live.app.state.feeds.refresh(force=True, wait=True)  # type: ignore[attr-defined]
 
 
 def _poll_etag(live: Live, path: str, old: str, timeout: float = 5.0) -> bool:

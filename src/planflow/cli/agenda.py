@@ -1,4 +1,4 @@
-"""``planflow agenda``: every occurrence of the plan, by month, for a unit or a task."""
+"""``planflow agenda``: every occurrence of the plan, on screen or as the task table."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any
 import click
 
 from planflow.cli.common import console, dump_json, load_or_exit, plan_argument
+from planflow.cli.lang import TranslatedCommand, lang_option, speak
+from planflow.i18n import N_, _
 
 __all__ = ["agenda"]
 
@@ -22,49 +24,76 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
 
 
-@click.command()
+_AGENDA_HELP = N_(
+    """List occurrences in time order: due date, meeting time, clause, task, unit and role.
+
+    Titles are shortened to fit the terminal; --json prints every field (the stable
+    contract for scripts); --format xlsx, csv or md writes the task table officials
+    keep in Excel.
+
+    \b
+    Examples:
+      planflow agenda examples/boy_2025 --unit vhxh
+      planflow agenda examples/boy_2025 --from 2025-10-01 --to 2025-12-31 --json
+      planflow agenda examples/boy_2025 --unit vhxh --format xlsx --out vhxh.xlsx
+    """
+)
+
+
+@click.command(cls=TranslatedCommand, help=_AGENDA_HELP)
 @plan_argument
-@click.option("--unit", "unit_id", metavar="ID", help="Only what this unit leads or coordinates.")
-@click.option("--task", "task_id", metavar="ID", help="Only this task (plan task or duty id).")
+@click.option(
+    "--unit", "unit_id", metavar="ID", help=N_("Only what this unit leads or coordinates.")
+)
+@click.option("--task", "task_id", metavar="ID", help=N_("Only this task (plan task or duty id)."))
 @click.option(
     "--from",
     "from_day",
     metavar="DATE",
     callback=_parse_day,
-    help="Only occurrences due on or after DATE (YYYY-MM-DD).",
+    help=N_("Only occurrences due on or after DATE (YYYY-MM-DD)."),
 )
 @click.option(
     "--to",
     "to_day",
     metavar="DATE",
     callback=_parse_day,
-    help="Only occurrences starting on or before DATE (YYYY-MM-DD).",
+    help=N_("Only occurrences starting on or before DATE (YYYY-MM-DD)."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of occurrences.")
+@click.option("--section", "section", metavar="ID", help=N_("Only the tasks of this plan section."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON list of occurrences."))
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["table", "csv", "md", "xlsx"]),
+    default="table",
+    show_default=True,
+    help=N_("table on screen, or the task table as csv, md or xlsx (xlsx needs --out)."),
+)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help=N_("Write to FILE."))
+@lang_option
 def agenda(
     plan: str,
     unit_id: str | None,
     task_id: str | None,
     from_day: date | None,
     to_day: date | None,
+    section: str | None,
     as_json: bool,
+    form: str,
+    out_file: str | None,
+    lang: str | None,
 ) -> None:
-    """List occurrences in time order, with lead, coordinators, due date and what each waits for.
-
-    \b
-    Examples:
-      planflow agenda examples/boy_2025 --unit vhxh
-      planflow agenda examples/boy_2025 --from 2025-10-01 --to 2025-12-31 --json
-    """
     from planflow.timeline.occurrences import Timeline
     from planflow.timeline.serialise import occurrence_to_dict
 
     p = load_or_exit(plan).plan
+    speak(p)
     if unit_id is not None and unit_id not in {u.id for u in p.units}:
         from planflow.plan.model import suggest
 
         raise click.BadParameter(
-            f"unknown unit {unit_id!r}"
+            _("unknown unit {unit!r}").format(unit=unit_id)
             + (f"; {hint}" if (hint := suggest(unit_id, [u.id for u in p.units])) else ""),
             param_hint="--unit",
         )
@@ -75,11 +104,19 @@ def agenda(
             from planflow.plan.model import suggest
 
             raise click.BadParameter(
-                f"unknown task {task_id!r}"
+                _("unknown task {task!r}").format(task=task_id)
                 + (f"; {hint}" if (hint := suggest(task_id, sorted(timeline_ids))) else ""),
                 param_hint="--task",
             )
-    rows = list(_select(timeline, unit_id, task_id, from_day, to_day))
+    _check_section(p, section)
+    rows = [
+        (occ, role)
+        for occ, role in _select(timeline, unit_id, task_id, from_day, to_day)
+        if section is None or p.task(occ.plan_task).section == section
+    ]
+    # on one day, what others wait for comes first: the units' reports, then the
+    # consolidated report that waits for them (whatever their ids)
+    rows.sort(key=lambda r: (r[0].start, r[0].due, timeline.depth(r[0].plan_task)))
     if as_json:
         out = []
         for occ, role in rows:
@@ -88,7 +125,50 @@ def agenda(
             out.append(item)
         dump_json(out)
         return
-    _print_agenda(timeline, rows)
+    if form != "table":
+        _write_agenda(form, out_file, timeline, rows)
+        return
+    from planflow.cli.agenda_table import print_agenda
+
+    print_agenda(console(), timeline, rows)
+
+
+def _check_section(plan: Any, section: str | None) -> None:
+    """``--section`` must name one of the plan's sections."""
+    if section is None or section in {x.id for x in plan.sections}:
+        return
+    from planflow.plan.model import suggest
+
+    known = [x.id for x in plan.sections]
+    raise click.BadParameter(
+        _("unknown section {section!r}").format(section=section)
+        + (f"; {hint}" if (hint := suggest(section, known)) else "")
+        + (
+            " " + _("(sections: {sections})").format(sections=", ".join(known))
+            if known
+            else " " + _("(the plan has no sections)")
+        ),
+        param_hint="--section",
+    )
+
+
+def _write_agenda(form: str, out_file: str | None, timeline: Any, rows: list[Any]) -> None:
+    from planflow.reports import agenda as tables
+
+    if form == "xlsx":
+        if out_file is None:
+            raise click.UsageError(_("--format xlsx needs --out FILE"))
+        data = tables.agenda_xlsx(timeline, rows)
+    elif form == "csv":
+        data = tables.agenda_csv(timeline, rows)
+    else:
+        data = tables.agenda_markdown(timeline, rows).encode("utf-8")
+    if out_file is None:
+        click.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        with open(out_file, "wb") as fh:
+            fh.write(data)
+        click.echo(_("written: {path}").format(path=out_file), err=True)
 
 
 def _select(
@@ -119,45 +199,3 @@ def _select(
             else:
                 continue
         yield occ, role
-
-
-def _print_agenda(timeline: Any, rows: list[tuple[Any, str]]) -> None:
-    from rich.table import Table
-
-    out = console()
-    month = None
-    table: Table | None = None
-    for occ, role in rows:
-        key = occ.start.strftime("%Y-%m")
-        if key != month:
-            if table is not None:
-                out.print(table)
-            month = key
-            table = Table(
-                title=f"Tháng {occ.start.month}/{occ.start.year} · {key}", title_justify="left"
-            )
-            for name in ("start", "due"):
-                table.add_column(name, no_wrap=True, min_width=10)
-            for name in ("ref", "task", "unit", "role", "coordinators", "waits for"):
-                table.add_column(name, overflow="fold")
-        assert table is not None
-        duty = timeline.duty(occ.task)
-        _, coordinators = timeline.units_of(duty)
-        waits = ", ".join(f"{t}#{i}" for t, i in occ.waits_for[:3])
-        if len(occ.waits_for) > 3:
-            waits += f" +{len(occ.waits_for) - 3}"
-        shown = "phối hợp / coordinates" if role == "coordinator" else "chủ trì / leads"
-        table.add_row(
-            occ.start.isoformat(),
-            occ.due.isoformat(),
-            duty.task.ref,
-            f"{occ.task}#{occ.index}",
-            occ.unit,
-            shown,
-            ", ".join(coordinators),
-            waits,
-        )
-    if table is not None:
-        out.print(table)
-    else:
-        out.print("no occurrences match")

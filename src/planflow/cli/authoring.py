@@ -53,7 +53,7 @@ def init(
     \b
     Examples:
       planflow init ke-hoach-2026 --commune "Bờ Y" --year 2026
-      planflow init xa-ba-to --from examples/templates/tinh/template.yaml --commune "Ba Tơ"
+      planflow init xa-ba-to --from examples/tinh_quang_ngai/template.yaml --commune "Ba Tơ"
     """
     from planflow.cli.schema_command import schema_text
     from planflow.plan.loading import loads

@@ -3,34 +3,114 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import attrs
 import click
 
-from planflow.plan.errors import PlanFileError
+from planflow.i18n import _, ngettext, resolve_language, use_language
+from planflow.plan.errors import PlanError, PlanFileError
 from planflow.plan.loading import LoadedPlan, load
 
-__all__ = ["console", "dump_json", "load_or_exit", "plan_argument"]
+__all__ = [
+    "EXIT_INTERNAL",
+    "console",
+    "dump_json",
+    "internal_error",
+    "load_or_exit",
+    "located",
+    "plan_argument",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): planflow failed, not the plan
+
+
+@attrs.define
+class _Current:
+    """The plan this command works on, so that any late error can point into it."""
+
+    argument: str | None = None
+    loaded: LoadedPlan | None = None
+
+
+_current = _Current()
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    _current.argument, _current.loaded = value, None
+    return value
 
 
 def plan_argument(fn: F) -> F:
     """The PLAN argument: a plan file or a folder holding plan.yaml."""
-    return click.argument("plan", type=click.Path(dir_okay=True, file_okay=True))(fn)
+    return click.argument(
+        "plan", type=click.Path(dir_okay=True, file_okay=True), callback=_remember
+    )(fn)
+
+
+def _where(task: str = "") -> str:
+    """``FILE:LINE:COL`` of the current plan (at ``task``'s entry when it is known)."""
+    loaded = _current.loaded
+    if loaded is None:
+        return f"{_current.argument or '<plan>'}:1:1"
+    line, column = 1, 1
+    tasks = loaded.document.data.get("tasks") if isinstance(loaded.document.data, dict) else None
+    if task and isinstance(tasks, list):
+        for i, entry in enumerate(tasks):
+            if isinstance(entry, dict) and entry.get("id") == task:
+                line, column = loaded.document.where(("tasks", i, "id"))
+                break
+    return f"{loaded.file}:{line}:{column}"
+
+
+def located(exc: PlanError) -> str:
+    """A plan error as ``FILE:LINE:COL: message``: where a problem found after loading
+    (a limit, a calendar the timeline refuses) applies in the plan file."""
+    if isinstance(exc, PlanFileError):
+        return str(exc)
+    return f"{_where(getattr(exc, 'task', ''))}: {exc}"
+
+
+def internal_error(exc: BaseException) -> str:
+    """The message for a failure of planflow itself, located in the plan it was reading,
+    in the language of the environment or the plan (``PLANFLOW_LANG``, ``language:``)."""
+    inner = "?"
+    for tb_frame, _line in traceback.walk_tb(exc.__traceback__):
+        module = tb_frame.f_globals.get("__name__", "")
+        if module.startswith("planflow."):
+            inner = f"{module}.{tb_frame.f_code.co_name}"  # the deepest planflow frame
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    plan = _current.loaded.plan if _current.loaded is not None else None
+    with use_language(resolve_language(None, plan.language if plan is not None else None)):
+        message = _(
+            "internal error in {function} ({error}), please report — send the plan file and "
+            "this message to the planflow maintainers; PLANFLOW_DEBUG=1 shows the traceback"
+        )
+    return f"{_where()}: " + message.format(function=inner, error=what[:300])
 
 
 def load_or_exit(plan: str) -> LoadedPlan:
     """Load PLAN, or print its problems (FILE:LINE:COL) and exit with status 1."""
     try:
-        return load(plan)
+        _current.argument = plan
+        _current.loaded = load(plan)
+        return _current.loaded
     except PlanFileError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         n = len(exc.errors)
-        click.echo(f"{n} error{'s' if n != 1 else ''}; the plan was not loaded.", err=True)
+        message = ngettext(
+            "{count} error; the plan was not loaded.",
+            "{count} errors; the plan was not loaded.",
+            n,
+        )
+        click.echo(message.format(count=n), err=True)
         raise SystemExit(1) from None
 
 
@@ -40,8 +120,11 @@ def dump_json(data: Any) -> None:
 
 
 def console() -> Any:
-    """A rich console; wide when piped so that tables are not cut."""
-    from rich.console import Console
+    """A rich console; wide when piped so that tables are not cut; a closed pipe raises
+    ``BrokenPipeError`` (the command line exits 141)."""
+    from planflow.hooks.notifiers.console import pipe_console
 
-    # piped output gets a wide page instead of rich's 80 columns, so nothing is cut
-    return Console(width=None if sys.stdout.isatty() else 160)
+    # piped output gets a wide page instead of rich's 80 columns, so nothing is cut;
+    # COLUMNS, when set, is the width asked for (rich reads it)
+    wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
+    return pipe_console(width=None if wide else 160)

@@ -6,7 +6,8 @@ import os
 
 import click
 
-from planflow.cli.common import load_or_exit, plan_argument
+from planflow.cli.common import load_or_exit, located, plan_argument
+from planflow.i18n import _
 from planflow.plan.errors import PlanError
 
 __all__ = ["export"]
@@ -68,7 +69,15 @@ def export(
             plugins=get_pm(),
         )
     except PlanError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(located(exc)) from None
+    except OSError as exc:  # the folder (or its parent, where the new version is built)
+        message = _(
+            "cannot write the feeds to {folder}: {reason} ({file}) — the folder and the "
+            "folder it is in must be writable"
+        )
+        raise click.ClickException(
+            message.format(folder=out_dir, reason=exc.strerror or exc, file=exc.filename)
+        ) from None
     for path in paths:
         click.echo(str(path))
     n = len(paths)

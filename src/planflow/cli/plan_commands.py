@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import click
 
-from planflow.cli.common import console, dump_json, load_or_exit, plan_argument
+from planflow.cli.common import console, dump_json, load_or_exit, located, plan_argument
+from planflow.cli.lang import TranslatedCommand, lang_option, speak
 from planflow.cli.plugins import get_pm
+from planflow.i18n import N_, _, ngettext
 from planflow.plan.errors import PlanError, Severity
 
 __all__ = ["graph", "show", "validate"]
 
 
-@click.command()
-@plan_argument
-def validate(plan: str) -> None:
+_VALIDATE_HELP = N_(
     """Check a plan file; print every problem as FILE:LINE:COL: message.
 
     Channel settings (``channels:``) are checked against the notifiers the loaded
@@ -24,16 +24,24 @@ def validate(plan: str) -> None:
     Example:
       planflow validate examples/boy_2025
     """
+)
+
+
+@click.command(cls=TranslatedCommand, help=_VALIDATE_HELP)
+@plan_argument
+@lang_option
+def validate(plan: str, lang: str | None) -> None:
     from planflow.hooks.channels import validate_settings
     from planflow.timeline.occurrences import Timeline
     from planflow.timeline.validation import plan_warnings
 
     loaded = load_or_exit(plan)
+    speak(loaded.plan)
     timeline = Timeline(loaded.plan)
     try:
         channel_problems = validate_settings(loaded, get_pm())
     except PlanError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(located(exc)) from None
     problems = sorted(
         [*plan_warnings(loaded, timeline), *channel_problems],
         key=lambda p: (p.line, p.column, p.message),
@@ -43,35 +51,36 @@ def validate(plan: str) -> None:
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         n = len(errors)
-        click.echo(f"{n} error{'s' if n != 1 else ''} in channel settings.", err=True)
+        message = ngettext(
+            "{count} error in channel settings.", "{count} errors in channel settings.", n
+        )
+        click.echo(message.format(count=n), err=True)
         raise SystemExit(1)
     warnings = problems
     p = loaded.plan
     groups = len(p.groups)
     deps = sum(len(t.after) for t in p.tasks)
     occurrences = sum(len(timeline.occurrences(d.id)) for d in timeline.duties)
-    click.echo(
-        f"{loaded.file}: OK — {len(p.tasks)} tasks, {len(p.units) - groups} units, "
-        f"{groups} groups, {deps} dependencies, {occurrences} occurrences in {p.year}"
-        + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "")
+    summary = _(
+        "{file}: OK — {tasks} tasks, {units} units, {groups} groups, {deps} dependencies, "
+        "{occurrences} occurrences in {year}"
+    ).format(
+        file=loaded.file,
+        tasks=len(p.tasks),
+        units=len(p.units) - groups,
+        groups=groups,
+        deps=deps,
+        occurrences=occurrences,
+        year=p.year,
     )
+    if warnings:
+        summary += ngettext(", {count} warning", ", {count} warnings", len(warnings)).format(
+            count=len(warnings)
+        )
+    click.echo(summary)
 
 
-@click.command()
-@plan_argument
-@click.option("--json", "as_json", is_flag=True, help="Print the normalised plan as JSON.")
-@click.option(
-    "--yaml",
-    "as_yaml",
-    is_flag=True,
-    help="Print the plan file as merged from its templates (extends:), as YAML.",
-)
-@click.option(
-    "--explain",
-    is_flag=True,
-    help="Print every value of the merged plan with the FILE:LINE:COL it was written at.",
-)
-def show(plan: str, as_json: bool, as_yaml: bool, explain: bool) -> None:
+_SHOW_HELP = N_(
     """Print the normalised plan: unit ids instead of aliases, RRULEs instead of shorthands.
 
     A plan that extends templates is shown merged; --explain tells, for each value,
@@ -81,13 +90,33 @@ def show(plan: str, as_json: bool, as_yaml: bool, explain: bool) -> None:
     Examples:
       planflow show examples/boy_2025
       planflow show examples/boy_2025 --json
-      planflow show examples/templates/xa_ba_to --explain
+      planflow show examples/tinh_quang_ngai/xa_ba_to --explain
     """
+)
+
+
+@click.command(cls=TranslatedCommand, help=_SHOW_HELP)
+@plan_argument
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the normalised plan as JSON."))
+@click.option(
+    "--yaml",
+    "as_yaml",
+    is_flag=True,
+    help=N_("Print the plan file as merged from its templates (extends:), as YAML."),
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help=N_("Print every value of the merged plan with the FILE:LINE:COL it was written at."),
+)
+@lang_option
+def show(plan: str, as_json: bool, as_yaml: bool, explain: bool, lang: str | None) -> None:
     from planflow.plan.explain import merged_yaml, origins
     from planflow.timeline.serialise import plan_to_dict
 
     loaded = load_or_exit(plan)
     p = loaded.plan
+    speak(p)
     if explain:
         for origin in origins(loaded.document):
             click.echo(str(origin))
@@ -103,21 +132,21 @@ def show(plan: str, as_json: bool, as_yaml: bool, explain: bool) -> None:
     out = console()
     out.print(f"[bold]{p.title}[/bold]")
     out.print(f"{p.issuer} · {p.year} · {p.timezone}")
-    units = Table("id", "name", "kind", "members", title="Units")
+    units = Table(_("id"), _("name"), _("kind"), _("members"), title=_("Units"))
     for u in p.units:
         members = ", ".join(getattr(u, "members", ()))
-        units.add_row(u.id, u.name, "group" if u in p.groups else "unit", members)
+        units.add_row(u.id, u.name, _("group") if u in p.groups else _("unit"), members)
     out.print(units)
     tasks = Table(
-        "ref",
-        "id",
-        "lead",
-        "coordinators",
-        "window",
-        "recurrence",
-        "target",
-        "after",
-        title="Tasks",
+        _("clause"),
+        _("id"),
+        _("lead"),
+        _("coordinators"),
+        _("window"),
+        _("recurrence"),
+        _("target"),
+        _("after"),
+        title=_("Tasks"),
     )
     for t in p.tasks:
         tasks.add_row(
@@ -126,24 +155,14 @@ def show(plan: str, as_json: bool, as_yaml: bool, explain: bool) -> None:
             t.lead,
             ", ".join(t.coordinators),
             t.window.label,
-            t.recurrence or ("check-ins" if t.window.continuous else "once"),
+            t.recurrence or (_("check-ins") if t.window.continuous else _("once")),
             str(t.target) if t.target else "",
             ", ".join(d.task for d in t.after),
         )
     out.print(tasks)
 
 
-@click.command()
-@plan_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "dot", "mermaid", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-def graph(plan: str, fmt: str) -> None:
+_GRAPH_HELP = N_(
     """Print the task dependency graph (text, Graphviz DOT, Mermaid or JSON).
 
     \b
@@ -151,6 +170,21 @@ def graph(plan: str, fmt: str) -> None:
       planflow graph examples/boy_2025
       planflow graph examples/boy_2025 --format dot | dot -Tsvg > plan.svg
     """
+)
+
+
+@click.command(cls=TranslatedCommand, help=_GRAPH_HELP)
+@plan_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "dot", "mermaid", "json"]),
+    default="text",
+    show_default=True,
+    help=N_("Output format."),
+)
+@lang_option
+def graph(plan: str, fmt: str, lang: str | None) -> None:
     from planflow.plan import graph as graphs
 
     p = load_or_exit(plan).plan

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planflow.cli.common import load_or_exit, plan_argument
+from planflow.cli.common import load_or_exit, located, plan_argument
 from planflow.feeds.tokens import Token, TokenStore, default_tokens_path
+from planflow.i18n import _
 from planflow.plan.errors import PlanError, PlanFileError
 from planflow.plan.loading import resolve_plan_path
 
@@ -73,6 +74,29 @@ def _tokens_path(plan: str, given: str | None) -> Path:
 )
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))  # fmt: skip
+@click.option(
+    "--max-header-bytes",
+    default=16384,
+    show_default=True,
+    type=click.IntRange(1024),
+    help="Largest request line and headers, in bytes.",
+)
+@click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    help="Seconds a client may take to send its request line and headers.",
+)
+@click.option(
+    "--max-connections",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Open connections at most; more are closed (or answered 503).",
+)
+@click.option("--keep-alive", default=5, show_default=True, type=click.IntRange(1),
+              help="Seconds an idle connection stays open between requests.")  # fmt: skip
 def serve(
     plan: str,
     host: str,
@@ -83,6 +107,10 @@ def serve(
     state_file: str | None,
     forwarded_allow_ips: str,
     log_level: str,
+    max_header_bytes: int,
+    header_timeout: float,
+    max_connections: int,
+    keep_alive: int,
 ) -> None:
     """Serve the plan's calendar feeds over HTTP, reloading the plan when it changes.
 
@@ -91,6 +119,12 @@ def serve(
             /feeds/plan.ics, /feeds/units/<unit>.ics       (public)
             /feeds/<token>/units/<unit>.ics                 (with tokens)
             /feeds/[<token>/]expanded/…                     (one event per occurrence)
+
+    Without --tokens and --public, feeds are public until PLAN's tokens file
+    (<name>.tokens.json) appears, and private from then on. A tokens file in use
+    that goes missing or cannot be read stops every feed (503) until it is good
+    again: feeds never fall back to public. Run it behind a reverse proxy in
+    production (docs/calendar-feeds.md); the limits below are the second line.
 
     \b
     Examples:
@@ -102,25 +136,35 @@ def serve(
         import uvicorn
 
         from planflow.feeds.server import create_app
+        from planflow.feeds.server.protocol import guarded_protocol
     except ImportError:
         raise click.ClickException(
             f"planflow serve needs Starlette and uvicorn: {INSTALL_HINT}"
         ) from None
     tokens_path: Path | None = None
+    public_until_tokens = False
     if not public:
         tokens_path = _tokens_path(plan, tokens_file)
-        if tokens_file is None and not tokens_path.exists():
-            tokens_path = None
+        public_until_tokens = tokens_file is None and not tokens_path.exists()
     logging.basicConfig(level=log_level.upper(), format="%(levelname)-8s %(name)s: %(message)s")
     try:
-        app = create_app(plan, tokens_path=tokens_path, base_url=base_url, state_path=state_file)
+        app = create_app(
+            plan, tokens_path=tokens_path, base_url=base_url, state_path=state_file,
+            public_until_tokens=public_until_tokens,
+        )  # fmt: skip
     except PlanFileError:
         load_or_exit(plan)  # prints the problems and exits 1
         raise
     except PlanError as exc:
-        raise click.ClickException(str(exc)) from None
-    mode = f"private feeds, tokens from {tokens_path}" if tokens_path else "public feeds"
-    click.echo(f"serving {plan} on http://{host}:{port}/ ({mode})", err=True)
+        raise click.ClickException(located(exc)) from None
+    if tokens_path is None:
+        mode = _("public feeds")
+    elif public_until_tokens:
+        mode = _("public feeds until {file} appears").format(file=tokens_path)
+    else:
+        mode = _("private feeds, tokens from {file}").format(file=tokens_path)
+    serving = _("serving {plan} on {address} ({mode})")
+    click.echo(serving.format(plan=plan, address=f"http://{host}:{port}/", mode=mode), err=True)
     uvicorn.run(
         app,
         host=host,
@@ -129,7 +173,13 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
-        access_log=tokens_path is None,  # private feed URLs hold secrets: keep them out of logs
+        # private feed URLs hold secrets: keep them out of logs (and a public server may
+        # turn private while it runs)
+        access_log=tokens_path is None,
+        http=guarded_protocol(header_timeout=header_timeout, max_connections=max_connections),
+        h11_max_incomplete_event_size=max_header_bytes,
+        timeout_keep_alive=keep_alive,
+        limit_concurrency=max_connections,
     )
 
 

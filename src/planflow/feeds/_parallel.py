@@ -11,19 +11,53 @@ parts between the calendar header and ``END:VCALENDAR``.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 import attrs
 
 from planflow.feeds.render import Renderer
-from planflow.feeds.state import FeedState, write_chunks
+from planflow.feeds.state import FeedState, put_chunks
 
-__all__ = ["can_fork", "write_all_parallel"]
+__all__ = ["can_fork", "die_with_parent", "write_all_parallel"]
 
 _BLOCK = 1 << 20
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Worker start: be killed when the parent dies, even by SIGKILL.
+
+    Linux delivers SIGKILL to the worker when its parent ends (``PR_SET_PDEATHSIG``);
+    elsewhere a thread watches the parent. Either way the worker also checks that the
+    parent did not die before this ran.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: watch instead
+            _watch(parent)
+    else:  # pragma: no cover - not Linux
+        _watch(parent)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _watch(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def can_fork() -> bool:
@@ -87,8 +121,13 @@ def write_all_parallel(
     plan_path: str,
     header: bytes,
     workers: int,
+    previous: str | None = None,
 ) -> None:
-    """Write the plan feed and the ``ready`` unit feeds with ``workers`` processes."""
+    """Write the plan feed and the ``ready`` unit feeds with ``workers`` processes.
+
+    Workers die with the parent (a SIGKILLed export leaves no worker running), and
+    ``previous`` is the published plan feed, hard-linked when the bytes are the same.
+    """
     global _job
     total = len(renderer.timeline.duties)
     pieces = min(total, workers * 4)
@@ -98,11 +137,13 @@ def write_all_parallel(
     parts = [os.path.join(head, f".{name}.{k}.part") for k in range(pieces)]
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             for _, touched in pool.map(_segment, range(pieces), bounds[:-1], bounds[1:]):
                 if renderer.state is not None:
                     renderer.state.entries.update(touched)
-        write_chunks(plan_path, _joined(header, parts))
+        put_chunks(plan_path, _joined(header, parts), previous)
     finally:
         _job = None
         for part in parts:

@@ -15,15 +15,23 @@ from typing import Any
 
 from planflow.feeds._parallel import can_fork, write_all_parallel
 from planflow.feeds.hooks import component_adjuster
+from planflow.feeds.publish import Stage, staged
 from planflow.feeds.render import Renderer
 from planflow.feeds.selection import Index, Members, Role, check_unit
-from planflow.feeds.state import STATE_FILE, FeedState, write_bytes, write_chunks
+from planflow.feeds.state import STATE_FILE, FeedState, put_bytes, put_chunks
 from planflow.plan.model import Plan
 from planflow.timeline.occurrences import Duty, Timeline
 
 __all__ = ["PARALLEL_MIN_DUTIES", "export_feeds", "plan_chunks", "unit_chunks"]
 
 PARALLEL_MIN_DUTIES = 2000  # below this, starting processes costs more than it saves
+
+
+def _parallel_min_duties() -> int:
+    # PLANFLOW_PARALLEL_MIN_DUTIES lowers it for tests (the kill test exports a small
+    # plan with workers) and for tuning on other machines
+    raw = os.environ.get("PLANFLOW_PARALLEL_MIN_DUTIES", "")
+    return int(raw) if raw.isdigit() else PARALLEL_MIN_DUTIES
 
 
 def _chunks(
@@ -76,9 +84,10 @@ def export_feeds(
     """Write ``out_dir/plan.ics`` and ``out_dir/units/<unit id>.ics`` for every unit.
 
     With ``unit``, only that unit's feed is written. SEQUENCE numbers are kept in
-    ``out_dir/.planflow-feed-state.json``. Each file is written to a temporary
-    file and moved into place, and left untouched (same mtime) when its bytes did
-    not change, so a web server never serves half a feed.
+    ``out_dir/.planflow-feed-state.json``. The new version is built in a folder beside
+    ``out_dir`` and switched into place at once, state included (:mod:`.publish`), so a
+    web server never serves half a feed nor a mix of two exports, and a killed export
+    publishes nothing; a file whose bytes did not change keeps its inode and mtime.
 
     :param workers: processes to export a large plan with (forked; where the
         platform cannot fork, or the plan is small, one process does it all). The
@@ -92,43 +101,48 @@ def export_feeds(
     timeline = timeline or Timeline(plan)
     if unit is not None:
         check_unit(plan, unit)
-    state = FeedState.load(out / STATE_FILE)
+    timeline.check_size()  # before any folder is made
     members = Members(plan)
-    renderer = Renderer(
-        plan,
-        timeline,
-        expand=expand,
-        todos=todos,
-        state=state,
-        members=members,
-        adjust=component_adjuster(plugins, plan),
-    )
-    index = Index(timeline, members)
-    (out / "units").mkdir(parents=True, exist_ok=True)
-    writer = _UnitWriter(renderer, index, os.path.join(out, "units"))
-    if unit is not None:
-        writer.write(unit)
-        written = [out / "units" / f"{unit}.ics"]
-    else:
-        _write_all(renderer, index, writer, os.path.join(out, "plan.ics"), workers)
-        written = [out / "plan.ics", *(out / "units" / f"{u.id}.ics" for u in plan.units)]
-    state.save(out / STATE_FILE)
+    with staged(out) as stage:
+        previous_state = stage.previous(STATE_FILE)
+        state = FeedState.load(previous_state) if previous_state else FeedState()
+        renderer = Renderer(
+            plan,
+            timeline,
+            expand=expand,
+            todos=todos,
+            state=state,
+            members=members,
+            adjust=component_adjuster(plugins, plan),
+        )
+        index = Index(timeline, members)
+        (stage.path / "units").mkdir()
+        writer = _UnitWriter(renderer, index, stage)
+        if unit is not None:
+            writer.write(unit)
+            written = [out / "units" / f"{unit}.ics"]
+        else:
+            _write_all(renderer, index, writer, stage, workers)
+            written = [out / "plan.ics", *(out / "units" / f"{u.id}.ics" for u in plan.units)]
+        state.save(stage.path / STATE_FILE)  # switched into place with the feeds
     return written
 
 
 class _UnitWriter:
     """Writes one unit's feed (a few hundred kilobytes at most) in one piece."""
 
-    def __init__(self, renderer: Renderer, index: Index, folder: str) -> None:
-        self.renderer, self.index, self.folder = renderer, index, folder
+    def __init__(self, renderer: Renderer, index: Index, stage: Stage) -> None:
+        self.renderer, self.index, self.stage = renderer, index, stage
+        self.folder = os.path.join(stage.path, "units")
 
     def write(self, unit_id: str) -> None:
         data = b"".join(unit_chunks(self.renderer, unit_id, self.index.items(unit_id)))
-        write_bytes(os.path.join(self.folder, f"{unit_id}.ics"), data)
+        name = f"{unit_id}.ics"
+        put_bytes(os.path.join(self.folder, name), data, self.stage.previous(f"units/{name}"))
 
 
 def _write_all(
-    renderer: Renderer, index: Index, writer: _UnitWriter, plan_path: str, workers: int
+    renderer: Renderer, index: Index, writer: _UnitWriter, stage: Stage, workers: int
 ) -> None:
     """One pass over the duties: the plan feed, and each unit's feed once its last
     duty has been rendered (while the unit's duties are still in the render cache)."""
@@ -139,8 +153,9 @@ def _write_all(
         codes = index.positions(unit.id)
         ready.setdefault(codes[-1] >> 1 if codes else 0, []).append(unit.id)
     header = renderer.header(*_plan_header(plan))
-    if workers > 1 and len(index.duties) >= PARALLEL_MIN_DUTIES and can_fork():
-        write_all_parallel(renderer, writer.write, ready, plan_path, header, workers)
+    plan_path, previous = os.path.join(stage.path, "plan.ics"), stage.previous("plan.ics")
+    if workers > 1 and len(index.duties) >= _parallel_min_duties() and can_fork():
+        write_all_parallel(renderer, writer.write, ready, plan_path, header, workers, previous)
         return
 
     def chunks() -> Iterator[bytes]:
@@ -151,7 +166,7 @@ def _write_all(
                 writer.write(unit_id)
         yield b"END:VCALENDAR\r\n"
 
-    write_chunks(plan_path, chunks())
+    put_chunks(plan_path, chunks(), previous)
     for unit_ids in ready.values():  # a plan without duties
         for unit_id in unit_ids:
             writer.write(unit_id)

@@ -2,12 +2,12 @@
 
 Feeds are written as text for speed; only when some plugin implements the hook is
 each duty's text parsed into ``icalendar`` components, handed to the plugins one
-at a time, and written back. A plugin that raises is reported and skipped.
+at a time, and written back. A plugin that raises is told to the manager's failure
+log (``pm.failures``: the first few shown on stderr, the rest counted) and skipped.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -33,11 +33,9 @@ def component_adjuster(pm: Any, plan: Plan) -> Adjuster | None:
         out = []
         for component in calendar.subcomponents:
             for failure in adjust_component(pm, component, plan, duty.id):
-                print(
-                    f"planflow: plugin {failure.plugin!r} failed to adjust {duty.id}: "
-                    f"{failure.error}",
-                    file=sys.stderr,
-                )
+                log = getattr(pm, "failures", None)
+                if log is not None:
+                    log.add_failure(failure, "planflow_calendar_component", f"for {duty.id}")
             out.append(component.to_ical())
         return b"".join(out)
 

@@ -24,6 +24,7 @@ from planflow.feeds.series import DateLines, Series, encode, rule_of
 from planflow.feeds.state import FeedState
 from planflow.plan.model import DependencyMode, Group, Offset, Period, Plan, Task, TimeRange, Window
 from planflow.timeline.occurrences import Duty, Occurrence, Timeline
+from planflow.timeline.schedule import effective_window
 
 __all__ = ["PRODID", "REFRESH_INTERVAL", "Renderer"]
 
@@ -37,12 +38,14 @@ ROLE_VI = {Role.LEAD: "Chủ trì", Role.COORDINATOR: "Phối hợp"}
 _PER_VI = {
     Period.DAY: "ngày", Period.WEEK: "tuần", Period.MONTH: "tháng", Period.QUARTER: "quý",
     Period.HALF: "6 tháng", Period.YEAR: "năm", Period.WINDOW: "đợt",
+    Period.REPORTING: "kỳ báo cáo",
 }  # fmt: skip
 _MODE_VI = {
     DependencyMode.TASK: "toàn bộ",
     DependencyMode.SAME_PERIOD: "cùng kỳ",
     DependencyMode.ALL: "tất cả đơn vị, cùng kỳ",
     DependencyMode.PREVIOUS: "lần trước",
+    DependencyMode.IN_PERIOD: "các lần trong kỳ",
 }
 
 
@@ -73,6 +76,7 @@ class Renderer:
         state: FeedState | None, members: Members | None = None,
         adjust: Adjuster | None = None,
     ) -> None:  # fmt: skip
+        timeline.check_size()  # a plan past the occurrence limits is refused before any work
         self.plan, self.timeline = plan, timeline
         self.expand, self.todos, self.state = expand, todos, state
         self.members = members or Members(plan)
@@ -154,7 +158,7 @@ class Renderer:
                 units.append((b"VEVENT", uid, dates + description + people
                               + self._alarm(task, (occ.due,))))  # fmt: skip
         else:
-            key, days = self._series_of(task, occurrences)
+            key, days = self._series_of(duty, occurrences)
             found = self._event_dates.get((key, task.time))
             if found is None:
                 series = self._series[key][2]
@@ -187,16 +191,18 @@ class Renderer:
         return found
 
     def _series_of(
-        self, task: Task, occurrences: tuple[Occurrence, ...]
+        self, duty: Duty, occurrences: tuple[Occurrence, ...]
     ) -> tuple[int, tuple[date, ...]]:
         """A key for the duty's dates (shared by every duty on the same schedule) and
         its sorted due dates; the series is encoded the first time."""
-        schedule = self.timeline._schedule(task)
+        task = duty.task
+        schedule = self.timeline.duty_schedule(duty)
         key = id(schedule)
         found = self._series.get(key)
         if found is None:
             days = tuple(sorted({o.due for o in occurrences}))
-            series = encode(days, rule_of(task, self.plan), task.window.start, task.window.end)
+            window = effective_window(task.window, self.plan.start) or task.window
+            series = encode(days, rule_of(task, self.plan), window.start, window.end)
             found = self._series[key] = (schedule, days, series)
         return key, found[1]
 
@@ -253,7 +259,7 @@ class Renderer:
         occurrences: tuple[Occurrence, ...],
     ) -> str:  # fmt: skip
         task, plan = duty.task, self.plan
-        window = task.window
+        window = effective_window(task.window, plan.start) or task.window
         rows = [task.title]
         if task.title_en:
             rows.append(task.title_en)
@@ -263,8 +269,15 @@ class Renderer:
         if coordinators:
             rows.append("Phối hợp: " + "; ".join(self._name(u) for u in coordinators))
         rows.append(self._span(window))
+        rows.extend(self._hand_over(duty))
         if task.recurring:
             pass
+        elif task.period is Period.REPORTING and not window.continuous:
+            names = {p.id: p.name for p in plan.reporting_periods}
+            dues = ", ".join(
+                f"{names.get(o.period, o.period)} {o.due:%d/%m/%Y}" for o in occurrences
+            )
+            rows.append(f"Hạn báo cáo từng kỳ: {dues}.")
         elif window.continuous:
             rows.append("Nhiệm vụ thường xuyên: lịch là các lần kiểm tra tiến độ định kỳ.")
         else:
@@ -276,12 +289,36 @@ class Renderer:
             t = task.target
             about = "khoảng " if t.approximate else ""
             rows.append(f"Chỉ tiêu: {about}{t.count} {t.unit or 'lần'}/{_PER_VI[t.per]}")
+        # only the waits the timeline has (a dependency that matches nothing is not announced)
+        waited = {k[0].split("@", 1)[0] for o in occurrences for k in o.waits_for}
         for dep in task.after:
+            if dep.task not in waited:
+                continue
             title = plan.task(dep.task).title if dep.task != task.id else "lần trước của nhiệm vụ"
             lag = f", {offset_vi(dep.lag)}" if dep.lag.days else ""
             rows.append(f"Chờ: {title} ({_MODE_VI[dep.mode]}{lag})")
         rows.append(f"Kế hoạch: {plan.title} – {plan.issuer}")
         return "\n".join(rows)
+
+    def _hand_over(self, duty: Duty) -> list[str]:
+        """Who the duty came from, or goes to, when a unit begins or ends mid-year."""
+        rows = []
+        if duty.handed_from and duty.since is not None:
+            rows.append(
+                f"Tiếp nhận từ {self._name(duty.handed_from)} kể từ ngày {duty.since:%d/%m/%Y}."
+            )
+        unit = self.plan.unit(duty.unit)
+        if duty.until is not None and unit.until == duty.until:
+            if unit.successor:
+                rows.append(
+                    f"Bàn giao cho {self._name(unit.successor)} sau ngày {duty.until:%d/%m/%Y}."
+                )
+            else:
+                rows.append(
+                    f"Đơn vị kết thúc hoạt động ngày {duty.until:%d/%m/%Y}; "
+                    "các lần sau chưa có đơn vị tiếp nhận."
+                )
+        return rows
 
     # --- reminders --------------------------------------------------------------
 

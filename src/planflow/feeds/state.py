@@ -16,7 +16,7 @@ import attrs
 
 from planflow.plan.errors import PlanError
 
-__all__ = ["STATE_FILE", "FeedState", "write_bytes", "write_chunks"]
+__all__ = ["STATE_FILE", "FeedState", "put_bytes", "put_chunks", "write_bytes", "write_chunks"]
 
 STATE_FILE = ".planflow-feed-state.json"
 
@@ -130,3 +130,55 @@ def write_chunks(path: str, chunks: Iterable[bytes]) -> None:
 def _temp(path: str) -> str:
     head, name = os.path.split(path)
     return os.path.join(head, f".{name}.tmp")
+
+
+def put_bytes(path: str, data: bytes, previous: str | None) -> None:
+    """Write ``data`` to ``path`` in a folder being built (see :mod:`.publish`), or
+    hard-link ``previous`` there when it already holds exactly these bytes (same inode,
+    same mtime: the web server's validators do not move)."""
+    if previous is not None and _same_bytes(previous, data):
+        _link(previous, path)
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def put_chunks(path: str, chunks: Iterable[bytes], previous: str | None) -> None:
+    """As :func:`put_bytes`, streaming ``chunks``; compared with ``previous`` afterwards."""
+    with open(path, "xb") as stream:
+        for chunk in chunks:
+            stream.write(chunk)
+    if previous is not None:
+        try:
+            same = os.stat(path).st_size == os.stat(previous).st_size and filecmp.cmp(
+                path, previous, False
+            )
+        except FileNotFoundError:
+            same = False
+        if same:
+            os.unlink(path)
+            _link(previous, path)
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as old:
+            return old.read() == data
+    except FileNotFoundError:
+        return False
+
+
+def _link(old: str, new: str) -> None:
+    try:
+        os.link(old, new)
+    except OSError:  # no hard links here: a copy with the old mtime
+        import shutil
+
+        shutil.copy2(old, new)

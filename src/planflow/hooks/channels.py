@@ -2,9 +2,11 @@
 
 A notifier declares its :class:`~planflow.hooks.specs.Setting` s. Run-level ones are
 written under the plan's top-level ``channels: {NAME: {...}}``, unit-level ones
-under a unit's ``channels: {NAME: {...}}``; ``--set NAME.KEY=VALUE`` overrides
-either. Text values may hold ``${VARIABLE}``: it is replaced by the environment
-variable when the run starts, so secrets stay out of plan files.
+under a unit's ``channels: {NAME: {...}}`` (a name may be declared at both);
+``--set NAME.KEY=VALUE`` overrides the run-level setting when there is one, else every
+unit's, and ``--set NAME.UNIT.KEY=VALUE`` one unit's. Text values may hold
+``${VARIABLE}``: it is replaced by the environment variable when the run starts, so
+secrets stay out of plan files.
 
 * :func:`check_channels` is what ``planflow validate`` runs: located problems;
 * :func:`resolve_settings` is what a run uses: a checked
@@ -25,6 +27,7 @@ from planflow.plan.model import Group, Plan, format_path, suggest
 
 __all__ = [
     "check_channels",
+    "convert",
     "expand_env",
     "model_path",
     "parse_overrides",
@@ -84,6 +87,9 @@ def _convert(setting: Setting, value: Any) -> Any:
     raise ValueError(f"{setting.name} must be {_type_name(kind)}, got {value!r}")
 
 
+convert = _convert
+
+
 def _type_name(kind: type) -> str:
     return {str: "a text", int: "a whole number", float: "a number", bool: "true or false"}.get(
         kind, kind.__name__
@@ -91,7 +97,8 @@ def _type_name(kind: type) -> str:
 
 
 def parse_overrides(items: Sequence[str]) -> dict[str, dict[str, str]]:
-    """``["jsonl.path=events.jsonl"]`` → ``{"jsonl": {"path": "events.jsonl"}}``.
+    """``["jsonl.path=events.jsonl"]`` → ``{"jsonl": {"path": "events.jsonl"}}``;
+    ``webhook.vhxh.url=…`` gives the key ``"vhxh.url"`` (one unit's setting).
 
     :raises PlanError: an item is not ``NAME.KEY=VALUE``.
     """
@@ -119,24 +126,43 @@ def resolve_settings(
         required setting missing, or an unset environment variable.
     """
     env = os.environ if environ is None else environ
-    overrides = dict(overrides or {})
-    declared = {s.name: s for s in notifier.settings}
-    for key in overrides:
-        if key not in declared:
+    given_overrides = dict(overrides or {})
+    scopes: dict[str, set[str]] = {}
+    for s in notifier.settings:
+        scopes.setdefault(s.name, set()).add(s.scope)
+    unit_ids = {unit.id for unit in plan.units}
+    # KEY: the run-level setting if there is one, else every unit's; UNIT.KEY: one unit's
+    general_overrides: dict[str, Any] = {}
+    per_unit: dict[str, dict[str, Any]] = {}
+    for key, value in given_overrides.items():
+        unit_id, dot, name = key.rpartition(".")
+        if dot and unit_id in unit_ids and "unit" in scopes.get(name, set()):
+            per_unit.setdefault(unit_id, {})[name] = value
+        elif key in scopes:
+            general_overrides[key] = value
+        else:
+            known = sorted(scopes)
             raise PlanError(
                 f"notifier {notifier.name!r} has no setting {key!r}",
-                hint=suggest(key, sorted(declared))
-                or f"its settings: {', '.join(sorted(declared)) or 'none'}",
+                hint=suggest(name or key, known) or f"its settings: {', '.join(known) or 'none'}",
             )
 
-    def values(scope: str, given: Mapping[str, Any], where: str) -> dict[str, Any]:
+    def values(
+        scope: str, given: Mapping[str, Any], where: str, own: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for setting in notifier.settings:
             if setting.scope != scope:
                 continue
             at = f"{where}.{setting.name}"
-            if setting.name in overrides:
-                raw: Any = overrides[setting.name]
+            # a KEY=VALUE override goes to the run when the key exists there
+            general = setting.name in general_overrides and (
+                scope == "run" or "run" not in scopes[setting.name]
+            )
+            if own is not None and setting.name in own:
+                raw: Any = own[setting.name]
+            elif general:
+                raw = general_overrides[setting.name]
             elif setting.name in given:
                 raw = given[setting.name]
             elif setting.required:
@@ -156,9 +182,14 @@ def resolve_settings(
 
     run = values("run", plan.channels.get(notifier.name, {}), f"channels.{notifier.name}")
     units = {
-        unit.id: values("unit", unit.channels[notifier.name], f"{unit.id}.{notifier.name}")
+        unit.id: values(
+            "unit",
+            unit.channels.get(notifier.name, {}),
+            f"{unit.id}.{notifier.name}",
+            per_unit.get(unit.id, {}),
+        )
         for unit in plan.units
-        if notifier.name in unit.channels
+        if notifier.name in unit.channels or unit.id in per_unit
     }
     return ChannelSettings(run=run, units=units)
 
@@ -231,7 +262,8 @@ def validate_settings(loaded: LoadedPlan, pm: Any) -> list[Problem]:
 
     A plugin whose check raises gives a warning naming it; the others still run.
     """
-    from planflow.hooks.manager import Failure, call_each
+    from planflow.hooks.calling import call_each
+    from planflow.hooks.failures import Failure
 
     notifiers = {name: entry.obj for name, entry in pm.notifiers().items()}
     problems = check_channels(loaded, notifiers)
@@ -239,7 +271,7 @@ def validate_settings(loaded: LoadedPlan, pm: Any) -> list[Problem]:
         if isinstance(result, Failure):
             problems.append(
                 Problem(
-                    f"plugin {plugin!r}: planflow_check_settings failed: {result.error}",
+                    f"plugin {plugin!r} failed in planflow_check_settings: {result.error}",
                     loaded.file,
                     severity=Severity.WARNING,
                 )
@@ -255,16 +287,17 @@ def validate_settings(loaded: LoadedPlan, pm: Any) -> list[Problem]:
 def _check_one(
     notifier: Notifier, scope: str, at: tuple[Any, ...], given: Mapping[str, Any], problem: Any
 ) -> None:
-    declared = {s.name: s for s in notifier.settings}
+    declared = {s.name: s for s in notifier.settings if s.scope == scope}
+    elsewhere = {s.name: s for s in notifier.settings if s.scope != scope}
     other = "a unit's channels" if scope == "run" else "the plan's top-level channels"
     for key, value in given.items():
-        setting = declared.get(str(key))
+        setting = declared.get(str(key)) or elsewhere.get(str(key))
         if setting is None:
             problem(
                 (*at, key),
                 f"unknown setting {key!r} for channel {notifier.name!r}",
-                suggest(str(key), sorted(declared))
-                or f"its settings: {', '.join(sorted(declared)) or 'none'}",
+                suggest(str(key), sorted(declared | elsewhere))
+                or f"its settings: {', '.join(sorted(declared | elsewhere)) or 'none'}",
                 key=True,
             )
         elif setting.scope != scope:

@@ -29,10 +29,12 @@ if TYPE_CHECKING:
 __all__ = [
     "Artifact",
     "ChannelSettings",
+    "ModelInfo",
     "Notifier",
     "ReportContext",
     "Reporter",
     "Setting",
+    "Skipped",
     "hookimpl",
     "hookspec",
 ]
@@ -74,6 +76,33 @@ class ChannelSettings:
 
 
 @attrs.frozen
+class Skipped:
+    """What ``Notifier.deliver`` returns for an event it deliberately did not deliver.
+
+    An event kind the channel is not configured for, a unit without an address: the
+    event is counted as *skipped* (with ``reason``), neither delivered nor failed.
+    Returning ``None`` means delivered; raising means failed.
+    """
+
+    reason: str = ""
+
+
+@attrs.frozen
+class ModelInfo:
+    """A completion model a plugin declares (:func:`planflow_completion_models`).
+
+    ``name`` is what users write after ``--model``; ``settings`` are its options,
+    written ``--model NAME:KEY=VALUE,KEY=VALUE`` and handed, converted to each
+    setting's ``type`` (defaults filled in), to
+    :func:`planflow_completion_model` as ``options``.
+    """
+
+    name: str
+    description: str = ""
+    settings: Sequence[Setting] = ()
+
+
+@attrs.frozen
 class Artifact:
     """One file a reporter produces: planflow decides where (and whether) to write it."""
 
@@ -90,12 +119,18 @@ class ReportContext:
     :param period: the ``period_closed`` event (its ``task`` is the reporting
         period's id, ``period`` its name, ``start``/``due`` its dates).
     :param result: the run's result so far (``planflow.run.simulation.SimulationResult``
-        for a simulation): ``by_task()``, ``by_unit()``, ``targets()`` …
+        for a simulation): ``by_task()``, ``by_unit()``, ``targets()`` …; any object
+        with ``plan``, ``timeline``, ``outcomes`` and ``capacity`` will do
+        (``planflow.reports.data.RunState``).
+    :param unit: report only what this unit leads or coordinates (``None``: everything).
+
+    .. versionadded:: 0.1 ``unit``.
     """
 
     plan: Plan
     period: Event
     result: Any
+    unit: str | None = None
 
 
 @runtime_checkable
@@ -103,9 +138,14 @@ class Notifier(Protocol):
     """A channel that delivers events.
 
     ``name`` is what users write after ``--notify``; ``settings`` declares what the
-    plan file may configure. ``deliver`` is called once per event and raises on
-    failure (planflow records the failure with the notifier's name; the run goes
-    on).
+    plan file may configure. ``deliver`` is called once per event: it returns
+    ``None`` when the event was delivered, a :class:`Skipped` when it deliberately
+    did not deliver it, and raises on failure (planflow records the failure with
+    the notifier's name; the run goes on).
+
+    A notifier may also have a ``kinds`` attribute (a set of event kind values, e.g.
+    ``{"reminder", "due"}``): events of other kinds are not handed to it and are
+    counted as skipped. Without it every event is handed over.
     """
 
     name: str
@@ -114,7 +154,7 @@ class Notifier(Protocol):
 
     def deliver(
         self, event: Event, *, plan: Plan, units: Sequence[Unit], settings: ChannelSettings
-    ) -> None:
+    ) -> Skipped | None:
         """Deliver ``event`` to ``units`` (the lead first, then the coordinators)."""
 
 
@@ -169,8 +209,20 @@ def planflow_event(event: Event, plan: Plan) -> None:
     """
 
 
+@hookspec
+def planflow_completion_models() -> Sequence[ModelInfo]:
+    """Declare the completion models a plugin provides, with their options.
+
+    ``planflow plugins`` and ``planflow simulate --help`` list them; their options
+    are checked and converted before :func:`planflow_completion_model` is called.
+
+    :return: :class:`ModelInfo` objects.
+    """
+    raise NotImplementedError
+
+
 @hookspec(firstresult=True)
-def planflow_completion_model(name: str, plan: Plan, seed: int) -> Any:
+def planflow_completion_model(name: str, plan: Plan, seed: int, options: Mapping[str, Any]) -> Any:
     """Provide a completion model for ``planflow simulate --model NAME``.
 
     Stops at the first non-None result.
@@ -178,7 +230,11 @@ def planflow_completion_model(name: str, plan: Plan, seed: int) -> Any:
     :param name: the model name the user asked for.
     :param plan: the plan being simulated.
     :param seed: the run's seed; a model must use it for all randomness.
-    :return: a ``planflow.run.engine.CompletionModel``, or ``None`` if ``name`` is not yours.
+    :param options: the options given after ``NAME:`` (``--model slow:days=3``),
+        converted to the types of the :class:`ModelInfo` settings, defaults filled in;
+        empty for a model that declares none.
+    :return: an object with ``completion(occurrence, ready) -> date | None`` (a
+        ``planflow.run.engine.CompletionModel``), or ``None`` if ``name`` is not yours.
     """
 
 
@@ -186,10 +242,17 @@ def planflow_completion_model(name: str, plan: Plan, seed: int) -> Any:
 
 
 @hookspec
-def planflow_register_commands(cli: click.Group) -> None:
+def planflow_register_commands(cli: click.Group, pm: Any) -> None:
     """Add commands to the ``planflow`` command line.
 
-    :param cli: the root click group; call ``@cli.command()`` on your functions.
+    A command that raises is reported as ``plugin 'X' failed in command 'NAME': …``
+    (exit status 4); a command named like a built-in one is refused.
+
+    :param cli: a click group; call ``@cli.command()`` on your functions.
+    :param pm: the plugin manager of this invocation
+        (:class:`planflow.hooks.manager.PluginManager`): ``pm.notifiers()``,
+        ``pm.reporters()``, ``pm.models()``; pass it on to
+        ``planflow.jobs.simulate.run_simulation(plan, pm=pm, …)``.
     """
 
 

@@ -11,10 +11,16 @@
 
 For every event, in time order: every :func:`~planflow.hooks.specs.planflow_event`
 implementation, then every notifier asked for, each in its own ``try``. A notifier
-that raises has the event recorded as *not delivered* on its channel, with its
-error and its plugin's name; the other notifiers, and the run, go on. When a
-reporting period closes, each reporter asked for turns it into artifacts, written
-to ``report_dir`` (when given) and kept in :attr:`Run.artifacts`.
+that raises has the event recorded as *failed* on its channel, with its error and
+its plugin's name; one that returns :class:`~planflow.hooks.specs.Skipped` (or does
+not handle the event's kind) has it recorded as *skipped*; the other notifiers,
+and the run, go on. Every failure is also told to ``pm.failures`` (printed on
+stderr, capped). When a reporting period closes, each reporter asked for turns it
+into artifacts, written to ``report_dir`` (when given) and kept in
+:attr:`Run.artifacts`.
+
+A ``BrokenPipeError`` is not a delivery failure: it means the output was closed
+(``planflow simulate … | head``); it stops the run.
 """
 
 from __future__ import annotations
@@ -27,51 +33,26 @@ from typing import Any
 import attrs
 
 from planflow.hooks.channels import resolve_settings
-from planflow.hooks.manager import Failure, PluginManager, call_each
-from planflow.hooks.specs import Artifact, ChannelSettings, Notifier, ReportContext, Reporter
+from planflow.hooks.failures import Failure
+from planflow.hooks.manager import BUILTIN_MODELS, PluginManager, call_each, completion_model
+from planflow.hooks.specs import (
+    Artifact,
+    ChannelSettings,
+    Notifier,
+    ReportContext,
+    Reporter,
+    Skipped,
+)
+from planflow.jobs.records import ArtifactRecord, ChannelRecord, FailedDelivery, failure_place
 from planflow.plan.errors import PlanError
 from planflow.plan.model import Plan, Unit, suggest
 from planflow.run.events import Event
 
-__all__ = ["ChannelRecord", "Run", "run_simulation"]
+__all__ = ["ArtifactRecord", "ChannelRecord", "Run", "deliver_one", "run_simulation"]
 
 #: Called on each failure with (what failed, e.g. ``notifier 'email'``, plugin name,
-#: the event, the error text); the CLI prints it on stderr.
+#: the event, the error text).
 OnFailure = Callable[[str, str, Event, str], None]
-
-
-@attrs.define
-class ChannelRecord:
-    """What became of one notifier's (or reporter's, or observer's) deliveries."""
-
-    plugin: str
-    delivered: int = 0
-    failed: int = 0
-    errors: list[dict[str, Any]] = attrs.field(factory=list)
-
-    def fail(self, event: Event, error: str) -> None:
-        """Record ``event`` as not delivered, with the error."""
-        self.failed += 1
-        self.errors.append(
-            {
-                "event": event.id,
-                "kind": event.kind.value,
-                "time": event.time.isoformat(),
-                "task": event.task,
-                "index": event.index,
-                "plugin": self.plugin,
-                "error": error,
-            }
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"plugin", "delivered", "failed", "errors"}``."""
-        return {
-            "plugin": self.plugin,
-            "delivered": self.delivered,
-            "failed": self.failed,
-            "errors": list(self.errors),
-        }
 
 
 @attrs.define
@@ -82,19 +63,23 @@ class Run:
     deliveries: dict[str, ChannelRecord] = attrs.field(factory=dict)
     reports: dict[str, ChannelRecord] = attrs.field(factory=dict)
     hooks: dict[str, ChannelRecord] = attrs.field(factory=dict)
-    artifacts: list[tuple[str, Artifact, str]] = attrs.field(factory=list)
-    """``(reporter, artifact, file written or "")`` in the order they were made."""
+    artifacts: list[ArtifactRecord] = attrs.field(factory=list)
+    """Every artifact made, in order: ``(reporter, artifact, path)`` named tuples
+    (:class:`~planflow.jobs.records.ArtifactRecord`); ``path`` is ``""`` when no
+    ``report_dir`` was given."""
+    failed_deliveries: list[FailedDelivery] = attrs.field(factory=list)
+    """Every event a notifier failed to deliver, with the event itself (for resending)."""
 
     def record(self) -> dict[str, Any]:
         """The run's plugin record, as the ``--json`` output adds it.
 
-        ``deliveries`` per notifier, ``reports`` per reporter (``delivered`` counts
-        artifacts, plus ``files`` written), ``hooks`` per plugin implementing
-        ``planflow_event`` (only those that failed at least once).
+        ``deliveries`` per notifier and ``hooks`` per plugin implementing
+        ``planflow_event`` (only those that failed at least once) count events;
+        ``reports`` per reporter count reporting periods, plus the ``files`` made.
         """
         reports = {}
         for name, rec in self.reports.items():
-            files = [path or art.name for r, art, path in self.artifacts if r == name]
+            files = [a.path or a.artifact.name for a in self.artifacts if a.reporter == name]
             reports[name] = {**rec.to_dict(), "files": files}
         return {
             "deliveries": {k: v.to_dict() for k, v in self.deliveries.items()},
@@ -122,7 +107,8 @@ def _pick(table: Mapping[str, Any], names: Sequence[str], what: str, option: str
     return out
 
 
-def _units(plan: Plan, event: Event) -> list[Unit]:
+def units_of(plan: Plan, event: Event) -> list[Unit]:
+    """The units ``event`` concerns, lead first (units no longer in the plan left out)."""
     out = []
     for uid in event.units:
         try:
@@ -130,6 +116,18 @@ def _units(plan: Plan, event: Event) -> list[Unit]:
         except KeyError:
             continue
     return out
+
+
+def deliver_one(
+    notifier: Notifier, event: Event, plan: Plan, settings: ChannelSettings
+) -> Skipped | None:
+    """Hand ``event`` to ``notifier`` unless it does not handle the kind: ``None`` when
+    delivered, a :class:`Skipped` when skipped; raises what the notifier raised."""
+    kinds = getattr(notifier, "kinds", None)
+    if kinds is not None and event.kind.value not in kinds:
+        return Skipped("kind not handled")
+    outcome = notifier.deliver(event, plan=plan, units=units_of(plan, event), settings=settings)
+    return outcome if isinstance(outcome, Skipped) else None
 
 
 def run_simulation(
@@ -153,15 +151,21 @@ def run_simulation(
     :param report_dir: where reporters' artifacts are written (created if needed);
         ``None`` keeps them in :attr:`Run.artifacts` only.
     :param environ: for ``${VAR}`` in settings (default ``os.environ``).
-    :param on_failure: told of every failure as it happens.
+    :param on_failure: told of every failure as it happens (besides ``pm.failures``).
     :param simulate_options: passed to :func:`planflow.run.simulation.simulate`
-        (``model``, ``seed``, ``scenario``, ``start``, ``end``, ``until`` …).
-    :raises PlanError: an unknown notifier or reporter, or bad settings — before
-        the run starts.
+        (``model``, ``seed``, ``scenario``, ``start``, ``end``, ``until`` …). A
+        ``model`` given by name may be a plugin's (``"slow:days=3"``).
+    :raises PlanError: an unknown notifier, reporter or model, or bad settings —
+        before the run starts.
+    :raises PluginFailed: the completion model's plugin failed.
     """
     from planflow.run.simulation import SimulationResult, simulate
 
     settings = settings or {}
+    model = simulate_options.get("model")
+    if isinstance(model, str) and model not in BUILTIN_MODELS:
+        seed = simulate_options.get("seed", 0)
+        simulate_options["model"] = completion_model(pm, model, plan, seed)
     notifiers = [(r.obj, r.plugin) for r in _pick(pm.notifiers(), notify, "notifier", "--notify")]
     reporters = [(r.obj, r.plugin) for r in _pick(pm.reporters(), report, "reporter", "--report")]
     for name in settings:
@@ -175,11 +179,13 @@ def run_simulation(
     ]
     run = Run()
     run.deliveries = {n.name: ChannelRecord(plugin) for n, plugin in notifiers}
-    run.reports = {r.name: ChannelRecord(plugin) for r, plugin in reporters}
+    run.reports = {r.name: ChannelRecord(plugin, unit="periods") for r, plugin in reporters}
     out_dir = Path(report_dir) if report_dir is not None else None
 
-    def failed(record: ChannelRecord, what: str, event: Event, error: str) -> None:
+    def failed(record: ChannelRecord, what: str, event: Event, error: str, exc: Any) -> None:
         record.fail(event, error)
+        shown, on = failure_place(what, event)
+        pm.failures.add(record.plugin, shown, error, exc=exc, detail=on)
         if on_failure is not None:
             on_failure(what, record.plugin, event, error)
 
@@ -187,18 +193,28 @@ def run_simulation(
         for plugin, outcome in call_each(pm, "planflow_event", event=event, plan=plan):
             record = run.hooks.setdefault(plugin, ChannelRecord(plugin))
             if isinstance(outcome, Failure):
-                failed(record, f"planflow_event of plugin {plugin!r}", event, outcome.error)
+                if isinstance(outcome.exception, BrokenPipeError):
+                    raise outcome.exception
+                failed(record, "planflow_event", event, outcome.error, outcome.exception)
             else:
                 record.delivered += 1
-        units = _units(plan, event)
         for notifier, channel in configured:
             record = run.deliveries[notifier.name]
             try:
-                notifier.deliver(event, plan=plan, units=units, settings=channel)
+                skipped = deliver_one(notifier, event, plan, channel)
+            except BrokenPipeError:
+                raise  # the output was closed (| head): stop, this is no delivery failure
             except Exception as exc:
-                failed(record, f"notifier {notifier.name!r}", event, f"{type(exc).__name__}: {exc}")
+                error = Failure.of(record.plugin, exc).error
+                failed(record, f"notifier {notifier.name!r}", event, error, exc)
+                run.failed_deliveries.append(
+                    FailedDelivery(notifier.name, record.plugin, event, error)
+                )
             else:
-                record.delivered += 1
+                if skipped is None:
+                    record.delivered += 1
+                else:
+                    record.skip(skipped.reason or "skipped")
 
     def on_period_closed(event: Event, so_far: SimulationResult) -> None:
         context = ReportContext(plan=plan, period=event, result=so_far)
@@ -223,8 +239,9 @@ def _report(
     reporter: Reporter,
     context: ReportContext,
     out_dir: Path | None,
-    failed: Callable[[ChannelRecord, str, Event, str], None],
+    failed: Callable[[ChannelRecord, str, Event, str, Any], None],
 ) -> None:
+    """One reporting period through one reporter: counted once (delivered, skipped, failed)."""
     record = run.reports[reporter.name]
     what = f"reporter {reporter.name!r}"
     try:
@@ -233,8 +250,12 @@ def _report(
             if not isinstance(artifact, Artifact) or "/" in artifact.name or "\\" in artifact.name:
                 raise TypeError(f"not an Artifact with a plain file name: {artifact!r}")
     except Exception as exc:
-        failed(record, what, context.period, f"{type(exc).__name__}: {exc}")
+        failed(record, what, context.period, Failure.of(record.plugin, exc).error, exc)
         return
+    if not artifacts:
+        record.skip("nothing to report")
+        return
+    made = []
     for artifact in artifacts:
         written = ""
         if out_dir is not None:
@@ -244,7 +265,8 @@ def _report(
                 target.write_bytes(artifact.content)
                 written = str(target)
             except OSError as exc:
-                failed(record, what, context.period, f"{type(exc).__name__}: {exc}")
-                continue
-        run.artifacts.append((reporter.name, artifact, written))
-        record.delivered += 1
+                failed(record, what, context.period, Failure.of(record.plugin, exc).error, exc)
+                return
+        made.append(ArtifactRecord(reporter.name, artifact, written))
+    run.artifacts.extend(made)
+    record.delivered += 1

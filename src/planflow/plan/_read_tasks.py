@@ -47,6 +47,25 @@ _TASK_KEYS = {
     "time",
     "notes",
     "source",
+    "section",
+}
+
+
+#: The task keys a plan's ``defaults:`` block may set (the rest name one task only).
+DEFAULT_KEYS = {
+    "window",
+    "recurrence",
+    "check_in",
+    "period",
+    "shift",
+    "reminder",
+    "due",
+    "lead",
+    "lead_mode",
+    "coordinators",
+    "category",
+    "time",
+    "section",
 }
 
 
@@ -64,31 +83,54 @@ class TaskReader(UnitReader):
                 self.failed_ids.add(str(item["id"]))
         return tasks
 
+    def read_defaults(self, value: Any) -> None:
+        """Keep the plan's ``defaults:`` for tasks; each task reads them as its own keys."""
+        if value is None:
+            return
+        m = self.mapping(("defaults",), value, DEFAULT_KEYS)
+        if m is not None:
+            self.defaults = {k: v for k, v in m.items() if k in DEFAULT_KEYS}
+
     def read_task(self, path: tuple[Any, ...], item: Any, year: int) -> Task | None:
+        if isinstance(item, dict):
+            # a key the task writes (even as null) overrides the plan's default
+            inherited = {k: v for k, v in self.defaults.items() if k not in item}
+            item = {**inherited, **item}
+        else:
+            inherited = {}
         m = self.mapping(path, item, _TASK_KEYS, ("id", "title", "lead", "window"))
         if m is None:
             return None
+
+        def at(key: str) -> tuple[Any, ...]:
+            """Where a key's value is written: the task, or the plan's ``defaults:``."""
+            return ("defaults", key) if key in inherited else (*path, key)
+
         before = len(self.problems)
-        tid = self.ident((*path, "id"), m.get("id")) if m.get("id") is not None else None
-        lead = self.unit_ref((*path, "lead"), m["lead"]) if m.get("lead") is not None else None
+        tid = self.ident(at("id"), m.get("id")) if m.get("id") is not None else None
+        if tid is not None:
+            self.inherited[tid] = set(inherited)
+        lead = self.unit_ref(at("lead"), m["lead"]) if m.get("lead") is not None else None
         coordinators = [
-            self.unit_ref((*path, "coordinators", j), v)
+            self.unit_ref((*at("coordinators"), j), v)
             for j, v in enumerate(
-                self.sequence((*path, "coordinators"), m.get("coordinators"), single_ok=True)
+                self.sequence(at("coordinators"), m.get("coordinators"), single_ok=True)
             )
         ]
         window: Window | None = None
         if m.get("window") is not None:
-            window = self.attempt((*path, "window"), lambda: self.window(m["window"], year))
+            window = self.attempt(at("window"), lambda: self.window(m["window"], year))
+            if tid is not None and forms.is_explicit_window(m["window"]):
+                self.explicit_windows.add(tid)
         fields: dict[str, Any] = {}
         if m.get("recurrence") is not None:
-            fields["recurrence"] = self.rule((*path, "recurrence"), m["recurrence"])
+            fields["recurrence"] = self.rule(at("recurrence"), m["recurrence"])
         if m.get("check_in") is not None:
-            fields["check_in"] = self.rule((*path, "check_in"), m["check_in"])
+            fields["check_in"] = self.rule(at("check_in"), m["check_in"])
         for key, name in (("dates", "dates"), ("except", "except_dates")):
             days = [
-                self.day((*path, key, j), v)
-                for j, v in enumerate(self.sequence((*path, key), m.get(key), single_ok=True))
+                self.day((*at(key), j), v)
+                for j, v in enumerate(self.sequence(at(key), m.get(key), single_ok=True))
             ]
             fields[name] = [d for d in days if d is not None]
         for key, parser in (
@@ -98,24 +140,24 @@ class TaskReader(UnitReader):
             ("time", forms.parse_time_range),
         ):
             if m.get(key) is not None:
-                fields[key] = self.attempt((*path, key), partial(parser, m[key]))
+                fields[key] = self.attempt(at(key), partial(parser, m[key]))
         for key, enum in (("period", Period), ("shift", Shift), ("lead_mode", LeadMode)):
             if m.get(key) is not None:
-                fields[key] = self.choice((*path, key), m[key], enum)
-        category = self.sequence((*path, "category"), m.get("category"), single_ok=True)
-        fields["category"] = [self.text((*path, "category", j), c) for j, c in enumerate(category)]
+                fields[key] = self.choice(at(key), m[key], enum)
+        category = self.sequence(at("category"), m.get("category"), single_ok=True)
+        fields["category"] = [self.text((*at("category"), j), c) for j, c in enumerate(category)]
         fields["after"] = [
             d
-            for j, v in enumerate(self.sequence((*path, "after"), m.get("after"), single_ok=True))
-            if (d := self.dependency((*path, "after", j), v)) is not None
+            for j, v in enumerate(self.sequence(at("after"), m.get("after"), single_ok=True))
+            if (d := self.dependency((*at("after"), j), v)) is not None
         ]
-        fields["source"] = self.string_map((*path, "source"), m.get("source"))
+        fields["source"] = self.string_map(at("source"), m.get("source"))
         title: str | None = None
         if m.get("title") is not None:
             seen = len(self.problems)
-            title = self.text((*path, "title"), m["title"])
+            title = self.text(at("title"), m["title"])
             if not title and len(self.problems) == seen:
-                self.fail((*path, "title"), "the title is empty")
+                self.fail(at("title"), "the title is empty")
         if len(self.problems) > before or tid is None or lead is None or window is None:
             return None
         if not title:
@@ -129,10 +171,11 @@ class TaskReader(UnitReader):
                 title=title,
                 lead=lead,
                 window=window,
-                ref=self.text((*path, "ref"), m.get("ref")),
-                title_en=self.text((*path, "title_en"), m.get("title_en")),
+                ref=self.text(at("ref"), m.get("ref")),
+                title_en=self.text(at("title_en"), m.get("title_en")),
                 coordinators=coordinators,
-                notes=self.text((*path, "notes"), m.get("notes")),
+                notes=self.text(at("notes"), m.get("notes")),
+                section=self.text(at("section"), m.get("section")),
                 **{k: v for k, v in fields.items() if v is not None},
             ),
         )
@@ -146,8 +189,14 @@ class TaskReader(UnitReader):
                     hint="a window mapping has start, end, label and continuous",
                 )
             start, end = value.get("start"), value.get("end")
+            if isinstance(start, str):
+                start = forms.parse_day(start)
+            if isinstance(end, str):
+                end = forms.parse_day(end)
             if not isinstance(start, date) or not isinstance(end, date):
-                raise PlanError("a window mapping needs start and end dates (YYYY-MM-DD)")
+                raise PlanError(
+                    "a window mapping needs start and end dates (YYYY-MM-DD or DD/MM/YYYY)"
+                )
             continuous = value.get("continuous", False)
             if not isinstance(continuous, bool):
                 raise PlanError("window continuous must be true or false")

@@ -10,7 +10,18 @@ from planflow.plan.model import Group, Unit, suggest
 
 __all__ = ["UnitReader"]
 
-_UNIT_KEYS = {"id", "name", "name_en", "aliases", "contacts", "channels", "note"}
+_UNIT_KEYS = {
+    "id",
+    "name",
+    "name_en",
+    "aliases",
+    "contacts",
+    "channels",
+    "note",
+    "from",
+    "until",
+    "successor",
+}
 
 
 class UnitReader(ShapeReader):
@@ -78,7 +89,11 @@ class UnitReader(ShapeReader):
             "contacts": contacts,
             "channels": channels,
             "note": self.text((*path, "note"), m.get("note")),
+            "since": self.day((*path, "from"), m["from"]) if m.get("from") is not None else None,
+            "until": self.day((*path, "until"), m["until"]) if m.get("until") is not None else None,
         }
+        if m.get("successor") is not None:
+            kwargs["successor"] = self.unit_ref((*path, "successor"), m["successor"]) or ""
         if is_group:
             members = self.sequence((*path, "members"), m.get("members"), single_ok=True)
             kwargs["members"] = [
@@ -105,6 +120,7 @@ class UnitReader(ShapeReader):
             path,
             f"unknown unit {value!r}",
             suggest(value, self.unit_ids)
+            or forms.suggest_with_diacritics(value, self.names)
             or "list it under units: or groups:, or use the id "
             "or one of the aliases of a listed unit",
         )

@@ -7,13 +7,15 @@ calendar, legal bases, reporting periods) and checks the plan as a whole.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from functools import partial
 from typing import Any
 
 from planflow.plan import forms
-from planflow.plan._read_tasks import TaskReader
+from planflow.plan._read_indicators import IndicatorReader
 from planflow.plan.errors import Severity
+from planflow.plan.limits import MAX_YEAR, unknown_country
 from planflow.plan.model import (
     LegalBasis,
     Plan,
@@ -36,7 +38,14 @@ _TOP_KEYS = {
     "groups",
     "tasks",
     "channels",
+    "defaults",
+    "sections",
+    "indicators",
+    "report",
 }
+#: what the top-level ``report:`` block may say (how printed reports are signed and sent)
+_REPORT_KEYS = {"place", "number", "issuer_parent", "signature", "signer", "recipients"}
+_LANGUAGES = ("vi", "en")
 _PLAN_KEYS = {
     "id",
     "title",
@@ -45,14 +54,17 @@ _PLAN_KEYS = {
     "year",
     "timezone",
     "issued",
+    "effective",
+    "number",
     "signed_by",
     "notes",
     "legal_bases",
+    "language",
 }
 _CALENDAR_KEYS = {"country", "shift", "reminder", "check_in", "days_off", "working_days"}
 
 
-class PlanReader(TaskReader):
+class PlanReader(IndicatorReader):
     """Reads a whole plan document: metadata, calendar, units and groups, tasks."""
 
     def read(self) -> Plan | None:
@@ -76,15 +88,24 @@ class PlanReader(TaskReader):
         )
         meta = meta or {}
         year = meta.get("year")
-        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9999:
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= MAX_YEAR:
             if year is not None:
-                self.fail(("plan", "year"), f"expected a year such as 2025, got {year!r}")
+                self.fail(
+                    ("plan", "year"),
+                    f"expected a year such as 2025, got {year!r}",
+                    f"plan years run from 1900 to {MAX_YEAR} (the timeline needs the next year)"
+                    if isinstance(year, int)
+                    else None,
+                )
             year = date.today().year if year is None else 2000
             self.year_unknown = True
         calendar = self.mapping(("calendar",), top.get("calendar") or {}, _CALENDAR_KEYS) or {}
         units = self.read_units(top)
         periods = self.read_periods(top.get("reporting_periods"))
+        self.read_defaults(top.get("defaults"))
         tasks = self.read_tasks(top.get("tasks"), year, calendar)
+        sections = self.read_sections(top.get("sections"))
+        indicators = self.read_indicators(top.get("indicators"), year, periods)
         defaults = self.read_calendar(calendar)
         legal = self.read_legal(meta.get("legal_bases"))
         plan_id = self.ident(("plan", "id"), meta.get("id")) if "id" in meta else None
@@ -97,6 +118,9 @@ class PlanReader(TaskReader):
             "units": units,
             "tasks": tasks,
             "reporting_periods": periods,
+            "sections": sections,
+            "indicators": indicators,
+            "report": self.read_report(top.get("report")),
         }
         with unchecked():
             plan = Plan(
@@ -107,8 +131,15 @@ class PlanReader(TaskReader):
                 year=year,
                 timezone=timezone,
                 issued=self.day(("plan", "issued"), meta["issued"]) if meta.get("issued") else None,
+                effective=(
+                    self.day(("plan", "effective"), meta["effective"])
+                    if meta.get("effective")
+                    else None
+                ),
+                number=self.number(meta.get("number")),
                 signed_by=self.text(("plan", "signed_by"), meta.get("signed_by")),
                 notes=self.text(("plan", "notes"), meta.get("notes")),
+                language=self.read_language(meta.get("language")),
                 **parts,
                 **defaults,
             )
@@ -124,7 +155,114 @@ class PlanReader(TaskReader):
             self.fail(self.file_path(problem.path), problem.message, problem.hint)
         if any(p.severity is Severity.ERROR for p in self.problems):
             return None
+        self.check_start(plan)
+        self.check_check_ins(plan)
         return plan
+
+    def check_check_ins(self, plan: Plan) -> None:
+        """A ``check_in`` rhythm only applies to continuous work: say so instead of ignoring it."""
+        for task, i in zip(plan.tasks, self.task_paths, strict=True):
+            if "check_in" in self.inherited.get(task.id, ()):
+                continue  # a plan-wide default applies only where it can
+            if task.check_in is not None and not (task.window.continuous and not task.recurring):
+                why = "it has its own dates" if task.recurring else "its window is not continuous"
+                self.fail(
+                    ("tasks", i, "check_in"),
+                    f"check_in is ignored: {why}",
+                    "check-ins apply to 'Thường xuyên trong năm' work without a recurrence; "
+                    "remove check_in, or make the window continuous",
+                    severity=Severity.WARNING,
+                )
+
+    def check_checkpoints(self, plan: Plan, start: date) -> None:
+        """Warn about indicator checkpoints before the plan takes effect."""
+        for i, ind in enumerate(plan.indicators):
+            for j, day in enumerate(ind.checkpoints):
+                if day < start:
+                    self.fail(
+                        ("indicators", i, "checkpoints", j),
+                        f"checkpoint {day} is before the plan takes effect ({start})",
+                        "measure from the plan's start on",
+                        severity=Severity.WARNING,
+                    )
+
+    def number(self, value: Any) -> str:
+        """The plan's document number, kept exactly as printed (only NFC-normalised)."""
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.fail(
+                ("plan", "number"),
+                f"expected the document number as text, got {value!r}",
+                'quote it exactly as printed, e.g. number: "132/KH-UBND"',
+            )
+            return ""
+        return unicodedata.normalize("NFC", value)
+
+    def check_start(self, plan: Plan) -> None:
+        """Warn about windows and dates that lie before the plan takes effect."""
+        start = plan.start
+        if start is None:
+            return
+        if plan.effective and plan.issued and plan.effective < plan.issued:
+            self.fail(
+                ("plan", "effective"),
+                f"the plan takes effect ({plan.effective}) before it is issued ({plan.issued})",
+                "a plan applies from its issue date at the earliest; check both dates",
+                severity=Severity.WARNING,
+            )
+        self.check_checkpoints(plan, start)
+        for task, i in zip(plan.tasks, self.task_paths, strict=True):
+            window = task.window
+            if window.end < start:
+                self.fail(
+                    ("tasks", i, "window"),
+                    f"window {window.label or window.start} ends before the plan takes effect "
+                    f"({start}): the task has no occurrence",
+                    "move the window after the plan's start or leave the task out",
+                    severity=Severity.WARNING,
+                )
+            elif window.start < start and task.id in self.explicit_windows:
+                self.fail(
+                    ("tasks", i, "window"),
+                    f"window starts {window.start}, before the plan takes effect ({start}); "
+                    f"it is read from {start}",
+                    f"write the window from {start}, or set plan.effective if the plan "
+                    "applies earlier",
+                    severity=Severity.WARNING,
+                )
+            for j, day in enumerate(task.dates):
+                if day < start and window.end >= start:
+                    self.fail(
+                        ("tasks", i, "dates", j),
+                        f"date {day} is before the plan takes effect ({start}) and is dropped",
+                        "remove it, or set plan.effective if the plan applies earlier",
+                        severity=Severity.WARNING,
+                    )
+
+    def read_language(self, value: Any) -> str:
+        """``plan.language``: ``vi`` or ``en`` (empty when not given)."""
+        text = self.text(("plan", "language"), value).strip().lower()
+        if text and text not in _LANGUAGES:
+            self.fail(("plan", "language"), f"unknown language {value!r}", "write vi or en")
+            return ""
+        return text
+
+    def read_report(self, value: Any) -> dict[str, Any]:
+        """The ``report:`` block: texts, and lists of texts for ``signature``/``recipients``."""
+        if value is None:
+            return {}
+        block = self.mapping(("report",), value, _REPORT_KEYS)
+        if block is None:
+            return {}
+        out: dict[str, Any] = {}
+        for key, item in block.items():
+            if key in ("signature", "recipients"):
+                items = item if isinstance(item, list) else [item]
+                out[key] = [self.text(("report", key, n), v) for n, v in enumerate(items)]
+            else:
+                out[key] = self.text(("report", key), item)
+        return out
 
     def file_path(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
         """Map a path into the model (units and groups in one list) back into the file."""
@@ -132,6 +270,8 @@ class PlanReader(TaskReader):
             return (*self.unit_paths[path[1]], *path[2:])
         if len(path) >= 2 and path[0] == "tasks" and isinstance(path[1], int):
             return ("tasks", self.task_paths[path[1]], *path[2:])
+        if len(path) >= 2 and path[0] == "indicators" and isinstance(path[1], int):
+            return ("indicators", self.indicator_paths[path[1]], *path[2:])
         return path
 
     def check_timezone(self, name: str) -> None:
@@ -176,6 +316,9 @@ class PlanReader(TaskReader):
         out: dict[str, Any] = {}
         if "country" in cal:
             out["country"] = self.text(("calendar", "country"), cal["country"]).upper()
+            unknown = unknown_country(out["country"])
+            if unknown is not None:
+                self.fail(("calendar", "country"), unknown.message, unknown.hint)
         if cal.get("shift") is not None:
             shift = self.choice(("calendar", "shift"), cal["shift"], Shift)
             if shift is not None:
@@ -194,18 +337,16 @@ class PlanReader(TaskReader):
             notes = []
             for i, item in enumerate(self.sequence(("calendar", key), cal.get(key))):
                 path = ("calendar", key, i)
-                m = self.mapping(path, item, {"date", "reason", "source"}, ("date",))
+                m = self.mapping(path, item, {"date", "reason", "source"}, ("date", "reason"))
                 if m is None:
                     continue
                 day = self.day((*path, "date"), m.get("date"))
-                if day is not None:
-                    notes.append(
-                        (
-                            day,
-                            self.text((*path, "reason"), m.get("reason")),
-                            self.text((*path, "source"), m.get("source")),
-                        )
-                    )
+                reason = self.text((*path, "reason"), m.get("reason"))
+                if m.get("reason") is not None and not reason.strip():
+                    self.fail((*path, "reason"), "the reason is empty",
+                              'say why, e.g. "Nghỉ bù Tết Nguyên đán"')  # fmt: skip
+                if day is not None:  # (a missing reason is an error: the plan does not load)
+                    notes.append((day, reason, self.text((*path, "source"), m.get("source"))))
             out[key] = notes
         clash = {d for d, _, _ in out.get("days_off", [])} & {
             d for d, _, _ in out.get("working_days", [])
@@ -225,7 +366,7 @@ class PlanReader(TaskReader):
             m = self.mapping(
                 path,
                 item,
-                {"id", "name", "name_en", "start", "end"},
+                {"id", "name", "name_en", "start", "end", "due"},
                 ("id", "name", "start", "end"),
             )
             if m is None or any(m.get(k) is None for k in ("id", "name", "start", "end")):
@@ -234,6 +375,7 @@ class PlanReader(TaskReader):
             start, end = self.day((*path, "start"), m["start"]), self.day((*path, "end"), m["end"])
             if pid is None or start is None or end is None:
                 continue
+            due = self.day((*path, "due"), m["due"]) if m.get("due") is not None else None
             period = self.attempt(
                 (*path, "end"),
                 partial(
@@ -243,6 +385,7 @@ class PlanReader(TaskReader):
                     start,
                     end,
                     self.text((*path, "name_en"), m.get("name_en")),
+                    due,
                 ),
             )
             if period is not None:

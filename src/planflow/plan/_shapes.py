@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, TypeVar
 
+from planflow.plan import forms
 from planflow.plan.errors import PlanError, Problem, Severity
 from planflow.plan.model import (
     ID_PATTERN,
@@ -31,13 +32,18 @@ class ShapeReader:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
+        self._reported: set[Problem] = set()
         self.names: dict[str, str] = {}  # normalised alias → unit id
         self.unit_ids: list[str] = []
         # ids of entries that did not load; "" stands for a group member already reported
         self.failed_ids: set[str] = {""}
         self.unit_paths: list[tuple[Any, ...]] = []  # file path of each loaded unit
         self.task_paths: list[int] = []  # file index of each loaded task
+        self.indicator_paths: list[int] = []  # file index of each loaded indicator
         self.year_unknown = False  # no valid plan year: windows cannot be checked against it
+        self.explicit_windows: set[str] = set()  # tasks whose window gives its own dates
+        self.defaults: dict[str, Any] = {}  # the plan's ``defaults:`` for tasks
+        self.inherited: dict[str, set[str]] = {}  # task id → keys it took from defaults
 
     # --- reporting ------------------------------------------------------
 
@@ -52,7 +58,10 @@ class ShapeReader:
     ) -> None:
         file, line, column = self.doc.origin(path, key=key)
         shown = format_path(path[:-1] if key else path)
-        self.problems.append(Problem(message, file, line, column, shown, hint, severity))
+        problem = Problem(message, file, line, column, shown, hint, severity)
+        if problem not in self._reported:  # a wrong default is reported once, not per task
+            self._reported.add(problem)
+            self.problems.append(problem)
 
     def attempt(self, path: tuple[Any, ...], fn: Callable[[], T]) -> T | None:
         """Run a parser or model constructor, turning its PlanError into a located problem."""
@@ -102,7 +111,17 @@ class ShapeReader:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.fail(path, f"expected a text, got {_kind(value)}")
             return ""
-        return unicodedata.normalize("NFC", str(value)).strip()
+        text = unicodedata.normalize("NFC", str(value)).strip()
+        hidden = next((c for c in text if c in _INVISIBLE), None)
+        if hidden is not None:
+            self.fail(
+                path,
+                f"the text contains an invisible character U+{ord(hidden):04X} "
+                f"({unicodedata.name(hidden, 'control')})",
+                "delete it: it hides or reorders letters, so the text does not read as it shows",
+                severity=Severity.WARNING,
+            )
+        return text
 
     def ident(self, path: tuple[Any, ...], value: Any) -> str | None:
         import re
@@ -120,14 +139,20 @@ class ShapeReader:
         return value
 
     def day(self, path: tuple[Any, ...], value: Any) -> date | None:
+        """A date written ``2025-01-15`` or, as Vietnamese documents do, ``15/01/2025``."""
         if isinstance(value, date):
             return value
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.fail(path, f"expected a date (YYYY-MM-DD), got {value!r}")
+                return forms.parse_day(value)
+            except PlanError as exc:
+                self.fail(path, exc.message, exc.hint)
+                return None
+        self.fail(
+            path,
+            f"expected a date (YYYY-MM-DD or DD/MM/YYYY), got {value!r}",
+            "write e.g. 2025-01-15 or 15/01/2025",
+        )
         return None
 
     def channels(self, path: tuple[Any, ...], value: Any) -> dict[str, Any]:
@@ -159,6 +184,14 @@ class ShapeReader:
             self.fail(path, f"expected a mapping of texts, got {_kind(value)}")
             return {}
         return {str(k): self.text((*path, k), v) for k, v in value.items()}
+
+
+# zero-width characters and bidirectional controls: nothing a Vietnamese text needs,
+# and a way to make two texts look the same or one read backwards
+_INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u061c"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 def _kind(value: Any) -> str:

@@ -16,7 +16,16 @@ from datetime import date, time
 from planflow.plan.errors import PlanError
 from planflow.plan.model import Offset, Period, Target, TimeRange, Window
 
-__all__ = ["normalise_name", "parse_offset", "parse_target", "parse_time_range", "parse_window"]
+__all__ = [
+    "TIME_FORMS",
+    "is_explicit_window",
+    "normalise_name",
+    "parse_day",
+    "parse_offset",
+    "parse_target",
+    "parse_time_range",
+    "parse_window",
+]
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _QUARTER = r"(?:Q\s*([1-4])|QUÝ\s+(IV|III|II|I))"
@@ -27,15 +36,29 @@ _THROUGHOUT = re.compile(
 _YEAR = re.compile(r"(?:(?:TRONG )?NĂM )?(\d{4})")
 _QUARTERS = re.compile(
     rf"{_QUARTER}(?:\s*(?:-|–|,|TO|ĐẾN)\s*(?:Q\s*([1-4])|(?:QUÝ\s+)?(IV|III|II|I)))?"
-    r"\s*/\s*(\d{4})"
+    r"(?:\s*/\s*|\s+NĂM\s+)(\d{4})"
 )
+_DMY_TEXT = r"(\d{1,2}/\d{1,2}/\d{4})"
+_HALF_VI = re.compile(r"(?:TRONG )?6 THÁNG (ĐẦU|CUỐI) NĂM (\d{4})")
+_MONTH_VI = re.compile(r"THÁNG (\d{1,2})(?:\s*/\s*|\s+NĂM\s+)(\d{4})")
+_MONTHS_VI = re.compile(
+    r"(?:TỪ )?THÁNG (\d{1,2})(?:\s*/\s*(\d{4}))?\s*(?:ĐẾN|-|–)\s*(?:HẾT )?"
+    r"THÁNG (\d{1,2})(?:\s*/\s*|\s+NĂM\s+)(\d{4})"
+)
+_DAYS_VI = re.compile(
+    rf"(?:TỪ )?(?:NGÀY )?{_DMY_TEXT}\s*(?:ĐẾN|-|–|\.\.)\s*(?:HẾT )?(?:NGÀY )?{_DMY_TEXT}"
+)
+_ONE_DAY_VI = re.compile(rf"(?:(?:BUỔI )?(?:SÁNG|CHIỀU|TỐI) )?NGÀY {_DMY_TEXT}")
 _HALF = re.compile(r"H([12])\s*/\s*(\d{4})")
 _MONTH = re.compile(r"(?:(\d{1,2})\s*/\s*(\d{4})|(\d{4})-(\d{2}))")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*(?:\.\.|–|TO)\s*(\d{4}-\d{2}-\d{2})")
 
 WINDOW_FORMS = (
     "2025, 'Q4/2025', 'Q3-Q4/2025', 'H1/2025', '03/2025', '2025-01-15..2025-03-31', "
-    "'throughout the year', or {start: 2025-01-15, end: 2025-03-31}"
+    "'throughout the year', or {start: 2025-01-15, end: 2025-03-31}; or as plans write it: "
+    "'Năm 2025', 'Quý IV/2025', 'Quý III, IV/2025', '6 tháng cuối năm 2025', 'tháng 3/2025', "
+    "'Từ tháng 7 đến tháng 12/2025', 'từ ngày 15/01/2025 đến ngày 31/03/2025', "
+    "'Sáng ngày 13/02/2025', 'Thường xuyên trong năm'"
 )
 
 
@@ -93,7 +116,84 @@ def _parse_window(value: object, year: int) -> Window:
     if m := _RANGE.fullmatch(text):
         start, end = (_iso(m.group(i)) for i in (1, 2))
         return Window(start, end, f"{start}..{end}")
+    found = _vietnamese_window(text, value)
+    if found is not None:
+        return found
     raise PlanError(f"cannot read {value!r} as a window", hint=f"write {WINDOW_FORMS}")
+
+
+_DMY = re.compile(
+    r"(?:(?:BUỔI\s+)?(?:SÁNG|CHIỀU|TỐI)\s+)?(?:NGÀY\s+)?(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})"
+)
+
+
+def parse_day(value: str) -> date:
+    """A date written ``2025-01-15`` or the Vietnamese way, ``15/01/2025`` (``ngày 15/01/2025``)."""
+    text = _canon(value)
+    if m := _DMY.fullmatch(text):
+        day, month, year = (int(g) for g in m.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise PlanError(
+                f"{value.strip()!r} is not a real date", hint="write DD/MM/YYYY, e.g. 15/01/2025"
+            ) from None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise PlanError(
+            f"expected a date (YYYY-MM-DD or DD/MM/YYYY), got {value!r}",
+            hint="write e.g. 2025-01-15 or 15/01/2025",
+        ) from None
+
+
+def _vietnamese_window(text: str, value: str) -> Window | None:
+    """ "6 tháng cuối năm 2025", "Từ tháng 7 đến tháng 12/2025", "tháng 3/2025",
+    "từ ngày 15/01/2025 đến ngày 31/03/2025", "Sáng ngày 13/02/2025"."""
+    if m := _HALF_VI.fullmatch(text):
+        half, y = (1 if m.group(1) == "ĐẦU" else 2), int(m.group(2))
+        return Window(date(y, 6 * half - 5, 1), _month_end(y, 6 * half), f"H{half}/{y}")
+    if m := _MONTH_VI.fullmatch(text):
+        month, y = int(m.group(1)), int(m.group(2))
+        _check_month(month)
+        return Window(date(y, month, 1), _month_end(y, month), f"{month:02d}/{y}")
+    if m := _MONTHS_VI.fullmatch(text):
+        first, last, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        y0 = int(m.group(2) or y)
+        _check_month(first)
+        _check_month(last)
+        start, end = date(y0, first, 1), _month_end(y, last)
+        if end < start:
+            raise PlanError(
+                f"{value.strip()!r} ends before it starts", hint="write the earlier month first"
+            )
+        return Window(start, end, f"{first:02d}-{last:02d}/{y}")
+    if m := _DAYS_VI.fullmatch(text):
+        start, end = parse_day(m.group(1)), parse_day(m.group(2))
+        if end < start:
+            raise PlanError(
+                f"{value.strip()!r} ends before it starts", hint="write the earlier date first"
+            )
+        return Window(start, end, f"{start}..{end}")
+    if m := _ONE_DAY_VI.fullmatch(text):
+        day = parse_day(m.group(1))
+        return Window(day, day, f"{day:%d/%m/%Y}")
+    return None
+
+
+def _check_month(month: int) -> None:
+    if not 1 <= month <= 12:
+        raise PlanError(f"month {month} does not exist", hint="months are 1 to 12")
+
+
+def is_explicit_window(value: object) -> bool:
+    """Whether a window gives its own dates (a mapping or a date range), not a calendar period."""
+    if isinstance(value, dict):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = _canon(value)
+    return any(p.fullmatch(text) for p in (_RANGE, _DAYS_VI, _ONE_DAY_VI))
 
 
 def _year_window(y: int) -> Window:
@@ -164,6 +264,8 @@ _PERIOD_WORDS = {
     "YEAR": Period.YEAR,
     "NĂM": Period.YEAR,
     "WINDOW": Period.WINDOW,
+    "REPORTING": Period.REPORTING,
+    "KỲ BÁO CÁO": Period.REPORTING,
 }
 _TARGET = re.compile(
     r"(ABOUT|APPROX\.?|APPROXIMATELY|AROUND|~|KHOẢNG)?\s*(\d+)\s*([^\d/]*?)\s*"
@@ -174,10 +276,11 @@ _TARGET = re.compile(
 def parse_target(value: object) -> Target:
     """``24 per year``, ``about 3 per month``, ``khoảng 3 tin/tháng``, or a mapping."""
     if isinstance(value, dict):
-        unknown = set(value) - {"count", "per", "approximate", "unit"}
+        unknown = sorted(map(str, set(value) - {"count", "per", "approximate", "unit"}))
         if unknown:
+            names = ", ".join(repr(k) for k in unknown)
             raise PlanError(
-                f"unknown target field {sorted(unknown)[0]!r}",
+                f"unknown target field{'s' if len(unknown) > 1 else ''} {names}",
                 hint="a target has count, per, approximate and unit",
             )
         count = value.get("count")
@@ -187,7 +290,7 @@ def parse_target(value: object) -> Target:
         if per is None:
             raise PlanError(
                 f"unknown target period {value.get('per')!r}",
-                hint="use day, week, month, quarter, half, year or window",
+                hint="use day, week, month, quarter, half, year, window or reporting",
             )
         approximate = value.get("approximate", False)
         unit = value.get("unit", "")
@@ -206,13 +309,31 @@ def parse_target(value: object) -> Target:
     )
 
 
-_TIME_RANGE = re.compile(r"(\d{1,2})[:hH](\d{2})\s*(?:-|–|TO|ĐẾN)\s*(\d{1,2})[:hH](\d{2})")
+_CLOCK = r"(\d{1,2})(?:\s*[:H]\s*(\d{2})?|\s*GIỜ(?:\s*(\d{2}))?(?:\s*PHÚT)?)"
+_TIME_RANGE = re.compile(rf"(?:TỪ\s+)?{_CLOCK}\s*(?:-|–|TO|ĐẾN)\s*{_CLOCK}")
+#: The parts of a working day as government offices keep them.
+_PARTS_OF_DAY = {
+    "SÁNG": (time(7, 30), time(11, 30)),
+    "BUỔI SÁNG": (time(7, 30), time(11, 30)),
+    "CHIỀU": (time(13, 30), time(17, 0)),
+    "BUỔI CHIỀU": (time(13, 30), time(17, 0)),
+}
+TIME_FORMS = (
+    "'08:00-11:30', '8h00 - 11h30', 'từ 8 giờ đến 11 giờ', '8 giờ 30 - 11 giờ', "
+    "'sáng' (07:30-11:30) or 'chiều' (13:30-17:00)"
+)
 
 
 def parse_time_range(value: object) -> TimeRange:
-    """``08:00-11:30`` (local wall-clock times in the plan's time zone)."""
-    if isinstance(value, str) and (m := _TIME_RANGE.fullmatch(_canon(value))):
-        h1, m1, h2, m2 = (int(g) for g in m.groups())
+    """``08:00-11:30``, ``từ 8 giờ đến 11 giờ 30``, ``8h-11h30``, ``sáng``, ``chiều``
+    (local wall-clock times in the plan's time zone)."""
+    text = _canon(value) if isinstance(value, str) else ""
+    if text in _PARTS_OF_DAY:
+        return TimeRange(*_PARTS_OF_DAY[text])
+    if m := _TIME_RANGE.fullmatch(text):
+        g = m.groups()
+        h1, m1 = int(g[0]), int(g[1] or g[2] or 0)
+        h2, m2 = int(g[3]), int(g[4] or g[5] or 0)
         try:
             return TimeRange(time(h1, m1), time(h2, m2))
         except PlanError as exc:  # ends at or before it starts
@@ -221,7 +342,7 @@ def parse_time_range(value: object) -> TimeRange:
             ) from None
         except ValueError as exc:
             raise PlanError(f"{value!r}: {exc}", hint="hours are 0-23, minutes 0-59") from None
-    raise PlanError(f"cannot read {value!r} as a time range", hint="write e.g. '08:00-11:30'")
+    raise PlanError(f"cannot read {value!r} as a time range", hint=f"write {TIME_FORMS}")
 
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-"})
@@ -231,6 +352,23 @@ _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-"})
 # style) and "hoá" (new style) are the same word, as are "Ủy"/"Uỷ" and "Thủy"/"Thuỷ".
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _TONE_ON_SECOND = re.compile(rf"(o(?=[ae])|(?<!q)u(?=y))([aey])([{_TONES}])(?![a-zđ\u0300-\u036f])")
+
+
+def without_diacritics(text: str) -> str:
+    """``Phòng Văn hóa`` → ``phong van hoa``: for a "did you mean" when marks are missing."""
+    decomposed = unicodedata.normalize("NFD", normalise_name(text).replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def suggest_with_diacritics(name: str, names: dict[str, str]) -> str | None:
+    """A hint for a unit name typed without (or with wrong) diacritics: the unit whose
+    name reads the same once the marks are dropped, when there is exactly one."""
+    bare = without_diacritics(name)
+    found = {uid for spelling, uid in names.items() if without_diacritics(spelling) == bare}
+    if len(found) != 1:
+        return None
+    uid = found.pop()
+    return f"did you mean unit {uid!r}? names must be written with their diacritics"
 
 
 def normalise_name(name: str) -> str:

@@ -14,16 +14,26 @@ from typing import Any, TypeVar
 
 import attrs
 
+from planflow.i18n import _, format_number
 from planflow.plan._reader import FORMAT_VERSION, PlanReader
 from planflow.plan.errors import PlanFileError, Problem, Severity
+from planflow.plan.limits import BYTES
 from planflow.plan.model import (
     Plan,
     format_path,
 )
 from planflow.plan.templates import SourceFile, compose
-from planflow.plan.yamldoc import MAX_BYTES, Document, parse_yaml
+from planflow.plan.yamldoc import Document, parse_yaml
 
-__all__ = ["FORMAT_VERSION", "LoadedPlan", "SourceFile", "load", "load_plan", "loads"]
+__all__ = [
+    "FORMAT_VERSION",
+    "LoadedPlan",
+    "SourceFile",
+    "load",
+    "load_bytes",
+    "load_plan",
+    "loads",
+]
 
 T = TypeVar("T")
 _MISSING: Any = object()
@@ -88,17 +98,8 @@ def _read_text(name: str) -> str:
     file = Path(name)
     try:
         size = file.stat().st_size
-        if size > MAX_BYTES:
-            raise PlanFileError(
-                [
-                    Problem(
-                        f"the file is {size:,} bytes; plan files are limited to {MAX_BYTES:,}",
-                        name,
-                        hint="a plan file is a few hundred kilobytes at most; "
-                        "is this the right file?",
-                    )
-                ]
-            )
+        if size > BYTES.value():
+            raise PlanFileError([_too_large(size, name)])
         raw = file.read_bytes()
     except FileNotFoundError:
         raise PlanFileError(
@@ -115,6 +116,27 @@ def _read_text(name: str) -> str:
     except OSError as exc:
         raise PlanFileError([Problem(f"cannot read the file: {exc.strerror}", name)]) from None
     return _decode(raw, name)
+
+
+def load_bytes(raw: bytes, *, file: str = "<bytes>") -> LoadedPlan:
+    """Load a plan from the bytes of a plan file (UTF-8, with or without a BOM).
+
+    For a reader that must parse exactly the bytes it has already looked at (the feed
+    server hashes a plan file's bytes, then loads those same bytes).
+    """
+    if len(raw) > BYTES.value():
+        raise PlanFileError([_too_large(len(raw), file)])
+    return loads(_decode(raw, file), file=file)
+
+
+def _too_large(size: int, file: str) -> Problem:
+    return Problem(
+        _("the file is {size} bytes; plan files are limited to {limit}").format(
+            size=format_number(size), limit=format_number(BYTES.value())
+        ),
+        file,
+        hint=_("is this the right file? {hint}").format(hint=BYTES.hint()),
+    )
 
 
 def load_plan(path: str | os.PathLike[str]) -> Plan:
@@ -159,8 +181,18 @@ def _decode(raw: bytes, file: str) -> str:
 
 def loads(text: str, *, file: str = "<string>") -> LoadedPlan:
     """Load a plan from YAML text; ``file`` is the name used in messages."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise PlanFileError([Problem(f"the plan is larger than {MAX_BYTES:,} bytes", file)])
+    if len(text) > BYTES.value() or len(text.encode("utf-8", "surrogatepass")) > BYTES.value():
+        raise PlanFileError(
+            [
+                Problem(
+                    _("the plan is larger than {limit} bytes").format(
+                        limit=format_number(BYTES.value())
+                    ),
+                    file,
+                    hint=BYTES.hint(),
+                )
+            ]
+        )
     doc, sources = compose(parse_yaml(text, file), text, _read_text)
     reader = PlanReader(doc)
     plan = reader.read()

@@ -26,6 +26,7 @@ from planflow.plan._read_tasks import _TASK_KEYS
 from planflow.plan._read_units import _UNIT_KEYS
 from planflow.plan._reader import _CALENDAR_KEYS, _PLAN_KEYS, _TOP_KEYS, FORMAT_VERSION
 from planflow.plan.model import ID_PATTERN, DependencyMode, LeadMode, Period, Shift
+from planflow.plan.schema_parts import DATE, MEANINGS, SHAPES
 from planflow.plan.templates import TEMPLATE_KEYS
 
 __all__ = ["SCHEMA_ID", "missing_shapes", "plan_schema"]
@@ -37,7 +38,7 @@ Schema = dict[str, Any]
 _NULL: Schema = {"type": "null"}
 _TEXT: Schema = {"type": ["string", "number"]}
 _ID: Schema = {"type": "string", "pattern": f"^{ID_PATTERN}$"}
-_DATE: Schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+_DATE: Schema = DATE
 _OFFSET: Schema = {"type": ["string", "integer"], "examples": ["3 working days", "+5 days", 10]}
 _RULE: Schema = {"type": "string", "examples": ["monthly", "every Monday", "FREQ=MONTHLY"]}
 _UNIT_REF: Schema = {"type": "string", "minLength": 1, "pattern": r"\S"}
@@ -302,13 +303,18 @@ _MEANINGS: dict[str, dict[str, str]] = {
     },
 }
 
+for _section_name, _shapes in SHAPES.items():
+    _SHAPES[_section_name].update(_shapes)
+for _section_name, _meanings in MEANINGS.items():
+    _MEANINGS.setdefault(_section_name, {}).update(_meanings)
+
 _ALLOWED = {
     "top": _TOP_KEYS | set(TEMPLATE_KEYS),
     "plan": _PLAN_KEYS,
     "calendar": _CALENDAR_KEYS,
     "unit": _UNIT_KEYS | {"members"},
     "task": _TASK_KEYS,
-    "reporting_period": {"id", "name", "name_en", "start", "end"},
+    "reporting_period": {"id", "name", "name_en", "start", "end", "due"},
 }
 _REQUIRED = {
     "plan": ("id", "title", "issuer", "year"),
@@ -360,11 +366,11 @@ def _top(*, relaxed: bool) -> Schema:
         out["required"] = ["plan", "tasks"]
         # units may be left out only when groups list them
         out["anyOf"] = [{"required": ["units"]}, {"required": ["groups"]}]
-        props["tasks"] = {
-            "type": "array",
-            "items": {"$ref": "#/$defs/task"},
-            "description": _MEANINGS["top"]["tasks"],
-        }
+        props["tasks"] = {"type": "array", "description": _MEANINGS["top"]["tasks"]}
+        # with defaults:, a task may take its lead and window from them
+        out["if"] = {"required": ["defaults"]}
+        out["then"] = {"properties": {"tasks": {"items": {"$ref": "#/$defs/task_override"}}}}
+        out["else"] = {"properties": {"tasks": {"items": {"$ref": "#/$defs/task"}}}}
         # without templates there is nothing to drop
         props["drop"] = {"anyOf": [{"type": "array", "maxItems": 0}, _NULL]}
     return out

@@ -28,9 +28,13 @@ from planflow.plan import forms
 from planflow.plan.errors import PlanError
 from planflow.plan.loading import FORMAT_VERSION
 from planflow.plan.model import (
+    Comparator,
     Dependency,
+    Goal,
     Group,
+    Indicator,
     LeadMode,
+    Metric,
     Offset,
     Plan,
     Target,
@@ -98,16 +102,26 @@ def dump_plan(plan: Plan) -> str:
         doc["calendar"] = calendar
     if plan.reporting_periods:
         doc["reporting_periods"] = [
-            _drop_empty(_Flow(id=p.id, name=p.name, name_en=p.name_en, start=p.start, end=p.end))
+            _drop_empty(
+                _Flow(id=p.id, name=p.name, name_en=p.name_en, start=p.start, end=p.end, due=p.due)
+            )
             for p in plan.reporting_periods
         ]
+    if plan.report:
+        doc["report"] = dict(plan.report)
     if plan.channels:
         doc["channels"] = {name: dict(settings) for name, settings in plan.channels.items()}
     doc["units"] = [_unit(u) for u in plan.units if not isinstance(u, Group)]
     groups = [_unit(u) for u in plan.units if isinstance(u, Group)]
     if groups:
         doc["groups"] = groups
+    if plan.sections:
+        doc["sections"] = [
+            _drop_empty(_Flow(id=x.id, name=x.name, name_en=x.name_en)) for x in plan.sections
+        ]
     doc["tasks"] = [_task(t, plan.year) for t in plan.tasks]
+    if plan.indicators:
+        doc["indicators"] = [_indicator(i) for i in plan.indicators]
     return yaml.dump(
         doc,
         Dumper=_Dumper,
@@ -137,9 +151,12 @@ def _meta(plan: Plan) -> dict[str, Any]:
         "issuer": plan.issuer,
         "year": plan.year,
         "timezone": plan.timezone if plan.timezone != _default("timezone") else None,
+        "number": plan.number,
         "issued": plan.issued,
+        "effective": plan.effective,
         "signed_by": plan.signed_by,
         "notes": plan.notes,
+        "language": plan.language,
         "legal_bases": [
             _drop_empty(
                 {
@@ -181,10 +198,42 @@ def _unit(unit: Unit) -> dict[str, Any]:
         "contacts": dict(unit.contacts),
         "channels": {name: dict(settings) for name, settings in unit.channels.items()},
         "note": unit.note,
+        "from": unit.since,
+        "until": unit.until,
+        "successor": unit.successor,
     }
     if isinstance(unit, Group):
         out["members"] = _FlowList(unit.members)
     return _drop_empty(out)
+
+
+def _goal_text(goal: Goal, percent: bool) -> str:
+    def n(value: float) -> str:
+        return str(int(value)) if float(value).is_integer() else repr(value)
+
+    mark = "%" if percent else ""
+    if goal.comparator is Comparator.RANGE:
+        return f"{n(goal.low)} - {n(goal.high or goal.low)}{mark}"
+    return f"{goal.comparator.value} {n(goal.low)}{mark}"
+
+
+def _indicator(ind: Indicator) -> dict[str, Any]:
+    return _drop_empty(
+        {
+            "id": ind.id,
+            "ref": ind.ref,
+            "text": ind.text,
+            "section": ind.section,
+            "metric": ind.metric.value,
+            "target": _goal_text(ind.goal, ind.metric is Metric.PERCENT),
+            "denominator": ind.denominator,
+            "excluding": list(ind.excluding),
+            "firmness": ind.firmness.value,
+            "owner": ind.owner,
+            "checkpoints": _FlowList(ind.checkpoints),
+            "task": ind.task,
+        }
+    )
 
 
 def _task(task: Task, year: int) -> dict[str, Any]:
@@ -194,6 +243,7 @@ def _task(task: Task, year: int) -> dict[str, Any]:
         "title": task.title,
         "title_en": task.title_en,
         "category": _FlowList(task.category),
+        "section": task.section,
         "lead": task.lead,
         "lead_mode": task.lead_mode.value if task.lead_mode is not LeadMode.EACH else None,
         "coordinators": _FlowList(task.coordinators),

@@ -4,13 +4,16 @@ PyYAML's composer gives a node tree with line and column marks; we build plain
 Python values from it ourselves so that every value, and every mapping key, keeps
 its position. That is what lets the loader say ``plan.yaml:12:11: tasks[4].lead``.
 
-Aliases are followed but counted: a document whose aliases expand to more values
-than :data:`MAX_VALUES` (the "billion laughs" attack) is refused.
+Two limits (:mod:`planflow.plan.limits`, docs/limits.md) bound the work: the values
+written in the document (:data:`~planflow.plan.limits.VALUES`), and the values that
+aliases (``*name``) and merge keys (``<<``) copy (:data:`~planflow.plan.limits.ALIAS_VALUES`),
+so that a "billion laughs" file of a few kilobytes is refused at once. Each message
+says which limit was reached. A mapping's merge keys are resolved once and
+remembered, so a merge of merges costs its size, not the number of paths through it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -18,12 +21,15 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from planflow.i18n import _, format_number
 from planflow.plan.errors import PlanFileError, Problem
+from planflow.plan.limits import ALIAS_VALUES, BYTES, VALUES, Limit
 
 __all__ = ["MAX_BYTES", "MAX_VALUES", "Document", "Position", "parse_yaml"]
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_VALUES = 200_000
+# the defaults (the limits in force come from planflow.plan.limits and may be raised)
+MAX_BYTES = BYTES.default
+MAX_VALUES = VALUES.default
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -68,7 +74,8 @@ class Document:
 
 
 class _Budget(Exception):
-    pass
+    def __init__(self, limit: Limit) -> None:
+        self.limit = limit
 
 
 def parse_yaml(text: str, file: str) -> Document:
@@ -127,20 +134,8 @@ def parse_yaml(text: str, file: str) -> Document:
     builder = _Builder(doc)
     try:
         doc.data = builder.build(root, ())
-    except _Budget:
-        raise PlanFileError(
-            [
-                Problem(
-                    f"the document expands to more than {MAX_VALUES:,} values (YAML aliases "
-                    "repeated inside each other?)",
-                    file,
-                    1,
-                    1,
-                    hint="write the plan without nested aliases; a plan file needs no more than "
-                    "a few thousand values",
-                )
-            ]
-        ) from None
+    except _Budget as exc:
+        raise PlanFileError([_over_budget(exc.limit, file)]) from None
     except RecursionError:
         raise PlanFileError([_too_deep(file)]) from None
     if builder.problems:
@@ -155,6 +150,25 @@ def _reader_position(text: str, position: int) -> tuple[int, int]:
     else:
         before = text.encode("utf-8")[:position].decode("utf-8", "replace")
     return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _over_budget(limit: Limit, file: str) -> Problem:
+    if limit is ALIAS_VALUES:
+        return Problem(
+            _(
+                "the YAML aliases (*name) and merge keys (<<) copy more than {count} values "
+                "(aliases repeated inside each other?)"
+            ).format(count=format_number(limit.value())),
+            file,
+            hint=_("write the plan without nested aliases; {hint}").format(hint=limit.hint()),
+        )
+    return Problem(
+        _("the document has more than {count} values (texts, numbers, lists, mappings)").format(
+            count=format_number(limit.value())
+        ),
+        file,
+        hint=_("split the plan, or {hint}").format(hint=limit.hint()),
+    )
 
 
 def _too_deep(file: str) -> Problem:
@@ -180,17 +194,29 @@ def _syntax_hint(problem: str) -> str | None:
 class _Builder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.count = 0
         self.problems: list[Problem] = []
         self.constructor = SafeConstructor()
+        self.built: set[int] = set()  # nodes built once: a second build is an alias's copy
+        self.copies = 0
+        self.max_values = VALUES.value()
+        self.max_copies = ALIAS_VALUES.value()
+        self.merged: dict[int, list[tuple[Node, Node]]] = {}  # a mapping's pairs, merges applied
+
+    def _copied(self, count: int) -> None:
+        self.copies += count
+        if self.copies > self.max_copies:
+            raise _Budget(ALIAS_VALUES)
 
     def _pos(self, node: Node) -> Position:
         return (node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: Node, path: tuple[Any, ...]) -> Any:
-        self.count += 1
-        if self.count > MAX_VALUES:
-            raise _Budget
+        if id(node) in self.built:
+            self._copied(1)
+        else:
+            self.built.add(id(node))
+            if len(self.built) > self.max_values:
+                raise _Budget(VALUES)
         self.doc.positions[path] = self._pos(node)
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
@@ -254,8 +280,15 @@ class _Builder:
             out[key] = self.build(value_node, (*path, key))
         return out
 
-    def _pairs(self, node: MappingNode) -> Iterator[tuple[Node, Node]]:
-        """Key/value node pairs, with YAML merge keys (``<<: *defaults``) applied first."""
+    def _pairs(self, node: MappingNode) -> list[tuple[Node, Node]]:
+        """Key/value node pairs, with YAML merge keys (``<<: *defaults``) applied first.
+
+        Remembered per mapping node: ``<<: [*m, *m, …]`` nested levels deep costs the
+        size of each mapping once, and every merged pair counts as a copy.
+        """
+        known = self.merged.get(id(node))
+        if known is not None:
+            return known
         merged: list[tuple[Node, Node]] = []
         own: list[tuple[Node, Node]] = []
         for key_node, value_node in node.value:
@@ -263,7 +296,9 @@ class _Builder:
                 sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
                 for source in sources:
                     if isinstance(source, MappingNode):
-                        merged.extend(self._pairs(source))
+                        pairs = self._pairs(source)
+                        self._copied(len(pairs))
+                        merged.extend(pairs)
                     else:
                         line, col = self._pos(source)
                         self.problems.append(
@@ -273,11 +308,14 @@ class _Builder:
                 own.append((key_node, value_node))
         own_keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
         seen: set[Any] = set()
+        out: list[tuple[Node, Node]] = []
         for key_node, value_node in merged:
             if key_node.value not in own_keys and key_node.value not in seen:
                 seen.add(key_node.value)
-                yield key_node, value_node
-        yield from own
+                out.append((key_node, value_node))
+        out.extend(own)
+        self.merged[id(node)] = out
+        return out
 
 
 def _dotted(path: tuple[Any, ...]) -> str:

@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from planflow.plan.model import DependencyMode, Plan
 from planflow.run.engine import Outcome
 from planflow.run.events import Event, EventKind, State
+from planflow.run.indicators import Measurements, Verdict, judge, verdict_row
 from planflow.timeline.occurrences import Timeline
 
 SCHEMA_VERSION = 1
@@ -48,6 +49,18 @@ def _counts(outcomes: Iterable[Outcome]) -> dict[str, int]:
     return c
 
 
+def _week_label(day: date, plan_year: int) -> str:
+    """The ISO week, kept inside the plan year: 31/12/2025 (ISO 2026-W01) is ``2025-W53``,
+    the partial last week of 2025, not a week of a year the plan does not cover."""
+    year, week, _ = day.isocalendar()
+    if year == day.year or day.year != plan_year:
+        return f"{year}-W{week:02d}"
+    if day.month == 12:
+        last = date(day.year, 12, 28).isocalendar()[1]  # the year's last full ISO week
+        return f"{day.year}-W{last + 1:02d}"
+    return f"{day.year}-W00"  # early January days of the previous year's last week
+
+
 def _quarter(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
@@ -76,6 +89,8 @@ class SimulationResult:
     event_counts: dict[str, int]
     outcomes: list[Outcome]
     capacity: int = 5
+    measurements: Measurements = field(factory=Measurements)
+    """Values of the plan's KPI indicators (see :mod:`planflow.run.indicators`)."""
 
     def totals(self) -> dict[str, int]:
         """Counts over every occurrence: planned, done, on_time, late, missed, pending."""
@@ -126,10 +141,11 @@ class SimulationResult:
 
     def targets(self) -> list[dict[str, Any]]:
         """Each duty with a quantity target: expected count against occurrences done."""
+        share = self.timeline.share_of  # a successor's work counts for the ended unit's share
         done = Counter(
-            o.occurrence.task for o in self.outcomes if o.state in (State.DONE, State.LATE)
+            share(o.occurrence.task) for o in self.outcomes if o.state in (State.DONE, State.LATE)
         )
-        on_time = Counter(o.occurrence.task for o in self.outcomes if o.state is State.DONE)
+        on_time = Counter(share(o.occurrence.task) for o in self.outcomes if o.state is State.DONE)
         rows = []
         for check in self.timeline.target_checks():
             tolerance = max(1, round(check.expected * 0.1)) if check.approximate else 0
@@ -146,6 +162,33 @@ class SimulationResult:
                 }
             )
         return rows
+
+    def by_section(self) -> list[dict[str, Any]]:
+        """Per plan section (tasks with no section under ``""``), in the plan's order."""
+        section = {t.id: t.section for t in self.plan.tasks}
+        groups = self._grouped(lambda o: section[o.occurrence.plan_task])
+        names = {x.id: x.name for x in self.plan.sections}
+        order = [*names, ""]
+        return [
+            {"section": k, "name": names.get(k, "—"), **_counts(groups[k])}
+            for k in order
+            if k in groups
+        ]
+
+    def verdicts(self, start: date | None = None, end: date | None = None) -> list[Verdict]:
+        """KPI verdicts at the checkpoints from ``start`` to ``end`` that the run reached."""
+        reached = min(self.until or self.end, end or self.end)
+        return [
+            v
+            for v in judge(self.plan, self.measurements, reached)
+            if start is None or v.checkpoint >= start
+        ]
+
+    def indicators(
+        self, start: date | None = None, end: date | None = None
+    ) -> list[dict[str, Any]]:
+        """Each indicator's verdict per owner and checkpoint, in plan order."""
+        return [verdict_row(v) for v in self.verdicts(start, end)]
 
     def reporting(self) -> list[dict[str, Any]]:
         """The reporting chain (tasks linked by ``mode: all``), per period label.
@@ -193,9 +236,7 @@ class SimulationResult:
         """
         weeks: dict[str, Counter[str]] = defaultdict(Counter)
         for o in self.outcomes:
-            day = o.completed or o.occurrence.due
-            year, week, _ = day.isocalendar()
-            label = f"{year}-W{week:02d}"
+            label = _week_label(o.completed or o.occurrence.due, self.plan.year)
             lead, coordinators = self.timeline.units_of(self.timeline.duty(o.occurrence.task))
             for unit_id in (lead, *coordinators):
                 weeks[unit_id][label] += 1
@@ -264,6 +305,8 @@ class SimulationResult:
             "units": self.by_unit(),
             "quarters": self.by_quarter(),
             "targets": self.targets(),
+            "indicators": self.indicators(),
+            "sections": self.by_section(),
             "reporting": self.reporting(),
             "workload": self.workload(),
             "late_chains": self.late_chains(),

@@ -8,13 +8,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import attrs
 from attrs import field, frozen
 
-from planflow.plan.errors import PlanFileError, Problem
+from planflow.plan.errors import PlanError, PlanFileError, Problem
 from planflow.plan.model import Plan, suggest
 from planflow.timeline.occurrences import Timeline
 
@@ -63,6 +64,8 @@ class Scenario:
     tasks: Mapping[str, Mapping[str, Any]] = field(factory=dict)
     capacity: int = 5
     seed: int | None = None
+    indicators: Mapping[str, Mapping[date | None, float]] = field(factory=dict)
+    """Values of KPI indicators: id → {checkpoint (``None``: every one) → value}."""
 
     def profile(self, duty: str, plan_task: str, unit: str) -> Profile:
         """The profile of one duty."""
@@ -74,7 +77,7 @@ class Scenario:
 
 
 _PROFILE_KEYS = ("late", "delay", "skip")
-_TOP_KEYS = ("scenario", "seed", "capacity", "default", "units", "tasks")
+_TOP_KEYS = ("scenario", "seed", "capacity", "default", "units", "tasks", "indicators")
 _DELAY_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*(?:-\s*(\d+)\s*)?)?$")
 
 
@@ -194,7 +197,52 @@ class _Reader:
                     key=True,
                 )
             tasks[str(task)] = self.profile(value, ("tasks", task))
-        return Scenario(default, units, tasks, capacity, seed)
+        indicators = self.indicator_values(top.get("indicators"), plan)
+        return Scenario(default, units, tasks, capacity, seed, indicators)
+
+    def indicator_values(
+        self, value: Any, plan: Plan | None
+    ) -> dict[str, dict[date | None, float]]:
+        """``indicators: {id: 85}`` or ``{id: {2025-06-30: 40, 2025-12-31: 85}}``."""
+        out: dict[str, dict[date | None, float]] = {}
+        known = [i.id for i in plan.indicators] if plan is not None else None
+        for ind, given in self.mapping(value, ("indicators",)).items():
+            path: tuple[Any, ...] = ("indicators", ind)
+            if known is not None and ind not in known:
+                self.problem(path, f"unknown indicator {ind!r}", suggest(str(ind), known), key=True)
+                continue
+            if _is_number(given):
+                out[str(ind)] = {None: float(given)}
+                continue
+            values: dict[date | None, float] = {}
+            for key, number in self.mapping(given, path).items():
+                day = _checkpoint(key)
+                if day is None or not _is_number(number):
+                    self.problem(
+                        (*path, key),
+                        f"expected 'YYYY-MM-DD: value', got {key!r}: {number!r}",
+                        "write the checkpoint date and the value measured, e.g. 2025-12-31: 85",
+                    )
+                    continue
+                values[day] = float(number)
+            out[str(ind)] = values
+        return out
+
+
+def _checkpoint(key: Any) -> date | None:
+    """A checkpoint date written as a YAML date, ``2025-06-30`` or ``30/06/2025``."""
+    if isinstance(key, date):
+        return key
+    from planflow.plan.forms import parse_day
+
+    try:
+        return parse_day(str(key))
+    except PlanError:
+        return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def parse_scenario(text: str, file: str = "<scenario>", *, plan: Plan | None = None) -> Scenario:

@@ -13,6 +13,7 @@ from planflow.plan.model import Plan
 from planflow.run.completion import _model
 from planflow.run.engine import CompletionModel, Engine
 from planflow.run.events import Event, EventKind
+from planflow.run.indicators import Measurements
 from planflow.run.results import SimulationResult
 from planflow.run.scenarios import Scenario
 from planflow.timeline.occurrences import Timeline
@@ -61,7 +62,10 @@ def simulate(
         timeline, model=_model(model, timeline, scenario, seed), quiet=quiet, count_from=start
     )
     events: list[Event] = []
-    name = model if isinstance(model, str) else type(model).__name__
+    # KPI values: the scenario's, and under the on-time model, values that meet each goal
+    measurements = Measurements(scenario.indicators if scenario else {}, reach=model == "on-time")
+    # a plugin's model carries the name it was asked for (planflow.hooks.models.PluginModel)
+    name = model if isinstance(model, str) else str(getattr(model, "name", type(model).__name__))
     capacity = scenario.capacity if scenario else 5
 
     def result(stopped: date | None) -> SimulationResult:
@@ -69,8 +73,9 @@ def simulate(
         counts = dict(engine.event_counts)
         kept = list(events)
         return SimulationResult(
-            plan, timeline, name, seed, start, end, stopped, kept, counts, outcomes, capacity
-        )
+            plan, timeline, name, seed, start, end, stopped, kept, counts, outcomes, capacity,
+            measurements,
+        )  # fmt: skip
 
     for event in engine.run(until=stop):
         if event.time < start:

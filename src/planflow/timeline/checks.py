@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from datetime import date
 
 from attrs import frozen
 
+from planflow.plan.model import Period, Window
 from planflow.timeline._occurrence import Occurrence, OccurrenceKey
 from planflow.timeline.duties import Duty
 from planflow.timeline.periods import periods_in
@@ -57,10 +59,27 @@ def conflict(occ: Occurrence, ready: Mapping[OccurrenceKey, date]) -> Conflict |
     return Conflict(occ, earliest, tuple(k for k in occ.waits_for if ready[k] > occ.due))
 
 
-def target_check(duty: Duty, actual: int) -> TargetCheck | None:
-    """A duty's quantity target against the ``actual`` number of occurrences, if it has one."""
+def target_check(
+    duty: Duty, actual: int, reporting: int = 1, window: Window | None = None
+) -> TargetCheck | None:
+    """A duty's quantity target against the ``actual`` number of occurrences, if it has one.
+
+    ``reporting`` is how many of the plan's reporting periods the window holds (for a
+    target ``per: reporting``); ``window`` the part of the task's window the plan
+    applies to (from its start), by default the whole window.
+    """
     target = duty.task.target
     if target is None:
         return None
-    periods = periods_in(duty.task.window.start, duty.task.window.end, target.per)
+    if target.per is Period.REPORTING:
+        periods = reporting
+    else:
+        whole = duty.task.window
+        window = window or whole
+        periods = periods_in(window.start, window.end, target.per)
+        if target.per is Period.YEAR and window != whole:
+            # a yearly quota over the part of the year the plan (or the unit) covers
+            year_days = 366 if calendar.isleap(window.start.year) else 365
+            expected = round(target.count * window.days / year_days)
+            return TargetCheck(duty.id, duty.task.id, expected, actual, target.approximate)
     return TargetCheck(duty.id, duty.task.id, target.count * periods, actual, target.approximate)

@@ -6,13 +6,14 @@ previous occurrence, or the occurrence of the same period.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
-from planflow.plan.model import DependencyMode
+from planflow.plan.model import DependencyMode, ReportingPeriod
 from planflow.timeline._occurrence import Occurrence, OccurrenceKey
 from planflow.timeline.duties import Duty
+from planflow.timeline.periods import label_range
 
 __all__ = ["link"]
 
@@ -22,10 +23,12 @@ def link(
     occurrences: list[Occurrence],
     duties_by_task: Mapping[str, tuple[Duty, ...]],
     occurrences_of: Callable[[str], tuple[Occurrence, ...]],
+    periods: Sequence[ReportingPeriod] = (),
 ) -> Iterator[Occurrence]:
     """A duty's ``occurrences`` with what each waits for filled in.
 
-    ``occurrences_of(duty_id)`` gives another duty's (linked) occurrences.
+    ``occurrences_of(duty_id)`` gives another duty's (linked) occurrences;
+    ``periods`` are the plan's reporting periods (for ``in-period`` on their ids).
     """
     task = duty.task
     if not task.after:
@@ -37,6 +40,10 @@ def link(
             found = _predecessors(
                 duty, occ, dep.task, dep.mode, occurrences, duties_by_task, occurrences_of
             )
+            if dep.mode is DependencyMode.IN_PERIOD:
+                window = (task.window.start, task.window.end)
+                low, high = label_range(occ.period, window, periods)
+                found = [o for o in found if low <= o.nominal <= high]
             waits.extend(o.key for o in found)
         yield attrs.evolve(occ, waits_for=tuple(dict.fromkeys(waits)))
 
@@ -60,8 +67,8 @@ def _predecessors(
     found: list[Occurrence] = []
     for pred in duties:
         occs = occurrences_of(pred.id)
-        if mode is DependencyMode.TASK:
-            found.extend(occs)
+        if mode in (DependencyMode.TASK, DependencyMode.IN_PERIOD):
+            found.extend(occs)  # in-period: filtered by the caller
         elif mode is DependencyMode.PREVIOUS:
             found.extend(occs[occ.index - 2 : occ.index - 1] if occ.index > 1 else ())
         else:

@@ -22,13 +22,28 @@ from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
 
-from planflow.plan.model import Offset, Plan, Shift, Task
+from planflow.i18n import _
+from planflow.plan.limits import (
+    DUTIES,
+    OCCURRENCES,
+    TASK_OCCURRENCES,
+    LimitError,
+    occurrence_limit,
+)
+from planflow.plan.model import Offset, Plan, Shift, Task, Window
 from planflow.timeline import checks, dependencies, schedule
+from planflow.timeline import schedule as schedule_module
 from planflow.timeline._occurrence import Occurrence, OccurrenceKey
 from planflow.timeline.checks import Conflict, TargetCheck
-from planflow.timeline.duties import Duty, duties_of, units_of
+from planflow.timeline.duties import Duty, duties_of, segments_of, units_of
 from planflow.timeline.periods import default_period, period_label
-from planflow.timeline.schedule import ScheduledDate, calendar_for, schedule_key
+from planflow.timeline.schedule import (
+    ScheduledDate,
+    calendar_for,
+    effective_window,
+    schedule_key,
+)
+from planflow.timeline.succession import Orphan, orphans_of
 from planflow.timeline.workdays import WorkCalendar
 
 __all__ = [
@@ -36,6 +51,7 @@ __all__ = [
     "Duty",
     "Occurrence",
     "OccurrenceKey",
+    "Orphan",
     "TargetCheck",
     "Timeline",
     "calendar_for",
@@ -56,17 +72,53 @@ class Timeline:
         self.calendar = calendar if calendar is not None else calendar_for(plan)
         self._occurrences: dict[str, tuple[Occurrence, ...]] = {}
         self._schedules: dict[tuple[object, ...], tuple[ScheduledDate, ...]] = {}
+        self._owned: dict[tuple[object, ...], tuple[ScheduledDate, ...]] = {}
         self._visiting: set[str] = set()
+        self._size: int | None = None  # occurrences counted by check_size()
 
     # --- duties ---------------------------------------------------------
 
     @cached_property
     def duties(self) -> tuple[Duty, ...]:
-        """Every duty, in plan order."""
+        """Every duty, in plan order.
+
+        :raises LimitError: more than :data:`~planflow.plan.limits.DUTIES` duties.
+        """
         out: list[Duty] = []
+        limit = DUTIES.value()
         for task in self.plan.tasks:
             out.extend(self.duties_of(task))
+            if len(out) > limit:
+                raise LimitError(DUTIES, len(out), where=_at_task(task.id), task=task.id)
         return tuple(out)
+
+    def check_size(self) -> int:
+        """Count the occurrences without building them; the number of occurrences.
+
+        Runs before the first occurrence is built, so that a plan past a limit costs
+        its schedules (shared by tasks with the same dates), not its occurrences.
+
+        :raises LimitError: one task, or the whole plan, has more occurrences than
+            :data:`~planflow.plan.limits.TASK_OCCURRENCES` or
+            :func:`~planflow.plan.limits.occurrence_limit` allow.
+        """
+        if self._size is not None:
+            return self._size
+        per_task = TASK_OCCURRENCES.value()
+        overall = occurrence_limit(len(self.plan.units) + len(self.plan.tasks))
+        total = 0
+        for task_id, duties in self._duties_by_task.items():
+            task = duties[0].task
+            count = len(self._schedule(task)) * len(duties)
+            if count > per_task:
+                raise LimitError(TASK_OCCURRENCES, count, where=_of_task(task_id), task=task_id)
+            total += count
+            if total > overall:
+                raise LimitError(
+                    OCCURRENCES, total, where=_at_task(task_id), task=task_id, allowed=overall
+                )
+        self._size = total
+        return total
 
     @cached_property
     def _duties_by_task(self) -> dict[str, tuple[Duty, ...]]:
@@ -97,11 +149,12 @@ class Timeline:
         # Duties that share a schedule (the same template in thousands of communes) are
         # merged as one stream; occurrences on the same (start, due) are then put in
         # (duty, index) order. Lazy: a duty is expanded when the merge first reaches it.
+        self.check_size()
         groups: dict[tuple[object, ...], list[Duty]] = {}
         for duty in self.duties:
-            groups.setdefault(schedule_key(duty.task), []).append(duty)
+            groups.setdefault(_duty_key(duty), []).append(duty)
         members = list(groups.values())
-        streams = [self._stream(g, duties[0].task) for g, duties in enumerate(members)]
+        streams = [self._stream(g, duties[0]) for g, duties in enumerate(members)]
         batch: list[Occurrence] = []
         current: tuple[date, date] | None = None
         for start, due, g, i in heapq.merge(*streams):
@@ -113,8 +166,29 @@ class Timeline:
         batch.sort(key=_tie_order)
         yield from batch
 
-    def _stream(self, group: int, task: Task) -> Iterator[tuple[date, date, int, int]]:
-        for i, (start, due, _, _) in enumerate(self._schedule(task)):
+    @cached_property
+    def _depth(self) -> dict[str, int]:
+        """Each task's place in its dependency chains (0: waits for nothing)."""
+        depth: dict[str, int] = {}
+
+        def of(task_id: str, seen: frozenset[str]) -> int:
+            if task_id not in depth:
+                task = self.plan.task(task_id)
+                waits = [d.task for d in task.after if d.task != task_id and d.task not in seen]
+                depth[task_id] = 1 + max((of(t, seen | {task_id}) for t in waits), default=-1)
+            return depth[task_id]
+
+        for task in self.plan.tasks:
+            of(task.id, frozenset())
+        return depth
+
+    def depth(self, task_id: str) -> int:
+        """A plan task's place in its dependency chains: 0 if it waits for nothing, else
+        one more than the deepest task it waits for."""
+        return self._depth[task_id]
+
+    def _stream(self, group: int, duty: Duty) -> Iterator[tuple[date, date, int, int]]:
+        for i, (start, due, _shift, _offset) in enumerate(self.duty_schedule(duty)):
             yield start, due, group, i
 
     def occurrences(self, duty_id: str) -> tuple[Occurrence, ...]:
@@ -122,6 +196,8 @@ class Timeline:
         cached = self._occurrences.get(duty_id)
         if cached is not None:
             return cached
+        if self._size is None:
+            self.check_size()
         if duty_id in self._visiting:  # the model rejects task cycles; this is a safety net
             from planflow.plan.errors import CycleError
 
@@ -130,7 +206,13 @@ class Timeline:
         try:
             duty = self._duty_by_id[duty_id]
             result = tuple(
-                dependencies.link(duty, self._dated(duty), self._duties_by_task, self.occurrences)
+                dependencies.link(
+                    duty,
+                    self._dated(duty),
+                    self._duties_by_task,
+                    self.occurrences,
+                    self.plan.reporting_periods,
+                )
             )
         finally:
             self._visiting.discard(duty_id)
@@ -150,8 +232,53 @@ class Timeline:
         task = duty.task
         return [
             Occurrence(duty.id, i, start, due, period, duty.unit, task.id, nominal)
-            for i, (start, due, period, nominal) in enumerate(self._schedule(task), 1)
+            for i, (start, due, period, nominal) in enumerate(self.duty_schedule(duty), 1)
         ]
+
+    def duty_schedule(self, duty: Duty) -> tuple[ScheduledDate, ...]:
+        """(start, due, period, nominal) of the occurrences a duty owns.
+
+        The task's schedule, less what falls due outside the duty's unit's life (see
+        :mod:`planflow.timeline.duties`); the same object for every duty on it.
+        """
+        full = self._schedule(duty.task)
+        if duty.since is None and duty.until is None:
+            return full
+        key = _duty_key(duty)
+        found = self._owned.get(key)
+        if found is None:
+            found = self._owned[key] = tuple(d for d in full if duty.owns(d[1]))
+        return found
+
+    @cached_property
+    def _shares(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for task in self.plan.tasks:
+            for duty_id, chain in segments_of(self.plan, task):
+                out[duty_id] = duty_id
+                for seg in chain[1:]:
+                    if not seg.absorbed:
+                        out[f"{task.id}@{seg.unit}"] = duty_id
+        return out
+
+    def share_of(self, duty_id: str) -> str:
+        """The share of the plan a duty carries out: its own id, or for a duty handed
+        over to a successor, the id of the ended unit's duty."""
+        return self._shares.get(duty_id, duty_id)
+
+    def orphans(self) -> Iterator[Orphan]:
+        """Occurrences due when no unit owns them (their unit ended with no successor).
+
+        A unit that begins mid-year as another's successor has no orphans before it
+        began: its predecessor held that part of the work.
+        """
+        successors = {u.successor for u in self.plan.units if u.successor}
+        for task in self.plan.tasks:
+            schedule = self._schedule(task)
+            for duty_id, chain in segments_of(self.plan, task):
+                for orphan in orphans_of(task, duty_id, chain, schedule):
+                    if orphan.ended or orphan.unit not in successors:
+                        yield orphan
 
     def _schedule(self, task: Task) -> tuple[ScheduledDate, ...]:
         """(start, due, period, nominal) of each occurrence of a task.
@@ -198,15 +325,52 @@ class Timeline:
 
     def target_checks(self) -> Iterator[TargetCheck]:
         """Each duty with a quantity target, against what its rule yields."""
-        for duty in self.duties:
-            if duty.task.target is not None:
-                check = checks.target_check(duty, len(self.occurrences(duty.id)))
+        # one check per share the plan names: a unit's share counts what its successors
+        # do after it ended
+        for task in self.plan.tasks:
+            if task.target is None:
+                continue
+            # the target is the plan's intent for the window as written: a plan issued
+            # mid-year is not asked for a full year's count in what is left of it
+            window = task.window
+            reporting = sum(p.end in window for p in self.plan.reporting_periods)
+            schedule: tuple[ScheduledDate, ...] = self._schedule(task)
+            if effective_window(window, self.plan.start) != window:
+                schedule = tuple(
+                    schedule_module.compute_schedule(task, self.plan, self.calendar, clip=False)
+                )
+            for duty_id, chain in segments_of(self.plan, task):
+                # the share's target covers the days its own chain holds it (a unit
+                # merged into one that does the task already stops counting there)
+                owned = [s for s in chain if not s.absorbed]
+                low = max(window.start, owned[0].since or window.start)
+                high = min(window.end, owned[-1].until or window.end)
+                if low > high:
+                    continue
+                span = Window(low, high, window.label, window.continuous)
+                actual = sum(any(s.covers(d[1]) for s in owned) for d in schedule)
+                duty = self._duty_by_id[duty_id]
+                check = checks.target_check(duty, actual, reporting, span)
                 if check is not None:
                     yield check
 
 
+def _at_task(task_id: str) -> str:
+    """Where a count over a limit stopped, for its message."""
+    return _("at task {task}").format(task=repr(task_id))
+
+
+def _of_task(task_id: str) -> str:
+    """The task a count over a limit is about, for its message."""
+    return _("task {task}").format(task=repr(task_id))
+
+
 def _tie_order(occ: Occurrence) -> tuple[str, int]:
     return (occ.task, occ.index)
+
+
+def _duty_key(duty: Duty) -> tuple[object, ...]:
+    return (*schedule_key(duty.task), duty.since, duty.until)
 
 
 def _order(occ: Occurrence) -> tuple[date, date, str, int]:

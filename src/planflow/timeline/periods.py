@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
 
-from planflow.plan.model import Period
+from planflow.plan.model import Period, ReportingPeriod
 
-__all__ = ["default_period", "period_label", "periods_in"]
+__all__ = ["default_period", "label_range", "period_label", "periods_in", "reporting_label"]
 
 
 def period_label(day: date, period: Period, window_label: str = "") -> str:
@@ -25,6 +28,62 @@ def period_label(day: date, period: Period, window_label: str = "") -> str:
     if period is Period.YEAR:
         return str(day.year)
     return window_label or str(day.year)
+
+
+def reporting_label(
+    day: date, periods: Sequence[ReportingPeriod], previous: date | None = None
+) -> str:
+    """The id of the reporting period an occurrence on ``day`` reports on.
+
+    ``previous`` is the date of the task's occurrence before this one. A period that
+    ended after it and on or before ``day`` is the one reported on (a report made on
+    20/06 reports on the period cut off on 14/06); when a 6-month and a second-quarter
+    period end the same day, the longer, cumulative one (``h1``). Otherwise the
+    shortest period that holds ``day`` (a monthly report in April belongs to ``q2``);
+    failing that, the last period that ended; ``""`` if there is none.
+    """
+    ended = [p for p in periods if (previous is None or previous < p.end) and p.end <= day]
+    if ended:
+        return max(ended, key=lambda p: (p.end, p.end - p.start)).id
+    holding = [p for p in periods if p.start <= day <= p.end]
+    if holding:
+        return min(holding, key=lambda p: (p.end - p.start, p.end)).id
+    past = [p for p in periods if p.end < day]
+    return max(past, key=lambda p: (p.end, p.end - p.start)).id if past else ""
+
+
+_LABEL = re.compile(r"(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])|W(\d{2})))?")
+
+
+def label_range(
+    label: str, fallback: tuple[date, date], periods: Sequence[ReportingPeriod] = ()
+) -> tuple[date, date]:
+    """The dates an occurrence's period label spans (``2025-Q2`` → 1/4–30/6, a reporting
+    period's id → its start and end); ``fallback`` (the task's window) otherwise."""
+    for p in periods:
+        if p.id == label:
+            return p.start, p.end
+    try:
+        day = date.fromisoformat(label)
+        return day, day
+    except ValueError:
+        pass
+    m = _LABEL.fullmatch(label)
+    if m is None:
+        return fallback
+    year = int(m.group(1))
+    if m.group(2):
+        first = last = int(m.group(2))
+    elif m.group(3):
+        first, last = 3 * int(m.group(3)) - 2, 3 * int(m.group(3))
+    elif m.group(4):
+        first, last = 6 * int(m.group(4)) - 5, 6 * int(m.group(4))
+    elif m.group(5):
+        monday = date.fromisocalendar(year, int(m.group(5)), 1)
+        return monday, monday + timedelta(days=6)
+    else:
+        first, last = 1, 12
+    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
 
 
 def default_period(rule: str | None) -> Period:
@@ -46,7 +105,7 @@ def default_period(rule: str | None) -> Period:
 
 def periods_in(start: date, end: date, per: Period) -> int:
     """How many ``per`` periods a window spans (a period partly inside counts)."""
-    if per is Period.WINDOW:
+    if per in (Period.WINDOW, Period.REPORTING):
         return 1
     if per is Period.DAY:
         return (end - start).days + 1

@@ -48,6 +48,9 @@ def unit_to_dict(unit: Unit) -> dict[str, Any]:
         "contacts": dict(unit.contacts),
         "channels": _masked(dict(unit.channels)),
         "note": unit.note,
+        "from": unit.since.isoformat() if unit.since else None,
+        "until": unit.until.isoformat() if unit.until else None,
+        "successor": unit.successor,
     }
 
 
@@ -60,6 +63,7 @@ def task_to_dict(task: Task) -> dict[str, Any]:
         "title": task.title,
         "title_en": task.title_en,
         "category": list(task.category),
+        "section": task.section,
         "lead": task.lead,
         "lead_mode": task.lead_mode.value,
         "coordinators": list(task.coordinators),
@@ -112,9 +116,13 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "year": plan.year,
             "timezone": plan.timezone,
             "issued": plan.issued.isoformat() if plan.issued else None,
+            "effective": plan.effective.isoformat() if plan.effective else None,
+            "number": plan.number,
             "signed_by": plan.signed_by,
             "notes": plan.notes,
             "channels": _masked(dict(plan.channels)),
+            "language": plan.language,
+            "report": dict(plan.report),
             "legal_bases": [
                 {
                     "verb": b.verb,
@@ -133,6 +141,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                     "name_en": p.name_en,
                     "start": p.start.isoformat(),
                     "end": p.end.isoformat(),
+                    "due": p.due.isoformat() if p.due else None,
                 }
                 for p in plan.reporting_periods
             ],
@@ -151,7 +160,25 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             },
         },
         "units": [unit_to_dict(u) for u in plan.units],
+        "sections": [{"id": x.id, "name": x.name, "name_en": x.name_en} for x in plan.sections],
         "tasks": [task_to_dict(t) for t in plan.tasks],
+        "indicators": [
+            {
+                "id": i.id,
+                "ref": i.ref,
+                "text": i.text,
+                "section": i.section,
+                "metric": i.metric.value,
+                "goal": str(i.goal),
+                "denominator": i.denominator,
+                "excluding": list(i.excluding),
+                "firmness": i.firmness.value,
+                "owner": i.owner,
+                "checkpoints": [d.isoformat() for d in i.checkpoints],
+                "task": i.task,
+            }
+            for i in plan.indicators
+        ],
     }
 
 
@@ -166,10 +193,12 @@ def occurrence_to_dict(occ: Occurrence, timeline: Timeline) -> dict[str, Any]:
         "due": occ.due.isoformat(),
         "period": occ.period,
         "unit": occ.unit,
+        "handed_from": duty.handed_from or None,
         "coordinators": list(coordinators),
         "plan_task": occ.plan_task,
         "ref": duty.task.ref,
         "title": duty.task.title,
         "nominal": occ.nominal.isoformat(),
+        "section": duty.task.section,
         "waits_for": [[task, index] for task, index in occ.waits_for],
     }

@@ -10,9 +10,13 @@ logs point at the right line.
 
 from __future__ import annotations
 
+from datetime import date
+
 from planflow.plan.errors import Problem, Severity
 from planflow.plan.loading import LoadedPlan
-from planflow.timeline.occurrences import Timeline
+from planflow.plan.model import DependencyMode, Shift
+from planflow.timeline import cascades
+from planflow.timeline.occurrences import Orphan, Timeline
 
 __all__ = ["plan_warnings"]
 
@@ -39,11 +43,45 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
                 severity=Severity.WARNING,
             )
         )
+    out.extend(_orphan_warnings(loaded, timeline, index))
+    out.extend(_pile_warnings(loaded, timeline, index))
     seen: set[tuple[str, int]] = set()
+    for collapse in cascades.collapses(timeline):
+        out.append(
+            loaded.problem(
+                ("tasks", index[collapse.task], "after", collapse.dep),
+                str(collapse),
+                hint=collapse.hint,
+                severity=Severity.WARNING,
+            )
+        )
+        seen.update((o.plan_task, o.index) for _, o in collapse.pairs)
+    for found in cascades.unmatched(timeline):
+        labels = {o.period for o in timeline.of_task(found.pred_task)}
+        own = {o.period for o in timeline.of_task(found.task)}
+        if found.mode in (DependencyMode.SAME_PERIOD, DependencyMode.ALL) and not labels & own:
+            hint = (
+                "the two tasks label their periods differently (a monthly and a quarterly "
+                "rhythm): use 'mode: in-period' to wait for what falls in this occurrence's "
+                "period"
+            )
+        else:
+            hint = (
+                f"{found.pred_task!r} has no occurrence in those periods (its window, its dates "
+                "or the plan's start leave them out): nothing is waited for there"
+            )
+        out.append(
+            loaded.problem(
+                ("tasks", index[found.task], "after", found.dep),
+                str(found),
+                hint=hint,
+                severity=Severity.WARNING,
+            )
+        )
     for conflict in timeline.conflicts():
         occ = conflict.occurrence
-        if (occ.plan_task, occ.index) in seen and "@" in occ.task:
-            continue  # one warning per occurrence of a task, not one per member unit
+        if (occ.plan_task, occ.index) in seen:
+            continue  # one warning per occurrence of a task (not per member, nor twice)
         seen.add((occ.plan_task, occ.index))
         out.append(
             loaded.problem(
@@ -54,3 +92,63 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
             )
         )
     return sorted(out, key=lambda p: (p.line, p.column, p.message))
+
+
+def _orphan_warnings(
+    loaded: LoadedPlan, timeline: Timeline, index: dict[str, int]
+) -> list[Problem]:
+    """One warning per share of a task that falls due when no unit holds it."""
+    plan = loaded.plan
+    found: dict[tuple[str, str], list[Orphan]] = {}
+    for orphan in timeline.orphans():
+        found.setdefault((orphan.task, orphan.duty), []).append(orphan)
+    out = []
+    for (task_id, duty_id), orphans in found.items():
+        first = orphans[0]
+        unit = plan.unit(first.unit)
+        dates = ", ".join(f"{o.due:%d/%m/%Y}" for o in orphans[:3])
+        more = f" and {len(orphans) - 3} more" if len(orphans) > 3 else ""
+        if first.ended:
+            why = f"unit {unit.id!r} ends on {unit.until} and has no successor"
+            hint = f"give unit {unit.id!r} a successor, or end the task's window by {unit.until}"
+        else:
+            why = f"unit {unit.id!r} begins on {unit.since}"
+            hint = f"start the task's window on {unit.since}, or name the unit it takes over from"
+        who = f" ({duty_id})" if duty_id != task_id else ""
+        out.append(
+            loaded.problem(
+                ("tasks", index[task_id], "lead"),
+                f"{len(orphans)} occurrence(s){who} left with no owner: {why}; due {dates}{more}",
+                hint=hint,
+                severity=Severity.WARNING,
+            )
+        )
+    return out
+
+
+def _pile_warnings(loaded: LoadedPlan, timeline: Timeline, index: dict[str, int]) -> list[Problem]:
+    """Tasks whose occurrences days off push onto one working day (a daily task over Tết)."""
+    out = []
+    for duty_id in dict.fromkeys(d.task.id for d in timeline.duties):
+        task = loaded.plan.task(duty_id)
+        if (task.shift or loaded.plan.shift) is Shift.KEEP:
+            continue
+        piles: dict[date, list[date]] = {}
+        for occ in timeline.of_task(task.id):
+            piles.setdefault(occ.due, []).append(occ.nominal)
+        crowded = {due: sorted(set(n)) for due, n in piles.items() if len(set(n)) > 1}
+        if not crowded:
+            continue
+        due, nominal = max(crowded.items(), key=lambda kv: (len(kv[1]), -kv[0].toordinal()))
+        out.append(
+            loaded.problem(
+                ("tasks", index[task.id], "recurrence" if task.recurrence else "dates"),
+                f"days off move {len(nominal)} occurrences ({nominal[0]:%d/%m}–{nominal[-1]:%d/%m})"
+                f" onto {due:%d/%m/%Y}"
+                + (f", and {len(crowded) - 1} more such day(s)" if len(crowded) > 1 else ""),
+                hint="leave out the days off (a rule with BYDAY=MO,TU,WE,TH,FR, or 'except:'), "
+                "or 'shift: keep' to keep them on their own days",
+                severity=Severity.WARNING,
+            )
+        )
+    return out

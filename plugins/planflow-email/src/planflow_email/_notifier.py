@@ -12,6 +12,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
+from planflow.hooks.specs import Skipped
+
 from ._errors import EmailDeliveryError, EmailSettingsError
 from ._message import build_message
 from ._settings import SETTINGS, EmailConfig, addresses
@@ -72,7 +74,9 @@ class EmailNotifier:
     HTML parts and an ``.ics`` file with the occurrence's due date. ``deliver``
     raises :class:`~planflow_email.EmailSettingsError` for a bad setting and
     :class:`~planflow_email.EmailDeliveryError` when the server cannot be reached
-    or refuses the message; an event nobody has an address for is skipped.
+    or refuses the message. An event of a kind not in ``kinds``, or that nobody it
+    concerns has an address for, is skipped (:class:`planflow.Skipped`), so that
+    planflow counts it as skipped, not delivered.
     """
 
     name = "email"
@@ -83,17 +87,18 @@ class EmailNotifier:
 
     def deliver(
         self, event: Event, *, plan: Plan, units: Sequence[Unit], settings: ChannelSettings
-    ) -> None:
+    ) -> Skipped | None:
         """Send ``event`` to ``units`` (the lead first, then the coordinators)."""
         config = EmailConfig.from_settings(settings.run)
         if event.kind.value not in config.kinds:
-            return
+            return Skipped("kind not in email.kinds")
         to, cc = recipients(event, plan, units, settings.units)
         if not to:
-            return
+            return Skipped("no recipient address")
         message = build_message(event, plan, sender=config.sender, to=to, cc=cc)
         envelope = tuple(a.addr_spec for a in (*to, *cc))
         self.send(message, config, event_id=event.id, recipients=envelope)
+        return None
 
     def send(
         self,

@@ -46,6 +46,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("backoff_max", float, default=30.0, scope="run", help="longest wait between tries"),
     Setting("kinds", list, scope="run", help="event kinds to post (default: all)"),
+    Setting(
+        "give_up_after",
+        int,
+        default=1,
+        scope="run",
+        help="after this many events in a row failed on a URL (every retry spent), stop "
+        "trying it for the rest of the run: its events fail at once (0: never give up)",
+    ),
     Setting("cafile", str, scope="run", help="trust this CA bundle (PEM) for https URLs"),
     Setting("url", str, scope="unit", help="also POST the events that concern this unit here"),
     Setting("secret", str, scope="unit", secret=True, help="HMAC key for this unit's url"),
@@ -113,6 +121,7 @@ class WebhookConfig:
     backoff_max: float = 30.0
     kinds: frozenset[str] = frozenset(ALL_KINDS)
     cafile: str | None = None
+    give_up_after: int = 1
 
     @classmethod
     def from_settings(cls, run: Mapping[str, Any]) -> WebhookConfig:
@@ -134,7 +143,14 @@ class WebhookConfig:
             backoff_max=_number(run, "backoff_max", float, 30.0),
             kinds=kinds or frozenset(ALL_KINDS),
             cafile=str(run["cafile"]) if run.get("cafile") else None,
+            give_up_after=_number(run, "give_up_after", int, 1),
         )
+
+    def longest_wait(self) -> float:
+        """The longest one event can take on one URL: every attempt timing out, plus the
+        backoffs between them (``Retry-After`` is capped by ``backoff_max`` too)."""
+        waits = sum(self.delay(n) for n in range(1, self.retries + 1))
+        return (self.retries + 1) * self.timeout + waits
 
     def delay(self, retry: int) -> float:
         """Seconds before retry number ``retry`` (1-based): ``backoff × 2^(retry-1)``, capped."""

@@ -72,6 +72,8 @@ class WebhookDeliveryError(OSError):
 
 def _describe(url: str, attempts: Sequence[Attempt]) -> str:
     last = attempts[-1]
+    if last.number == 0:  # the notifier had given up on this URL
+        return f"POST {url} {last.reason} — planflow resend delivers it once the receiver is back"
     times = f"{len(attempts)} attempt" + ("s" if len(attempts) != 1 else "")
     if last.status is not None and not last.retryable:
         hint = (

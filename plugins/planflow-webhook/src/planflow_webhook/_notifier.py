@@ -8,11 +8,14 @@ import http.client
 import json
 import socket
 import ssl
+import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from planflow.hooks.specs import Skipped
 
 from ._config import SETTINGS, WebhookConfig, check_url, redact
 from ._errors import Attempt, WebhookDeliveryError, WebhookSettingsError
@@ -68,6 +71,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 class WebhookNotifier:
     """POSTs each event (of the configured ``kinds``) as JSON to the configured URLs.
 
@@ -75,40 +82,76 @@ class WebhookNotifier:
     concern that unit. Connection errors, timeouts, 5xx and 429 answers are retried
     ``retries`` times with exponential backoff; other answers are final. When a URL
     still fails, :class:`~planflow_webhook.WebhookDeliveryError` is raised after
-    every URL has been tried.
+    every URL has been tried. Events of other kinds, and events no URL is
+    configured for, are skipped (:class:`planflow.Skipped`).
+
+    Each failed attempt is told to ``progress`` (stderr by default) with the next
+    wait. After ``give_up_after`` events in a row failed on a URL with every retry
+    spent, the URL is not tried again by this notifier (that is, for the rest of
+    the run): its events fail at once, so an unreachable receiver costs at most
+    ``give_up_after × WebhookConfig.longest_wait()`` seconds per run.
 
     :param sleep: how to wait between attempts (tests may pass a recorder).
+    :param progress: where progress lines go (default: stderr).
     """
 
     name = "webhook"
     description = "POST each event as JSON (HMAC-signed) to webhook URLs, with retries"
 
-    def __init__(self, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        progress: Callable[[str], None] = _stderr,
+    ) -> None:
         self.settings: Sequence[Setting] = SETTINGS
         self._sleep = sleep
+        self._progress = progress
+        self._failed_in_a_row: dict[str, int] = {}
+        self._given_up: dict[str, str] = {}
 
     def deliver(
         self, event: Event, *, plan: Plan, units: Sequence[Unit], settings: ChannelSettings
-    ) -> None:
+    ) -> Skipped | None:
         """Post ``event`` to the run's URL and to the URLs of ``units``."""
         config = WebhookConfig.from_settings(settings.run)
         if event.kind.value not in config.kinds:
-            return
+            return Skipped("kind not in webhook.kinds")
         targets = _targets(config, units, settings.units)
         if not targets:
             if config.url is None and not any(s.get("url") for s in settings.units.values()):
                 raise WebhookSettingsError(
                     "url", "missing", hint="set webhook.url, or url under a unit's channels.webhook"
                 )
-            return
+            return Skipped("no URL for these units")
         body = payload(event, plan, units)
         failures: list[tuple[str, list[Attempt]]] = []
         for url, secret in targets:
+            shown = redact(url)
+            if shown in self._given_up:
+                reason = f"not tried: gave up on this URL ({self._given_up[shown]})"
+                failures.append((shown, [Attempt(shown, 0, None, reason, False)]))
+                continue
             ok, attempts = self.post(url, body, event=event, secret=secret, config=config)
-            if not ok:
-                failures.append((redact(url), attempts))
+            if ok:
+                self._failed_in_a_row.pop(shown, None)
+                continue
+            failures.append((shown, attempts))
+            if attempts[-1].retryable:  # every retry spent: the receiver is down
+                self._note_down(shown, attempts[-1].reason, config)
         if failures:
             raise WebhookDeliveryError(event.id, failures)
+        return None
+
+    def _note_down(self, url: str, reason: str, config: WebhookConfig) -> None:
+        n = self._failed_in_a_row[url] = self._failed_in_a_row.get(url, 0) + 1
+        if config.give_up_after and n >= config.give_up_after:
+            self._given_up[url] = f"{n} event{'s' if n != 1 else ''} in a row failed: {reason}"
+            self._progress(
+                f"planflow-webhook: giving up on {url} for this run after {n} failed "
+                f"event{'s' if n != 1 else ''} ({reason}); its other events fail at once — "
+                "planflow resend delivers them later"
+            )
 
     def post(
         self,
@@ -157,7 +200,12 @@ class WebhookNotifier:
             attempts.append(attempt)
             if not attempt.retryable or number > config.retries:
                 break
-            self._sleep(_wait(config, number, retry_after))
+            wait = _wait(config, number, retry_after)
+            self._progress(
+                f"planflow-webhook: POST {redact(url)} attempt {number} of "
+                f"{config.retries + 1} failed ({attempt.reason}); next try in {wait:g} s"
+            )
+            self._sleep(wait)
         return False, attempts
 
 

@@ -14,9 +14,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from planflow.feeds.server.http_cache import feed_response, not_found
+from planflow.feeds.server.http_cache import feed_response, not_found, unavailable
 from planflow.feeds.server.index_page import index_html
-from planflow.feeds.server.reload import CHECK_INTERVAL, FeedServer
+from planflow.feeds.server.reload import CHECK_INTERVAL, CONFIRM_AFTER, SETTLE, FeedServer
 
 
 def create_app(
@@ -26,26 +26,38 @@ def create_app(
     base_url: str | None = None,
     state_path: str | os.PathLike[str] | None = None,
     check_interval: float = CHECK_INTERVAL,
+    public_until_tokens: bool = False,
+    settle: float = SETTLE,
+    confirm_after: float = CONFIRM_AFTER,
 ) -> Starlette:
     """The feed server as an ASGI app (see the module docs for the routes).
 
     :param plan_path: the plan file, or a folder holding ``plan.yaml``.
     :param tokens_path: a tokens file (:mod:`planflow.feeds.tokens`): feeds become private,
-        served only under ``/feeds/<secret>/…``. A missing file means no token yet.
+        served only under ``/feeds/<secret>/…``. A missing file means no token yet
+        (see :mod:`.access`: a file in use that goes missing or breaks closes the feeds).
+    :param public_until_tokens: serve publicly while ``tokens_path`` does not exist, and
+        privately as soon as it does (``planflow serve`` with the default tokens file).
     :param base_url: the public address (``https://lich.example.gov.vn``) used in the
         index page's links; without it, the request's scheme and Host are used.
     :param state_path: a feed state file to keep SEQUENCE numbers across restarts.
     :param check_interval: seconds between two looks at the plan and tokens files.
+    :param settle: seconds a changed plan file must stay the same before it is loaded.
+    :param confirm_after: seconds a version that drops most duties must stay before it
+        is served (see :mod:`.reload`).
     :raises PlanFileError: the plan does not load (the app never starts on a bad plan).
     """
     server = FeedServer(
         plan_path, tokens_path=tokens_path, base_url=base_url,
         state_path=state_path, check_interval=check_interval,
+        public_until_tokens=public_until_tokens, settle=settle, confirm_after=confirm_after,
     )  # fmt: skip
 
     async def serve(request: Request, unit: str | None, expand: bool) -> Response:
         if server.due():
-            await run_in_threadpool(server.refresh)
+            await run_in_threadpool(server.refresh)  # a stat or two; reloads run elsewhere
+        if server.closed:
+            return unavailable()
         secret = request.path_params.get("token")
         version = server.version
         if not server.opens(secret, unit) or (unit is not None and unit not in version.units):
@@ -84,15 +96,18 @@ def create_app(
     async def on_404(request: Request, exc: Exception) -> Response:
         return not_found()
 
-    prefix = "/feeds/{token}" if server.private else "/feeds"
+    # both sets of paths: the mode (public, private, closed) may change while serving,
+    # and FeedServer.opens() answers for the mode in force (a token is 20+ characters,
+    # so "units" and "expanded" are never taken for one)
     methods = ["GET", "HEAD"]
-    routes = [
-        Route("/", index, methods=methods),
-        Route(prefix + "/plan.ics", plan_ics, methods=methods),
-        Route(prefix + "/units/{unit}.ics", unit_ics, methods=methods),
-        Route(prefix + "/expanded/plan.ics", plan_expanded, methods=methods),
-        Route(prefix + "/expanded/units/{unit}.ics", unit_expanded, methods=methods),
-    ]
+    routes = [Route("/", index, methods=methods)]
+    for prefix in ("/feeds", "/feeds/{token}"):
+        routes += [
+            Route(prefix + "/plan.ics", plan_ics, methods=methods),
+            Route(prefix + "/units/{unit}.ics", unit_ics, methods=methods),
+            Route(prefix + "/expanded/plan.ics", plan_expanded, methods=methods),
+            Route(prefix + "/expanded/units/{unit}.ics", unit_expanded, methods=methods),
+        ]
     handlers: dict[Any, Any] = {404: on_404, HTTPException: _http_error}
     app = Starlette(routes=routes, exception_handlers=handlers, middleware=[Middleware(_PathGuard)])
     app.router.redirect_slashes = False  # a redirect would tell a good token from a bad one

@@ -122,3 +122,15 @@ def feed_response(request: Request, feed: Rendered, *, private: bool) -> Respons
 def not_found() -> Response:
     """The one 404: the same for a wrong token, an unknown unit and an unknown path."""
     return Response(_NOT_FOUND_BODY, status_code=404, headers=_NOT_FOUND_HEADERS)
+
+
+_UNAVAILABLE_BODY = "503 Service Unavailable / Tạm ngừng phục vụ lịch\n".encode()
+
+
+def unavailable() -> Response:
+    """No feed is served now (the tokens file in use is missing or broken; see the log)."""
+    return Response(
+        _UNAVAILABLE_BODY,
+        status_code=503,
+        headers={**_NOT_FOUND_HEADERS, "Retry-After": "60"},
+    )

@@ -16,11 +16,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from planflow.hooks.specs import ChannelSettings, Notifier, Setting, hookimpl
+from planflow.hooks.specs import ChannelSettings, Notifier, Setting, Skipped, hookimpl
 from planflow.plan.model import Plan, Unit
 from planflow.run.events import Event, EventKind
 
-__all__ = ["LABELS", "ConsoleNotifier", "format_event"]
+__all__ = ["LABELS", "ConsoleNotifier", "format_event", "pipe_console"]
 
 DEFAULT_KINDS = "reminder,due,overdue,late,missed,period_closed"
 TITLE_WIDTH = 70
@@ -71,6 +71,19 @@ def format_event(event: Event, plan: Plan, units: Sequence[Unit]) -> str:
     )
 
 
+def pipe_console(**options: Any) -> Any:
+    """A rich ``Console`` that raises ``BrokenPipeError`` when its reader went away (rich
+    itself would exit with status 1): planflow stops quietly with status 141 instead of
+    counting it as a failed delivery."""
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return PipeConsole(**options)
+
+
 class ConsoleNotifier:
     """Prints events on the terminal with rich (stderr by default)."""
 
@@ -88,25 +101,25 @@ class ConsoleNotifier:
 
     def deliver(
         self, event: Event, *, plan: Plan, units: Sequence[Unit], settings: ChannelSettings
-    ) -> None:
-        """Print one line for ``event`` if its kind is wanted."""
+    ) -> Skipped | None:
+        """Print one line for ``event`` if its kind is wanted (else skip it)."""
         kinds = {k.strip() for k in str(settings.run.get("kinds") or DEFAULT_KINDS).split(",")}
         if event.kind.value not in kinds:
-            return
-        from rich.console import Console
+            return Skipped("kind not in console.kinds")
         from rich.markup import escape
 
         stream = str(settings.run.get("stream") or "stderr")
         if stream not in ("stderr", "stdout"):
             raise ValueError(f"stream must be stderr or stdout, got {stream!r}")
         file: Any = sys.stderr if stream == "stderr" else sys.stdout
-        console = Console(file=file, highlight=False, soft_wrap=True)
+        console = pipe_console(file=file, highlight=False, soft_wrap=True)
         text = escape(format_event(event, plan, units))
         style = LABELS[event.kind][1]
         if event.kind is EventKind.PERIOD_CLOSED:
             console.print(f"[{style}]── {text} ──[/]")
         else:
             console.print(f"[{style}]{text}[/]")
+        return None
 
 
 @hookimpl(trylast=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from planflow.plan.model._fields import ID_PATTERN
 from planflow.plan.model.enums import Category, DependencyMode, LeadMode, Period
 from planflow.plan.model.enums import Shift as Shift
+from planflow.plan.model.indicators import Comparator, Firmness, Goal, Indicator, Metric, Section
 from planflow.plan.model.plan import LegalBasis, Plan
 from planflow.plan.model.plan import unchecked as unchecked
 from planflow.plan.model.problems import Path as Path
@@ -37,16 +38,22 @@ from planflow.plan.model.units import Group, Unit
 __all__ = [
     "ID_PATTERN",
     "Category",
+    "Comparator",
     "Dependency",
     "DependencyMode",
+    "Firmness",
+    "Goal",
     "Group",
+    "Indicator",
     "LeadMode",
     "LegalBasis",
+    "Metric",
     "Offset",
     "Period",
     "Plan",
     "PlanProblem",
     "ReportingPeriod",
+    "Section",
     "Target",
     "Task",
     "TimeRange",
@@ -58,16 +65,22 @@ __all__ = [
 # documented, pickled and shown as planflow.plan.model.<name>, as before the split
 for _cls in (
     Category,
+    Comparator,
     Dependency,
     DependencyMode,
+    Firmness,
+    Goal,
     Group,
+    Indicator,
     LeadMode,
     LegalBasis,
+    Metric,
     Offset,
     Period,
     Plan,
     PlanProblem,
     ReportingPeriod,
+    Section,
     Shift,
     Target,
     Task,

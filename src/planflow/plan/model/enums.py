@@ -25,6 +25,8 @@ class Period(str, Enum):
     HALF = "half"
     YEAR = "year"
     WINDOW = "window"
+    REPORTING = "reporting"
+    """The plan's own reporting periods (``q1``, ``h1``, ``m9``, ``fy``)."""
 
 
 class DependencyMode(str, Enum):
@@ -38,12 +40,16 @@ class DependencyMode(str, Enum):
     Q2 report waits for every unit's Q2 report).
     ``previous``: the predecessor's occurrence with index n-1 (for a task that
     waits for its own previous occurrence).
+    ``in-period``: the predecessor's occurrences whose dates fall in this
+    occurrence's period, whatever their own rhythm (the quarterly meeting waits for
+    this quarter's monthly reports).
     """
 
     TASK = "task"
     SAME_PERIOD = "same-period"
     ALL = "all"
     PREVIOUS = "previous"
+    IN_PERIOD = "in-period"
 
 
 class LeadMode(str, Enum):

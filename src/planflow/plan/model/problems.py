@@ -20,7 +20,14 @@ from planflow.plan.model.units import Group
 if TYPE_CHECKING:
     from planflow.plan.model.plan import Plan
 
-__all__ = ["PlanProblem", "find_cycle", "format_path", "plan_problems", "suggest"]
+__all__ = [
+    "PlanProblem",
+    "find_cycle",
+    "find_group_cycle",
+    "format_path",
+    "plan_problems",
+    "suggest",
+]
 
 PathItem: TypeAlias = str | int
 Path: TypeAlias = tuple[PathItem, ...]
@@ -96,6 +103,20 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
                         )
                     )
 
+    group_cycle = find_group_cycle(plan)
+    if group_cycle:
+        from planflow.plan.errors import format_cycle
+
+        first = unit_ids[group_cycle[0]]
+        problems.append(
+            PlanProblem(
+                ("units", first, "members"),
+                f"groups contain each other: {format_cycle(group_cycle)}",
+                "a group may list groups below it, never one that lists it back",
+            )
+        )
+    problems.extend(_succession_problems(plan, unit_ids))
+
     task_ids: dict[str, int] = {}
     for i, task in enumerate(plan.tasks):
         if task.id in task_ids:
@@ -153,6 +174,7 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
                         "only 'mode: previous' may name the task itself",
                     )
                 )
+    problems.extend(_indicator_problems(plan, unit_ids, task_ids))
     if not problems:
         cycle = find_cycle(plan)
         if cycle:
@@ -169,6 +191,125 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
     return problems
 
 
+def _indicator_problems(
+    plan: Plan, unit_ids: dict[str, int], task_ids: dict[str, int]
+) -> list[PlanProblem]:
+    """Sections and indicators: known owners, tasks and sections; checkpoints in the year."""
+    problems: list[PlanProblem] = []
+    period_ids = [p.id for p in plan.reporting_periods]
+    for i, period in enumerate(plan.reporting_periods):
+        if period_ids.index(period.id) != i:
+            problems.append(
+                PlanProblem(
+                    ("reporting_periods", i, "id"),
+                    f"duplicate reporting period id {period.id!r}",
+                    f"reporting_periods[{period_ids.index(period.id)}] already uses it; "
+                    "occurrences are labelled with these ids",
+                )
+            )
+    sections = [s.id for s in plan.sections]
+    for i, section in enumerate(plan.sections):
+        if sections.index(section.id) != i:
+            problems.append(
+                PlanProblem(("sections", i, "id"), f"duplicate section id {section.id!r}")
+            )
+
+    def unknown_section(path: Path, section: str) -> None:
+        problems.append(
+            PlanProblem(
+                path,
+                f"unknown section {section!r}",
+                suggest(section, sections) or "list it under sections:",
+            )
+        )
+
+    for i, task in enumerate(plan.tasks):
+        if task.section and task.section not in sections:
+            unknown_section(("tasks", i, "section"), task.section)
+    seen: dict[str, int] = {}
+    for i, ind in enumerate(plan.indicators):
+        path: Path = ("indicators", i)
+        if ind.id in seen:
+            problems.append(
+                PlanProblem(
+                    (*path, "id"),
+                    f"duplicate indicator id {ind.id!r}",
+                    f"indicators[{seen[ind.id]}] already uses it",
+                )
+            )
+        seen.setdefault(ind.id, i)
+        if ind.owner not in unit_ids:
+            problems.append(
+                PlanProblem(
+                    (*path, "owner"),
+                    f"unknown unit {ind.owner!r}",
+                    suggest(ind.owner, tuple(unit_ids)),
+                )
+            )
+        if ind.task and ind.task not in task_ids:
+            problems.append(
+                PlanProblem(
+                    (*path, "task"),
+                    f"unknown task {ind.task!r}",
+                    suggest(ind.task, tuple(task_ids)),
+                )
+            )
+        if ind.section and ind.section not in sections:
+            unknown_section((*path, "section"), ind.section)
+        for j, day in enumerate(ind.checkpoints):
+            if day.year != plan.year:
+                problems.append(
+                    PlanProblem(
+                        (*path, "checkpoints", j),
+                        f"checkpoint {day} is outside the plan year {plan.year}",
+                        "a plan measures its indicators within its year (see 'One plan per year')",
+                    )
+                )
+    return problems
+
+
+def _succession_problems(plan: Plan, unit_ids: dict[str, int]) -> list[PlanProblem]:
+    """Successors that do not exist, name the unit itself, or go round in a circle."""
+    problems: list[PlanProblem] = []
+    for i, unit in enumerate(plan.units):
+        if unit.successor is None:
+            continue
+        path: Path = ("units", i, "successor")
+        if unit.successor not in unit_ids:
+            problems.append(
+                PlanProblem(
+                    path,
+                    f"unknown unit {unit.successor!r}",
+                    suggest(unit.successor, tuple(unit_ids)),
+                )
+            )
+        elif unit.successor == unit.id:
+            problems.append(PlanProblem(path, f"unit {unit.id!r} names itself as its successor"))
+        elif unit.until is None:
+            problems.append(
+                PlanProblem(
+                    path,
+                    f"unit {unit.id!r} has a successor but no end date",
+                    "add 'until: YYYY-MM-DD', the last day the unit exists",
+                )
+            )
+        else:
+            seen = [unit.id]
+            nxt: str | None = unit.successor
+            while nxt is not None and nxt in unit_ids and nxt not in seen:
+                seen.append(nxt)
+                nxt = plan.units[unit_ids[nxt]].successor
+            if nxt in seen:
+                problems.append(
+                    PlanProblem(
+                        path,
+                        f"successors go round in a circle: {' → '.join([*seen, str(nxt)])}",
+                        "the last unit of a hand-over chain has no successor",
+                    )
+                )
+    return problems
+
+
 def find_cycle(plan: Plan) -> list[str] | None:
     """A cycle of task-level dependencies as ``[a, b, c, a]``, or None.
 
@@ -179,6 +320,25 @@ def find_cycle(plan: Plan) -> list[str] | None:
     for task, dep in plan.dependencies():
         if dep.task != task.id and dep.task in edges:
             edges[task.id].append(dep.task)
+    cycle = _first_cycle(edges)
+    return list(reversed(cycle)) if cycle else None
+
+
+def find_group_cycle(plan: Plan) -> list[str] | None:
+    """Groups that contain each other, directly or through others: ``[a, b, a]``, or None.
+
+    (A group listing itself is reported on its own.)
+    """
+    edges: dict[str, list[str]] = {}
+    for unit in plan.units:
+        if isinstance(unit, Group):
+            edges.setdefault(unit.id, []).extend(m for m in unit.members if m != unit.id)
+    edges = {node: [c for c in children if c in edges] for node, children in edges.items()}
+    return _first_cycle(edges)
+
+
+def _first_cycle(edges: dict[str, list[str]]) -> list[str] | None:
+    """The first cycle a depth-first walk of ``edges`` meets, as the path ``[x, …, x]``."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     for root in edges:
         if root in state:
@@ -195,8 +355,7 @@ def find_cycle(plan: Plan) -> list[str] | None:
                 state[node] = 2
             elif state.get(child) == 1:
                 # path runs from the root; the cycle starts where child first appears
-                cycle = [*path[path.index(child) :], child]
-                return list(reversed(cycle))
+                return [*path[path.index(child) :], child]
             elif child not in state:
                 state[child] = 1
                 path.append(child)

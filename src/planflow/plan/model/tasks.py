@@ -67,6 +67,8 @@ class Task:
     reminder: Offset | None = field(default=None, validator=optional(instance_of(Offset)))
     time: TimeRange | None = field(default=None, validator=optional(instance_of(TimeRange)))
     category: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
+    section: str = field(default="", validator=instance_of(str))
+    """The id of the plan section the task belongs to (``chinh-quyen-so``)."""
     notes: str = field(default="", validator=instance_of(str))
     source: Mapping[str, str] = field(factory=dict, hash=False, converter=_to_dict)
 

@@ -6,7 +6,7 @@ from datetime import date, time
 
 import attrs
 from attrs import field, frozen
-from attrs.validators import instance_of
+from attrs.validators import instance_of, optional
 
 from planflow.plan.errors import ModelError
 from planflow.plan.model._fields import _check_id, _non_empty
@@ -80,8 +80,19 @@ class ReportingPeriod:
     start: date = field(validator=instance_of(date))
     end: date = field(validator=instance_of(date))
     name_en: str = field(default="", validator=instance_of(str))
+    due: date | None = field(default=None, validator=optional(instance_of(date)))
+    """The fixed day the report for this period is due (``20/03/2025``), if the plan says."""
 
     @end.validator
     def _end_after_start(self, attribute: attrs.Attribute[date], value: date) -> None:
         if value < self.start:
             raise ModelError(f"reporting period {self.id} ends before it starts")
+
+    @due.validator
+    def _due_after_end(self, attribute: attrs.Attribute[date | None], value: date | None) -> None:
+        if value is not None and value < self.end:
+            raise ModelError(
+                f"the report for period {self.id} is due ({value}) before the period ends "
+                f"({self.end})",
+                hint="a report covers a period that is over: move 'due' after 'end'",
+            )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
+import attrs
 from attrs import field, frozen
-from attrs.validators import instance_of
+from attrs.validators import instance_of, optional
 
+from planflow.plan.errors import ModelError
 from planflow.plan.model._fields import _check_id, _non_empty, _to_dict, _tuple_of_str
 
 __all__ = ["Group", "Unit"]
@@ -24,6 +27,28 @@ class Unit:
     contacts: Mapping[str, str] = field(factory=dict, hash=False, converter=_to_dict)
     channels: Mapping[str, Mapping[str, Any]] = field(factory=dict, hash=False, converter=_to_dict)
     note: str = field(default="", validator=instance_of(str))
+    since: date | None = field(default=None, validator=optional(instance_of(date)))
+    """The first day the unit exists (``from:`` in the plan file); ``None``: all year."""
+    until: date | None = field(default=None, validator=optional(instance_of(date)))
+    """The last day the unit exists (a district abolished on 30/06/2025); ``None``: all year."""
+    successor: str | None = field(default=None, validator=optional(instance_of(str)))
+    """The unit that takes over its duties after ``until`` (an id)."""
+
+    @until.validator
+    def _until_after_since(
+        self, attribute: attrs.Attribute[date | None], value: date | None
+    ) -> None:
+        if value is not None and self.since is not None and value < self.since:
+            raise ModelError(
+                f"unit {self.id} ends ({value}) before it begins ({self.since})",
+                hint="swap 'from' and 'until' or fix one of them",
+            )
+
+    def active_on(self, day: date) -> bool:
+        """Whether the unit exists on ``day``."""
+        return (self.since is None or self.since <= day) and (
+            self.until is None or day <= self.until
+        )
 
     @property
     def email(self) -> str | None:

@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 from planflow.plan.errors import RecurrenceError
 from planflow.plan.rules.parsed import DAY_NAMES, WEEKDAYS
+from planflow.plan.rules.vietnamese import VIETNAMESE_EXAMPLES, vietnamese_rrule
 
 __all__ = ["EXAMPLES", "QUARTERLY", "SHORTHANDS", "shorthand_rrule"]
 
@@ -85,6 +86,8 @@ def shorthand_rrule(text: str) -> str:
     phrase = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", phrase).strip())
     if phrase in SHORTHANDS:
         return SHORTHANDS[phrase]
+    if (found := vietnamese_rrule(phrase)) is not None:
+        return found
     if match := _EVERY_RE.fullmatch(phrase) or _PER_TIME_RE.fullmatch(phrase):
         count = _number(match.group(1), text) if match.group(1) else 1
         freq = _UNITS[match.group(2)]
@@ -100,12 +103,20 @@ def shorthand_rrule(text: str) -> str:
         return f"FREQ=MONTHLY;BYMONTHDAY={_TIMES_A_MONTH[times]}"
     if match := _WEEKLY_ON_RE.fullmatch(phrase):
         return f"FREQ=WEEKLY;BYDAY={_weekday_names(match.group(1), text)}"
-    close = difflib.get_close_matches(phrase, SHORTHANDS, n=1, cutoff=0.6)
+    # a suggestion must not change the rule: "ngày 20 hằng tháng" is not "hằng tháng"
+    # (the 1st), so a phrase with numbers or day words only gets the list of forms
+    close = [
+        c
+        for c in difflib.get_close_matches(phrase, SHORTHANDS, n=3, cutoff=0.75)
+        if re.findall(r"\d+", c) == re.findall(r"\d+", phrase)
+        and not re.search(r"\b(?:ngày|thứ|chủ nhật|cuối|đầu|on)\b", phrase)
+    ]
     raise RecurrenceError(
         f"unknown recurrence {text.strip()!r}",
         hint=f"did you mean {close[0]!r}?"
         if close
-        else f"write an RRULE such as FREQ=WEEKLY;BYDAY=MO, or one of: {EXAMPLES}",
+        else f"write an RRULE such as FREQ=WEEKLY;BYDAY=MO, or one of: {EXAMPLES}; "
+        f"or as plans write it: {VIETNAMESE_EXAMPLES}",
     )
 
 

@@ -50,6 +50,7 @@ _BY_PARTS = ("BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY")
 # matches would otherwise spin on to year 9999 (seconds for FREQ=DAILY); from 9972 it
 # stops there by itself within 28 years.
 _PROBE_START = datetime(9972, 1, 1)
+MAX_RULE_NUMBER = 1_000_000  # COUNT and INTERVAL; docs/limits.md
 
 
 @lru_cache(maxsize=4096)
@@ -129,7 +130,11 @@ def parse_rule(body: str) -> ParsedRule:
         byweekno=ints.get("BYWEEKNO", ()),
         byyearday=ints.get("BYYEARDAY", ()),
         bymonthday=ints.get("BYMONTHDAY", ()),
-        byday=_byday(parts["BYDAY"], freq, "BYWEEKNO" in parts) if "BYDAY" in parts else (),
+        byday=(
+            _byday(parts["BYDAY"], freq, "BYWEEKNO" in parts, "BYMONTH" in parts)
+            if "BYDAY" in parts
+            else ()
+        ),
         bysetpos=ints.get("BYSETPOS", ()),
         wkst=_weekday("WKST", parts.get("WKST", "MO")),
     )
@@ -156,8 +161,16 @@ def _freq(value: str | None) -> str:
 
 
 def _positive(key: str, value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise RecurrenceError(f"{key}={value} must be a whole number of 1 or more")
+    if not value.isdigit() or not any(c != "0" for c in value):
+        raise RecurrenceError(f"{key}={value[:20]} must be a whole number of 1 or more")
+    # the length is checked before int(): int() of a 5,000-digit text raises, and a
+    # COUNT past sys.maxsize overflows itertools.islice
+    if len(value.lstrip("0")) > len(str(MAX_RULE_NUMBER)) or int(value) > MAX_RULE_NUMBER:
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        raise RecurrenceError(
+            f"{key}={shown} is too large",
+            hint=f"{key} is at most {MAX_RULE_NUMBER:,}",
+        )
     return int(value)
 
 
@@ -183,7 +196,7 @@ def _weekday(key: str, code: str) -> int:
     return WEEKDAYS.index(code)
 
 
-def _byday(value: str, freq: str, byweekno: bool) -> tuple[tuple[int, int], ...]:
+def _byday(value: str, freq: str, byweekno: bool, bymonth: bool) -> tuple[tuple[int, int], ...]:
     days = set()
     for item in (i.strip() for i in value.split(",")):
         match = _BYDAY_RE.fullmatch(item)
@@ -192,19 +205,21 @@ def _byday(value: str, freq: str, byweekno: bool) -> tuple[tuple[int, int], ...]
         weekday = _weekday("BYDAY", match.group(2))
         position = int(match.group(1) or 0)
         if match.group(1) is not None:
-            _check_position(item, position, freq, byweekno)
+            _check_position(item, position, freq, byweekno, bymonth)
         days.add((weekday, position))
     return tuple(sorted(days))
 
 
-def _check_position(item: str, position: int, freq: str, byweekno: bool) -> None:
+def _check_position(item: str, position: int, freq: str, byweekno: bool, bymonth: bool) -> None:
     if freq not in ("MONTHLY", "YEARLY") or byweekno:
         raise RecurrenceError(
             f"BYDAY={item}: a position only makes sense with FREQ=MONTHLY or FREQ=YEARLY "
             "(and without BYWEEKNO)",
             hint="drop the number or change FREQ",
         )
-    limit = 5 if freq == "MONTHLY" else 53  # a month has at most 5 of any weekday
+    # a month has at most 5 of any weekday; with BYMONTH a YEARLY position counts
+    # within the month too (RFC 5545), and dateutil fails on 6 or more there
+    limit = 5 if freq == "MONTHLY" or bymonth else 53
     if not 1 <= abs(position) <= limit:
         raise RecurrenceError(
             f"BYDAY={item}: position {position} is out of range",

@@ -1,12 +1,12 @@
-"""The ``json`` reporter: :func:`~planflow.hooks.reporters.summary.period_summary` as JSON."""
+"""The ``json`` reporter: :meth:`~planflow.reports.data.ReportData.to_dict` as JSON."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 
-from planflow.hooks.reporters.summary import period_summary
 from planflow.hooks.specs import Artifact, ReportContext, Reporter, hookimpl
+from planflow.reports.context import report_data
 
 __all__ = ["JsonReporter"]
 
@@ -20,9 +20,9 @@ class JsonReporter:
 
     def report(self, context: ReportContext) -> Sequence[Artifact]:
         """One JSON file for the period."""
-        data = period_summary(context)
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        name = f"{data['plan']}-{data['period']['id']}.json"
+        data = report_data(context)
+        text = json.dumps(data.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        name = f"{data.plan.id}-{data.period.id}.json"
         return [Artifact(name, self.media_type, text.encode("utf-8"))]
 
 

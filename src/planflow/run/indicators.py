@@ -1,0 +1,130 @@
+"""KPI verdicts: the value recorded at each checkpoint of each indicator, judged
+met / not met / no data.
+
+An indicator is measured, not derived from occurrences. In a simulation the values
+come from the scenario (``indicators:``) or, under the ``on-time`` model, are the
+values that just reach each goal; in a real run they are what the units report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum
+
+from attrs import field, frozen
+
+from planflow.plan.model import Indicator, Plan
+
+__all__ = ["FIRMNESS_VI", "Measurements", "Verdict", "VerdictState", "judge", "owners_of"]
+
+#: How reports name each firmness (Vietnamese as plans write it).
+FIRMNESS_VI = {
+    "required": "đặt mục tiêu",
+    "strive": "phấn đấu",
+    "aim": "hướng đến",
+    "encouraged": "khuyến khích",
+    "expected": "dự kiến",
+}
+
+
+class VerdictState(StrEnum):
+    """What a checkpoint's value says about its goal."""
+
+    MET = "met"
+    NOT_MET = "not met"
+    NO_DATA = "no data"
+
+
+@frozen
+class Measurements:
+    """Values recorded at indicator checkpoints.
+
+    ``values``: indicator id → {checkpoint date, or ``None`` for every checkpoint →
+    value}; ``reach``: a checkpoint with no recorded value records one that just
+    meets the goal (the ``on-time`` model).
+    """
+
+    values: Mapping[str, Mapping[date | None, float]] = field(factory=dict)
+    reach: bool = False
+
+    def value(self, indicator: Indicator, checkpoint: date) -> float | None:
+        """The value recorded for ``indicator`` at ``checkpoint``, or None."""
+        recorded = self.values.get(indicator.id, {})
+        if checkpoint in recorded:
+            return recorded[checkpoint]
+        if None in recorded:
+            return recorded[None]
+        return indicator.goal.reaching_value() if self.reach else None
+
+
+@frozen
+class Verdict:
+    """One owner's value of one indicator at one checkpoint, judged."""
+
+    indicator: Indicator
+    unit: str
+    checkpoint: date
+    value: float | None
+    state: VerdictState
+
+    @property
+    def failed(self) -> bool:
+        """A required target that was not met (missing a softer one is no failure)."""
+        return self.state is VerdictState.NOT_MET and self.indicator.firmness.binding
+
+
+def owners_of(plan: Plan, indicator: Indicator, day: date) -> tuple[str, ...]:
+    """The units measured on ``day``: the owner, or every member of an owner group; a
+    unit that has ended is measured through its successor (as its duties pass)."""
+    out: list[str] = []
+    for unit_id in plan.members(indicator.owner):
+        unit, seen = plan.unit(unit_id), {unit_id}
+        while not unit.active_on(day) and unit.until is not None and unit.until < day:
+            if not unit.successor or unit.successor in seen:
+                break
+            seen.add(unit.successor)
+            unit = plan.unit(unit.successor)
+        if unit.active_on(day) and unit.id not in out:
+            out.append(unit.id)
+    return tuple(out)
+
+
+def judge(plan: Plan, measurements: Measurements, until: date | None = None) -> list[Verdict]:
+    """Every verdict at the checkpoints up to ``until`` (all of them by default)."""
+    out: list[Verdict] = []
+    for indicator in plan.indicators:
+        for day in indicator.checkpoints:
+            if until is not None and day > until:
+                continue
+            if plan.start is not None and day < plan.start:
+                continue
+            value = measurements.value(indicator, day)
+            if value is None:
+                state = VerdictState.NO_DATA
+            elif indicator.goal.met_by(value):
+                state = VerdictState.MET
+            else:
+                state = VerdictState.NOT_MET
+            out.extend(
+                Verdict(indicator, u, day, value, state) for u in owners_of(plan, indicator, day)
+            )
+    return out
+
+
+def verdict_row(verdict: Verdict) -> dict[str, object]:
+    """A verdict as a JSON-ready row (the ``indicators`` of ``--json`` and period reports)."""
+    ind = verdict.indicator
+    return {
+        "indicator": ind.id,
+        "ref": ind.ref,
+        "text": ind.text,
+        "section": ind.section,
+        "unit": verdict.unit,
+        "checkpoint": verdict.checkpoint.isoformat(),
+        "goal": str(ind.goal) + ("%" if ind.metric.value == "percent" else ""),
+        "value": verdict.value,
+        "state": verdict.state.value,
+        "firmness": ind.firmness.value,
+        "failed": verdict.failed,
+    }

@@ -1,0 +1,91 @@
+"""Cascading deadlines and dependencies across rhythms (issue 10, points 6 and 7)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from communes import CASCADE
+from planflow.plan.loading import loads
+from planflow.timeline.occurrences import Timeline
+from planflow.timeline.validation import plan_warnings
+
+
+def _warnings(text: str) -> list[str]:
+    loaded = loads(text, file="plan.yaml")
+    return [str(w) for w in plan_warnings(loaded)]
+
+
+def test_collapsed_cascade_is_reported_with_dates_and_a_working_hint() -> None:
+    """June 2025: the 7th and 8th are a weekend, so 'by the 8th' moves back onto the 6th."""
+    (found,) = [w for w in _warnings(CASCADE) if "cascade" in w]
+    line = CASCADE.splitlines().index("      - {task: thon-bao-cao, mode: all}") + 1
+    assert found.startswith(f"plan.yaml:{line}:")
+    assert "thon-bao-cao → tong-hop (06/06 then 08/06 as written)" in found
+    assert "fall due on the same day on 06/06/2025" in found
+    assert "give 'tong-hop' 'shift: next': its deadlines then move to 09/06" in found
+
+
+def test_the_hinted_shift_restores_the_order() -> None:
+    text = CASCADE.replace(
+        '    recurrence: "ngày 8 hằng tháng"\n',
+        '    recurrence: "ngày 8 hằng tháng"\n    shift: next\n',
+    )
+    assert not [w for w in _warnings(text) if "cascade" in w]
+    timeline = Timeline(loads(text).plan)
+    assert timeline.of_task("tong-hop")[5].due == date(2025, 6, 9)
+
+
+def test_same_period_between_rhythms_matches_nothing_and_says_so() -> None:
+    """Monthly labels (2025-03) never equal quarterly ones (2025-Q1)."""
+    (found,) = [w for w in _warnings(CASCADE) if "wait for no occurrence" in w]
+    assert "4 occurrence(s) wait for no occurrence of 'tong-hop'" in found
+    assert "2025-Q1, 2025-Q2, 2025-Q3, 2025-Q4" in found
+    assert "use 'mode: in-period'" in found
+
+
+def test_in_period_waits_for_the_reports_of_the_quarter() -> None:
+    text = CASCADE.replace(
+        "{task: tong-hop, mode: same-period}", "{task: tong-hop, mode: in-period}"
+    )
+    assert not [w for w in _warnings(text) if "wait for no occurrence" in w]
+    timeline = Timeline(loads(text).plan)
+    meetings = timeline.of_task("hop-quy")
+    assert meetings[0].waits_for == (("tong-hop", 1), ("tong-hop", 2), ("tong-hop", 3))
+    assert meetings[3].waits_for == (("tong-hop", 10), ("tong-hop", 11), ("tong-hop", 12))
+
+
+def test_feeds_do_not_announce_a_wait_the_timeline_lacks() -> None:
+    from planflow.feeds import unit_feed
+
+    text = unit_feed(loads(CASCADE).plan, "vp").decode()
+    unfolded = text.replace("\r\n ", "")
+    meeting = unfolded.split("Họp đánh giá kết quả hằng quý", 1)[1].split("END:VEVENT", 1)[0]
+    assert "Chờ:" not in meeting
+
+
+def test_feeds_announce_the_waits_the_timeline_has() -> None:
+    from planflow.feeds import unit_feed
+
+    text = CASCADE.replace(
+        "{task: tong-hop, mode: same-period}", "{task: tong-hop, mode: in-period}"
+    )
+    unfolded = unit_feed(loads(text).plan, "vp").decode().replace("\r\n ", "")
+    meeting = unfolded.split("Họp đánh giá kết quả hằng quý", 1)[1].split("END:VEVENT", 1)[0]
+    assert "Chờ: Văn phòng tổng hợp" in meeting and "các lần trong kỳ" in meeting
+
+
+def test_a_dependency_emptied_by_the_plans_start_gets_a_fitting_hint() -> None:
+    """Issued 18/08/2025: the units' report of 06/08 falls before the plan, the monthly
+    meeting of 25/08 does not; August's meeting waits for nothing, and the hint says why
+    (not a labelling mismatch: both tasks are monthly)."""
+    text = (
+        CASCADE.replace("  year: 2025\n", "  year: 2025\n  issued: 18/08/2025\n")
+        .replace(
+            '    recurrence: "ngày 25 tháng cuối quý"\n', '    recurrence: "ngày 25 hằng tháng"\n'
+        )
+        .replace("{task: tong-hop, mode: same-period}", "{task: thon-bao-cao, mode: same-period}")
+    )
+    (found,) = [w for w in _warnings(text) if "wait for no occurrence" in w]
+    assert "1 occurrence(s) wait for no occurrence of 'thon-bao-cao'" in found
+    assert "periods 2025-08" in found
+    assert "the plan's start leave them out" in found and "in-period" not in found

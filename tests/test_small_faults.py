@@ -1,0 +1,100 @@
+"""The smaller faults of issue 10 (point 10), each with a hand-computed case."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import planflow.cli.agenda  # noqa: F401  (registers the command)
+from communes import CASCADE, HEAD
+from planflow.cli.main import cli
+from planflow.plan.errors import PlanError
+from planflow.plan.forms import parse_target
+from planflow.plan.loading import loads
+from planflow.run.single_run import simulate
+from planflow.timeline.validation import plan_warnings
+
+UNIT = """units:
+  - {id: vp, name: "Văn phòng HĐND và UBND xã"}
+tasks:
+"""
+
+
+def test_check_in_on_a_task_that_is_not_continuous_warns() -> None:
+    text = (
+        HEAD
+        + UNIT
+        + (
+            "  - id: hoi-nghi\n"
+            '    title: "Hội nghị triển khai"\n'
+            "    lead: vp\n"
+            '    window: "Quý I/2025"\n'
+            '    check_in: "hằng tuần"\n'
+        )
+    )
+    (warning,) = loads(text, file="plan.yaml").warnings
+    assert warning.path == "tasks[0].check_in"
+    assert "check_in is ignored: its window is not continuous" in warning.message
+
+
+def test_a_target_with_two_unknown_fields_names_both() -> None:
+    with pytest.raises(PlanError, match="unknown target fields 'colour', 'size'"):
+        parse_target({"count": 2, "colour": "red", "size": 3})
+
+
+def test_daily_task_over_tet_warns_about_the_pile() -> None:
+    """Tết 2025: Saturday 25/01 to Sunday 02/02 are all days off (27/01–01/02 public
+    holidays, two weekends), so 'hằng ngày' puts ten occurrences on Friday 24/01."""
+    text = (
+        HEAD
+        + UNIT
+        + (
+            "  - id: truc-ban\n"
+            '    title: "Trực ban tiếp nhận hồ sơ trực tuyến"\n'
+            "    lead: vp\n"
+            '    window: "Quý I/2025"\n'
+            '    recurrence: "hằng ngày"\n'
+        )
+    )
+    loaded = loads(text, file="plan.yaml")
+    (warning,) = [w for w in plan_warnings(loaded) if "days off move" in w.message]
+    assert warning.path == "tasks[0].recurrence"
+    assert warning.message.startswith("days off move 10 occurrences (24/01–02/02) onto 24/01/2025")
+    keep = text.replace('"hằng ngày"\n', '"hằng ngày"\n    shift: keep\n')
+    assert not [w for w in plan_warnings(loads(keep)) if "days off move" in w.message]
+
+
+def test_agenda_lists_the_reports_before_the_consolidation_that_waits_for_them(
+    tmp_path: Path,
+) -> None:
+    """06/06/2025: the units' reports and the consolidation (moved back from Sunday 08/06)
+    fall on one day; the consolidation comes last, though its id sorts first."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(CASCADE.replace("tong-hop", "a-tong-hop"), encoding="utf-8")
+    out = CliRunner().invoke(
+        cli, ["agenda", str(path), "--from", "2025-06-06", "--to", "2025-06-06", "--json"]
+    )
+    assert out.exit_code == 0, out.output
+    rows = [r["task"] for r in json.loads(out.output) if r["due"] == "2025-06-06"]
+    assert rows == ["thon-bao-cao@thon-1", "thon-bao-cao@thon-2", "a-tong-hop"]
+
+
+def test_year_end_duties_count_in_the_plans_last_week() -> None:
+    """31/12/2025 is in ISO week 2026-W01; a 2025 plan counts it in 2025-W53 (the
+    partial week after 2025-W52, which ends on Sunday 28/12)."""
+    text = (
+        HEAD
+        + UNIT
+        + (
+            "  - id: tong-ket\n"
+            '    title: "Tổng kết năm"\n'
+            "    lead: vp\n"
+            '    window: "Tháng 12/2025"\n'
+        )
+    )
+    result = simulate(loads(text).plan)
+    (row,) = result.workload()
+    assert row["peak_week"] == "2025-W53"
