@@ -14,14 +14,17 @@ import click
 
 from planflow import __version__
 from planflow.cli.agenda import agenda
+from planflow.cli.authoring import add_task, init
 from planflow.cli.common import EXIT_INTERNAL, internal_error, located
 from planflow.cli.export import export
 from planflow.cli.plan_commands import graph, show, validate
 from planflow.cli.plugins import PluginGroup, plugin_option, plugins_command
 from planflow.cli.report import gantt_command, heatmap_command, report_command
 from planflow.cli.resend import resend_command
+from planflow.cli.schema_command import schema_command
 from planflow.cli.serve import serve, tokens
 from planflow.cli.simulate import simulate_command
+from planflow.cli.tables import export_table, import_table
 from planflow.plan.errors import PlanError
 
 __all__ = ["cli", "main"]
@@ -74,5 +77,10 @@ for command in (
     tokens,
     plugins_command,
     resend_command,
+    schema_command,
+    init,
+    add_task,
+    import_table,
+    export_table,
 ):
     cli.add_command(command)
