@@ -160,13 +160,29 @@ def test_sigkill_at_random_points(tmp_path: Path) -> None:
         assert not [w for w in workers if running(w)], "orphan workers"
         with_workers += len(workers) >= 2
         outcomes[check_published(out, published) or "A"] += 1
+    # on a loaded machine the random kills may all fall before a switch: then a few kills
+    # late in an export of the version not seen yet (bounded), so that both show
+    for _ in range(6):
+        missing = [m for m, n in outcomes.items() if n == 0]
+        if not missing:
+            break
+        proc = subprocess.Popen(
+            export_command(plans[missing[0]], out),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(whole, whole * 2.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        outcomes[check_published(out, published) or "A"] += 1
     # the next export cleans up what the killed ones left
     subprocess.run(export_command(plans["B"], out), env=env, check=True, capture_output=True)
     assert check_published(out, published) == "B"
     leftovers = [p.name for p in out.parent.iterdir() if p.name != "feeds"]
     assert leftovers == [".feeds.lock"]
     assert not [p for p in out.rglob("*") if p.name.endswith((".part", ".tmp"))]
-    assert sum(outcomes.values()) == RUNS
+    assert sum(outcomes.values()) >= RUNS
     # the kills fell both while workers ran and after a switch (so both versions show)
     assert with_workers >= 2, (with_workers, outcomes)
     assert min(outcomes.values()) >= 1, outcomes

@@ -30,7 +30,7 @@ from planflow.plan.errors import (
     Problem,
     RecurrenceError,
 )
-from planflow.plan.loading import LoadedPlan, load, load_plan, loads
+from planflow.plan.loading import LoadedPlan, SourceFile, load, load_plan, loads
 from planflow.plan.model import (
     Comparator,
     Dependency,
@@ -110,6 +110,7 @@ __all__ = [
     "Setting",
     "Shift",
     "Skipped",
+    "SourceFile",
     "Target",
     "Task",
     "TimeRange",

@@ -14,6 +14,7 @@ import click
 
 from planflow import __version__
 from planflow.cli.agenda import agenda
+from planflow.cli.authoring import add_task, init
 from planflow.cli.common import EXIT_INTERNAL, internal_error, located
 from planflow.cli.export import export
 from planflow.cli.plan_commands import graph, show, validate
@@ -21,8 +22,10 @@ from planflow.cli.plugins import PluginGroup, plugin_option, plugins_command
 from planflow.cli.records import done_command, history_command, record_command, undo_command
 from planflow.cli.report import gantt_command, heatmap_command, report_command
 from planflow.cli.resend import resend_command
+from planflow.cli.schema_command import schema_command
 from planflow.cli.serve import serve, tokens
 from planflow.cli.simulate import simulate_command
+from planflow.cli.tables import export_table, import_table
 from planflow.cli.year import run_command, status_command
 from planflow.plan.errors import PlanError
 
@@ -82,5 +85,10 @@ for command in (
     undo_command,
     record_command,
     history_command,
+    schema_command,
+    init,
+    add_task,
+    import_table,
+    export_table,
 ):
     cli.add_command(command)

@@ -83,10 +83,14 @@ def validate(plan: str, lang: str | None) -> None:
 _SHOW_HELP = N_(
     """Print the normalised plan: unit ids instead of aliases, RRULEs instead of shorthands.
 
+    A plan that extends templates is shown merged; --explain tells, for each value,
+    which file (the plan or which template) and which line it came from.
+
     \b
     Examples:
       planflow show examples/boy_2025
       planflow show examples/boy_2025 --json
+      planflow show examples/tinh_quang_ngai/xa_ba_to --explain
     """
 )
 
@@ -94,12 +98,32 @@ _SHOW_HELP = N_(
 @click.command(cls=TranslatedCommand, help=_SHOW_HELP)
 @plan_argument
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the normalised plan as JSON."))
+@click.option(
+    "--yaml",
+    "as_yaml",
+    is_flag=True,
+    help=N_("Print the plan file as merged from its templates (extends:), as YAML."),
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help=N_("Print every value of the merged plan with the FILE:LINE:COL it was written at."),
+)
 @lang_option
-def show(plan: str, as_json: bool, lang: str | None) -> None:
+def show(plan: str, as_json: bool, as_yaml: bool, explain: bool, lang: str | None) -> None:
+    from planflow.plan.explain import merged_yaml, origins
     from planflow.timeline.serialise import plan_to_dict
 
-    p = load_or_exit(plan).plan
+    loaded = load_or_exit(plan)
+    p = loaded.plan
     speak(p)
+    if explain:
+        for origin in origins(loaded.document):
+            click.echo(str(origin))
+        return
+    if as_yaml:
+        click.echo(merged_yaml(loaded.document), nl=False)
+        return
     if as_json:
         dump_json(plan_to_dict(p))
         return

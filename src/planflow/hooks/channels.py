@@ -230,9 +230,9 @@ def check_channels(loaded: LoadedPlan, notifiers: Mapping[str, Notifier]) -> lis
         key: bool = False,
         severity: Severity = Severity.ERROR,
     ) -> None:
-        line, column = loaded.document.where(path, key=key)
+        file, line, column = loaded.document.origin(path, key=key)
         shown = format_path(path[:-1] if key else path)
-        problems.append(Problem(message, loaded.file, line, column, shown, hint, severity))
+        problems.append(Problem(message, file, line, column, shown, hint, severity))
 
     places: list[tuple[tuple[Any, ...], str, Mapping[str, Mapping[str, Any]]]] = [
         (("channels",), "run", plan.channels)
@@ -279,10 +279,8 @@ def validate_settings(loaded: LoadedPlan, pm: Any) -> list[Problem]:
             continue
         for path, message in result or ():
             path = model_path(loaded.plan, tuple(path))
-            line, column = loaded.document.where(path)
-            problems.append(
-                Problem(f"{message} [{plugin}]", loaded.file, line, column, format_path(path))
-            )
+            file, line, column = loaded.document.origin(path)
+            problems.append(Problem(f"{message} [{plugin}]", file, line, column, format_path(path)))
     return sorted(problems, key=lambda p: (p.line, p.column, p.message))
 
 

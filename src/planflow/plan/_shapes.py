@@ -56,9 +56,9 @@ class ShapeReader:
         key: bool = False,
         severity: Severity = Severity.ERROR,
     ) -> None:
-        line, column = self.doc.where(path, key=key)
+        file, line, column = self.doc.origin(path, key=key)
         shown = format_path(path[:-1] if key else path)
-        problem = Problem(message, self.doc.file, line, column, shown, hint, severity)
+        problem = Problem(message, file, line, column, shown, hint, severity)
         if problem not in self._reported:  # a wrong default is reported once, not per task
             self._reported.add(problem)
             self.problems.append(problem)

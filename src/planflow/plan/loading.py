@@ -22,9 +22,18 @@ from planflow.plan.model import (
     Plan,
     format_path,
 )
+from planflow.plan.templates import SourceFile, compose
 from planflow.plan.yamldoc import Document, parse_yaml
 
-__all__ = ["FORMAT_VERSION", "LoadedPlan", "load", "load_bytes", "load_plan", "loads"]
+__all__ = [
+    "FORMAT_VERSION",
+    "LoadedPlan",
+    "SourceFile",
+    "load",
+    "load_bytes",
+    "load_plan",
+    "loads",
+]
 
 T = TypeVar("T")
 _MISSING: Any = object()
@@ -37,6 +46,8 @@ class LoadedPlan:
     plan: Plan
     document: Document
     warnings: tuple[Problem, ...] = ()
+    #: every file read: the plan first, then the templates it extends (see ``extends:``)
+    sources: tuple[SourceFile, ...] = ()
 
     @property
     def file(self) -> str:
@@ -52,8 +63,8 @@ class LoadedPlan:
         severity: Severity = Severity.WARNING,
     ) -> Problem:
         """A :class:`Problem` located at ``path`` in the plan file (e.g. ``("tasks", 3)``)."""
-        line, column = self.document.where(path)
-        return Problem(message, self.file, line, column, format_path(path), hint, severity)
+        file, line, column = self.document.origin(path)
+        return Problem(message, file, line, column, format_path(path), hint, severity)
 
 
 def resolve_plan_path(path: str | os.PathLike[str]) -> Path:
@@ -79,6 +90,12 @@ def load(path: str | os.PathLike[str]) -> LoadedPlan:
     """Load a plan file (or a folder holding ``plan.yaml``); raise :class:`PlanFileError`."""
     file = resolve_plan_path(path)
     name = str(file)
+    return loads(_read_text(name), file=name)
+
+
+def _read_text(name: str) -> str:
+    """The text of a plan or template file; :class:`PlanFileError` if it cannot be read."""
+    file = Path(name)
     try:
         size = file.stat().st_size
         if size > BYTES.value():
@@ -94,11 +111,11 @@ def load(path: str | os.PathLike[str]) -> LoadedPlan:
                 )
             ]
         ) from None
-    except IsADirectoryError:  # pragma: no cover - resolve_plan_path handles folders
+    except IsADirectoryError:  # a template named by a folder (a plan folder is resolved first)
         raise PlanFileError([Problem("is a folder", name)]) from None
     except OSError as exc:
         raise PlanFileError([Problem(f"cannot read the file: {exc.strerror}", name)]) from None
-    return load_bytes(raw, file=name)
+    return _decode(raw, name)
 
 
 def load_bytes(raw: bytes, *, file: str = "<bytes>") -> LoadedPlan:
@@ -176,7 +193,7 @@ def loads(text: str, *, file: str = "<string>") -> LoadedPlan:
                 )
             ]
         )
-    doc = parse_yaml(text, file)
+    doc, sources = compose(parse_yaml(text, file), text, _read_text)
     reader = PlanReader(doc)
     plan = reader.read()
     errors = [p for p in reader.problems if p.severity is Severity.ERROR]
@@ -184,4 +201,4 @@ def loads(text: str, *, file: str = "<string>") -> LoadedPlan:
         if not errors:  # pragma: no cover - read() returns None only after an error
             errors.append(Problem("the plan could not be read", file))
         raise PlanFileError(reader.problems)
-    return LoadedPlan(plan, doc, tuple(reader.problems))
+    return LoadedPlan(plan, doc, tuple(reader.problems), sources)

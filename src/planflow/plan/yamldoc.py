@@ -44,17 +44,33 @@ class Document:
     data: Any
     positions: dict[tuple[Any, ...], Position]
     key_positions: dict[tuple[Any, ...], Position]
+    #: for a plan merged from templates: the file each value (by path) was written in;
+    #: a path missing here (and every path of a single-file plan) belongs to ``file``
+    files: dict[tuple[Any, ...], str] = attrs.field(factory=dict)
+    #: for a value with template placeholders: each placeholder's name and where its
+    #: value is written (file, line, column), e.g. ``(("commune", "xa/plan.yaml", 3, 12),)``
+    filled: dict[tuple[Any, ...], tuple[tuple[str, str, int, int], ...]] = attrs.field(factory=dict)
 
     def where(self, path: tuple[Any, ...], *, key: bool = False) -> Position:
         """Best known position for ``path``: the value itself, else its nearest ancestor."""
+        _, line, column = self.origin(path, key=key)
+        return line, column
+
+    def origin(self, path: tuple[Any, ...], *, key: bool = False) -> tuple[str, int, int]:
+        """File, line and column where the value (or key) at ``path`` was written.
+
+        Falls back to the nearest ancestor the document knows, as :meth:`where` does.
+        """
         table = self.key_positions if key else self.positions
         if path in table:
-            return table[path]
+            line, column = table[path]
+            return self.files.get(path, self.file), line, column
         for cut in range(len(path), -1, -1):
             prefix = path[:cut]
             if prefix in self.positions:
-                return self.positions[prefix]
-        return (1, 1)
+                line, column = self.positions[prefix]
+                return self.files.get(prefix, self.file), line, column
+        return self.file, 1, 1
 
 
 class _Budget(Exception):

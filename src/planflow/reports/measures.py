@@ -44,7 +44,7 @@ def target_rows(timeline: Timeline, items: list[Item], order: dict[str, int]) ->
         assert target is not None
         done = sum(i.in_period and i.state in ("done", "late") for i in share_items)
         on_time = sum(i.in_period and i.state == "done" for i in share_items)
-        tolerance = max(1, round(expected * 0.1)) if target.approximate else 0
+        tolerance = max(1, expected / 10) if target.approximate else 0  # as TargetCheck.met
         rows.append(
             TargetRow(
                 share,

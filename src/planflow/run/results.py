@@ -148,7 +148,8 @@ class SimulationResult:
         on_time = Counter(share(o.occurrence.task) for o in self.outcomes if o.state is State.DONE)
         rows = []
         for check in self.timeline.target_checks():
-            tolerance = max(1, round(check.expected * 0.1)) if check.approximate else 0
+            # as TargetCheck.met: 10 % unrounded, at least 1
+            tolerance = max(1, check.expected / 10) if check.approximate else 0
             rows.append(
                 {
                     "duty": check.duty,

@@ -1,0 +1,216 @@
+"""Dependencies (``after``) as docs/plan-format.md states them: which occurrences an
+occurrence waits for in each mode, lags, and plan conflicts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from calendar_2025 import add_working
+from rules_plans import timeline_of
+
+MONTHLY_Q1 = 'window: Q1/2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=10", shift: keep'
+
+
+def test_task_mode_waits_for_every_occurrence_of_the_other_task() -> None:
+    """``task`` (the default, also a bare id): each occurrence waits for all of them."""
+    timeline = timeline_of(f"""
+  - {{id: a, title: "A", lead: u, {MONTHLY_Q1}}}
+  - {{id: b, title: "B", lead: v, window: Q2/2025, after: [a]}}
+  - {{id: c, title: "C", lead: v, {MONTHLY_Q1}, after: [{{task: a, mode: task}}]}}
+""")
+    every_a = (("a", 1), ("a", 2), ("a", 3))
+    assert [o.waits_for for o in timeline.occurrences("b")] == [every_a]
+    assert [o.waits_for for o in timeline.occurrences("c")] == [every_a] * 3
+    assert [o.waits_for for o in timeline.occurrences("a")] == [()] * 3
+
+
+def test_same_period_waits_for_the_occurrences_with_the_same_label() -> None:
+    """March's rebroadcasts wait for March's programme, and only for it."""
+    timeline = timeline_of("""
+  - {id: p, title: "Chuyên mục", lead: u, window: 2025, recurrence: "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1"}
+  - id: r
+    title: "Phát lại"
+    lead: v
+    window: 2025
+    recurrence: "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=2,3,4"
+    after: [{task: p, mode: same-period}]
+""")
+    programmes = timeline.occurrences("p")
+    rebroadcasts = timeline.occurrences("r")
+    assert len(rebroadcasts) == 36
+    for occ in rebroadcasts:
+        month = occ.nominal.month
+        assert occ.period == f"2025-{month:02d}"
+        assert occ.waits_for == (("p", month),), occ  # the programme of that month
+        assert programmes[month - 1].period == occ.period
+
+
+def test_previous_mode_waits_for_occurrence_n_minus_1_of_the_other_task() -> None:
+    """``previous``: occurrence n waits for the other task's occurrence n-1."""
+    timeline = timeline_of(f"""
+  - {{id: a, title: "A", lead: u, {MONTHLY_Q1}}}
+  - {{id: b, title: "B", lead: v, {MONTHLY_Q1}, after: [{{task: a, mode: previous}}]}}
+""")
+    assert [o.waits_for for o in timeline.occurrences("b")] == [(), (("a", 1),), (("a", 2),)]
+
+
+GROUP_TASKS = """
+  - {id: r, title: "Báo cáo đơn vị", lead: g, window: 2025, recurrence: "FREQ=YEARLY;BYMONTH=3,6;BYMONTHDAY=15", period: quarter}
+  - id: same
+    title: "Cùng đơn vị"
+    lead: g
+    window: 2025
+    recurrence: "FREQ=YEARLY;BYMONTH=3,6;BYMONTHDAY=25"
+    period: quarter
+    after: [{task: r, mode: same-period}]
+  - id: every
+    title: "Mọi đơn vị"
+    lead: g
+    window: 2025
+    recurrence: "FREQ=YEARLY;BYMONTH=3,6;BYMONTHDAY=25"
+    period: quarter
+    after: [{task: r, mode: all}]
+  - id: whole
+    title: "Cả năm"
+    lead: g
+    window: Q4/2025
+    after: [r]
+  - id: sum
+    title: "Tổng hợp"
+    lead: w
+    window: 2025
+    recurrence: "FREQ=YEARLY;BYMONTH=3,6;BYMONTHDAY=28"
+    period: quarter
+    after: [{task: r, mode: all}]
+  - id: one
+    title: "Một đơn vị"
+    lead: w
+    window: 2025
+    recurrence: "FREQ=YEARLY;BYMONTH=3,6;BYMONTHDAY=10"
+    period: quarter
+  - {id: mine, title: "Theo một", lead: g, window: Q1/2025, period: quarter, after: [{task: one, mode: same-period}, one]}
+"""
+
+
+def test_member_by_member_duties_wait_for_the_same_members_share() -> None:
+    """Between two tasks led member by member by the same group, ``same-period`` (and
+    ``task``) wait for the same member's occurrences; ``all`` for every member's."""
+    timeline = timeline_of(GROUP_TASKS)
+    for unit in ("u", "v"):
+        assert [o.waits_for for o in timeline.occurrences(f"same@{unit}")] == [
+            ((f"r@{unit}", 1),),
+            ((f"r@{unit}", 2),),
+        ]
+        assert [o.waits_for for o in timeline.occurrences(f"every@{unit}")] == [
+            (("r@u", 1), ("r@v", 1)),
+            (("r@u", 2), ("r@v", 2)),
+        ]
+        assert [o.waits_for for o in timeline.occurrences(f"whole@{unit}")] == [
+            ((f"r@{unit}", 1), (f"r@{unit}", 2))
+        ]
+
+
+def test_all_mode_waits_for_every_members_report_of_the_period() -> None:
+    """The consolidated Q2 report waits for every unit's Q2 report."""
+    timeline = timeline_of(GROUP_TASKS)
+    assert [(o.period, o.waits_for) for o in timeline.occurrences("sum")] == [
+        ("2025-Q1", (("r@u", 1), ("r@v", 1))),
+        ("2025-Q2", (("r@u", 2), ("r@v", 2))),
+    ]
+
+
+def test_member_duty_waits_for_a_single_duty_and_lists_it_once() -> None:
+    """A member's duty after a task that is one duty waits for that duty; naming the
+    same predecessor twice lists each occurrence once."""
+    timeline = timeline_of(GROUP_TASKS)
+    for unit in ("u", "v"):
+        (occ,) = timeline.occurrences(f"mine@{unit}")
+        # same-period gives one#1 (2025-Q1), then task mode one#1 again and one#2
+        assert (occ.period, occ.waits_for) == ("2025-Q1", (("one", 1), ("one", 2)))
+
+
+def test_repeated_predecessors_are_listed_once_in_order() -> None:
+    """``after: [a, {task: a, mode: same-period}]``: each occurrence of a once."""
+    timeline = timeline_of(f"""
+  - {{id: a, title: "A", lead: u, {MONTHLY_Q1}}}
+  - {{id: b, title: "B", lead: v, {MONTHLY_Q1}, after: [{{task: a, mode: same-period}}, a]}}
+""")
+    assert [o.waits_for for o in timeline.occurrences("b")] == [
+        (("a", 1), ("a", 2), ("a", 3)),
+        (("a", 2), ("a", 1), ("a", 3)),
+        (("a", 3), ("a", 1), ("a", 2)),
+    ]
+
+
+def test_lag_is_added_to_the_predecessors_due_date() -> None:
+    """``lag``: working days are counted on the calendar, calendar days are not moved."""
+    timeline = timeline_of("""
+  - {id: a, title: "A", lead: u, window: 2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=10", shift: keep}
+  - {id: w, title: "Ngày làm việc", lead: v, window: 2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=20", after: [{task: a, mode: same-period, lag: +3 working days}]}
+  - {id: c, title: "Ngày lịch", lead: v, window: 2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=20", after: [{task: a, mode: same-period, lag: 4 days}]}
+  - {id: z, title: "Không trễ", lead: v, window: 2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=20", after: [{task: a, mode: same-period}]}
+""")
+    for month in range(1, 13):
+        a = date(2025, month, 10)
+        w = timeline.occurrences("w")[month - 1]
+        assert timeline.earliest(w) == add_working(a, 3)
+        c = timeline.occurrences("c")[month - 1]
+        assert timeline.earliest(c) == a + timedelta(days=4)  # 14th, even a Saturday
+        z = timeline.occurrences("z")[month - 1]
+        assert timeline.earliest(z) == a
+    assert timeline.earliest(timeline.occurrences("a")[0]) is None
+    assert list(timeline.conflicts()) == []
+
+
+def test_conflicts_are_occurrences_due_before_what_they_wait_for_plus_lag() -> None:
+    """Each occurrence due before its earliest date is a conflict naming the blocking
+    predecessors (and only those)."""
+    timeline = timeline_of("""
+  - {id: a, title: "A", lead: u, window: Q1/2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=14", shift: keep}
+  - {id: e, title: "E", lead: u, window: Q1/2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=3", shift: keep}
+  - id: b
+    title: "B"
+    lead: v
+    window: Q1/2025
+    recurrence: "FREQ=MONTHLY;BYMONTHDAY=17"
+    shift: keep
+    after: [{task: a, mode: same-period, lag: +2 working days}, {task: e, mode: same-period}]
+""")
+    # a: 14 Jan (Tue), 14 Feb (Fri), 14 Mar (Fri); +2 working days: 16 Jan, 18 Feb, 18 Mar;
+    # b is due on the 17th: February and March conflict (blocked by a, not by e).
+    conflicts = list(timeline.conflicts())
+    assert [(c.occurrence.key, c.earliest, c.blocking) for c in conflicts] == [
+        (("b", 2), date(2025, 2, 18), (("a", 2),)),
+        (("b", 3), date(2025, 3, 18), (("a", 3),)),
+    ]
+    assert str(conflicts[0]) == (
+        "b#2 (2025-02) is due 2025-02-17 but cannot be done before 2025-02-18: it waits for a#2"
+    )
+
+
+def test_same_day_is_not_a_conflict_and_every_blocker_is_named() -> None:
+    """Due the same day as what it waits for: fine. Two predecessors done too late:
+    both are named, in the order of ``after``."""
+    timeline = timeline_of("""
+  - {id: a, title: "A", lead: u, window: 2025, dates: [2025-03-14]}
+  - {id: c, title: "C", lead: v, window: 2025, dates: [2025-03-14]}
+  - {id: same, title: "Cùng ngày", lead: w, window: 2025, dates: [2025-03-14], after: [a, c]}
+  - {id: both, title: "Cả hai", lead: w, window: 2025, dates: [2025-03-14], after: [{task: c, lag: 1 days}, {task: a, lag: +1 working days}]}
+""")
+    (conflict,) = timeline.conflicts()
+    assert conflict.occurrence.key == ("both", 1)
+    assert str(conflict) == (
+        "both#1 (2025-03-14) is due 2025-03-14 but cannot be done before 2025-03-17:"
+        " it waits for c#1, a#1"
+    )
+
+
+def test_lookups_of_what_is_not_there() -> None:
+    """A task with no occurrences (or no such task) has none; two occurrences with no
+    dependency between them have no lag."""
+    timeline = timeline_of(f"""
+  - {{id: a, title: "A", lead: u, {MONTHLY_Q1}}}
+  - {{id: b, title: "B", lead: v, {MONTHLY_Q1}}}
+""")
+    assert timeline.of_task("missing") == ()
+    assert timeline.lag_of(timeline.get(("b", 2)), timeline.get(("a", 1))).days == 0

@@ -1,0 +1,139 @@
+"""Quantity targets against what the rule yields, as docs/plan-format.md states them.
+
+A target ``N per period`` means N times the number of periods the window touches (a
+period partly inside counts). ``planflow validate`` warns when the rule yields a
+different number; for "about" targets only when the difference is over 10 % (and
+over 1). The expectations are counted here by brute force, day by day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from fractions import Fraction
+
+import pytest
+
+from calendar_2025 import days, iso_weeks
+from planflow.timeline.occurrences import Timeline
+from planflow.timeline.validation import plan_warnings
+from rules_plans import load_tasks, timeline_of
+
+# windows that start on every weekday and end anywhere in the following weeks
+WINDOWS = [
+    (start, start + timedelta(days=length))
+    for start in days(date(2025, 2, 1), date(2025, 2, 7))
+    for length in range(22)
+]
+
+
+def _task(i: int, start: date, end: date, target: str) -> str:
+    return (
+        f'  - {{id: t{i}, title: "Việc", lead: u, window: {{start: {start}, end: {end}}}, '
+        f"dates: [{start}], target: {target}, shift: keep}}\n"
+    )
+
+
+def _expected(target: str, windows: list[tuple[date, date]]) -> list[int]:
+    tasks = "".join(_task(i, s, e, target) for i, (s, e) in enumerate(windows))
+    return [check.expected for check in timeline_of(tasks).target_checks()]
+
+
+def test_weekly_target_counts_every_week_the_window_touches() -> None:
+    """Saturday 1 to Tuesday 11 February touches three ISO weeks (W05, W06, W07),
+    although it is only eleven days long; and so on for windows starting on every
+    weekday, against a count of the ISO weeks of their days."""
+    (three,) = _expected("1 per week", [(date(2025, 2, 1), date(2025, 2, 11))])
+    assert three == 3
+    assert _expected("2 per week", WINDOWS) == [2 * iso_weeks(s, e) for s, e in WINDOWS]
+
+
+LONG_WINDOWS = [
+    (date(2025, m, d), date(2025, m2, d2))
+    for m, d in [(1, 1), (2, 15), (3, 31), (6, 30), (7, 1), (9, 30), (12, 31)]
+    for m2, d2 in [(1, 31), (3, 1), (4, 1), (6, 30), (7, 1), (10, 1), (12, 31)]
+    if (m, d) <= (m2, d2)
+]
+
+
+@pytest.mark.parametrize(
+    ("per", "key"),
+    [
+        ("day", lambda d: d),
+        ("month", lambda d: (d.year, d.month)),
+        ("quarter", lambda d: (d.year, (d.month - 1) // 3)),
+        ("half", lambda d: (d.year, d.month > 6)),
+        ("year", lambda d: d.year),
+        ("window", lambda d: 0),
+    ],
+)
+def test_target_counts_every_period_the_window_touches(per: str, key) -> None:
+    """Per day, month, quarter, half, year and window, against the distinct periods of
+    the window's days."""
+    assert _expected(f"3 per {per}", LONG_WINDOWS) == [
+        3 * len({key(d) for d in days(s, e)}) for s, e in LONG_WINDOWS
+    ]
+
+
+def _checks(dates: int, target: str) -> bool:
+    """Whether a rule yielding ``dates`` occurrences in 2025 meets ``target``."""
+    listed = ", ".join(str(date(2025, 1, 1) + timedelta(days=2 * i)) for i in range(dates))
+    loaded = load_tasks(
+        f'  - {{id: t, title: "Việc", lead: u, window: 2025, dates: [{listed}], target: "{target}", '
+        f"shift: keep}}\n"
+    )
+    (check,) = Timeline(loaded.plan).target_checks()
+    assert check.actual == dates
+    assert check.met == (plan_warnings(loaded) == [])
+    return check.met
+
+
+@pytest.mark.parametrize(
+    ("target", "met"),
+    [
+        ("about 10 per year", {9, 10, 11}),  # 10 % of 10 is 1
+        ("about 20 per year", {18, 19, 20, 21, 22}),  # 2 each way, not 3
+        ("about 15 per year", {14, 15, 16}),  # 10 % is 1.5: a difference of 2 is over it
+        ("about 5 per year", {4, 5, 6}),  # at least 1
+    ],
+)
+def test_about_target_tolerates_exactly_ten_percent(target: str, met: set[int]) -> None:
+    """The "about" boundary: a difference of exactly 10 % is fine, one more is not."""
+    counts = range(min(met) - 2, max(met) + 3)
+    assert {n for n in counts if _checks(n, target)} == met
+
+
+def test_about_target_boundary_against_the_rule_for_every_size() -> None:
+    """For every expected count up to 60: met exactly when the difference is at most
+    10 % of it, and at most 1 when 10 % is less than that."""
+    for expected in range(1, 61):
+        tasks = "".join(
+            _task(i, date(2025, 1, 1), date(2025, 1, 1), f'"about {expected} per window"')
+            .replace("dates: [2025-01-01]", "recurrence: daily")
+            .replace("end: 2025-01-01", f"end: {date(2025, 1, 1) + timedelta(days=actual - 1)}")
+            for i, actual in enumerate(range(max(1, expected - 8), expected + 9))
+        )
+        for check in timeline_of(tasks).target_checks():
+            difference = abs(check.actual - check.expected)
+            assert check.met == (difference <= max(1, Fraction(expected, 10))), check
+
+
+def test_exact_target_must_match() -> None:
+    """A target without "about" is met only by exactly that many occurrences."""
+    assert {n for n in range(9, 16) if _checks(n, "12 per year")} == {12}
+    assert {n for n in range(9, 16) if _checks(n, "about 12 per year")} == {11, 12, 13}
+
+
+def test_member_duties_are_checked_one_by_one() -> None:
+    """Each member of a group leading member by member has the target for its own duty."""
+    checks = list(
+        timeline_of(
+            '  - {id: r, title: "Báo cáo", lead: g, window: 2025, recurrence: monthly, target: "12 per year"}\n'
+            '  - {id: s, title: "Chung", lead: g, lead_mode: together, window: 2025, recurrence: monthly, target: "12 per year"}\n'
+            '  - {id: n, title: "Không", lead: u, window: 2025, recurrence: monthly}\n'
+        ).target_checks()
+    )
+    assert [(c.duty, c.plan_task, c.expected, c.actual, c.met) for c in checks] == [
+        ("r@u", "r", 12, 12, True),
+        ("r@v", "r", 12, 12, True),
+        ("s", "s", 12, 12, True),
+    ]
