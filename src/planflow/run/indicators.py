@@ -77,16 +77,23 @@ class Verdict:
 def owners_of(plan: Plan, indicator: Indicator, day: date) -> tuple[str, ...]:
     """The units measured on ``day``: the owner, or every member of an owner group; a
     unit that has ended is measured through its successor (as its duties pass)."""
-    out: list[str] = []
+    out: dict[str, None] = {}  # ordered, and cheap to test for a group of thousands
+    holder: dict[str, str] = {}  # unit -> who holds its share on ``day`` (chains walked once)
     for unit_id in plan.members(indicator.owner):
+        walked = [unit_id]
         unit, seen = plan.unit(unit_id), {unit_id}
-        while not unit.active_on(day) and unit.until is not None and unit.until < day:
+        while unit.id not in holder and not unit.active_on(day):
+            if unit.until is None or unit.until >= day:
+                break
             if not unit.successor or unit.successor in seen:
                 break
             seen.add(unit.successor)
             unit = plan.unit(unit.successor)
-        if unit.active_on(day) and unit.id not in out:
-            out.append(unit.id)
+            walked.append(unit.id)
+        found = holder.get(unit.id, unit.id)
+        holder.update(dict.fromkeys(walked, found))
+        if plan.unit(found).active_on(day):
+            out[found] = None
     return tuple(out)
 
 

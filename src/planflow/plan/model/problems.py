@@ -271,6 +271,7 @@ def _indicator_problems(
 def _succession_problems(plan: Plan, unit_ids: dict[str, int]) -> list[PlanProblem]:
     """Successors that do not exist, name the unit itself, or go round in a circle."""
     problems: list[PlanProblem] = []
+    circles = _successor_circles(plan, unit_ids)
     for i, unit in enumerate(plan.units):
         if unit.successor is None:
             continue
@@ -293,21 +294,42 @@ def _succession_problems(plan: Plan, unit_ids: dict[str, int]) -> list[PlanProbl
                     "add 'until: YYYY-MM-DD', the last day the unit exists",
                 )
             )
-        else:
-            seen = [unit.id]
-            nxt: str | None = unit.successor
-            while nxt is not None and nxt in unit_ids and nxt not in seen:
-                seen.append(nxt)
-                nxt = plan.units[unit_ids[nxt]].successor
-            if nxt in seen:
-                problems.append(
-                    PlanProblem(
-                        path,
-                        f"successors go round in a circle: {' → '.join([*seen, str(nxt)])}",
-                        "the last unit of a hand-over chain has no successor",
-                    )
+        elif unit.id in circles:
+            problems.append(
+                PlanProblem(
+                    path,
+                    f"successors go round in a circle: {' → '.join(circles[unit.id])}",
+                    "the last unit of a hand-over chain has no successor",
                 )
+            )
     return problems
+
+
+def _successor_circles(plan: Plan, unit_ids: dict[str, int]) -> dict[str, list[str]]:
+    """Each circle of successors, keyed by its first unit in plan order: the circle from
+    that unit back to it, as ``[a, b, a]`` (one error per circle, not per unit on it).
+
+    Every unit has at most one successor, so each walk is followed once (units already
+    walked are not walked again): linear in the number of units, however long the
+    hand-over chains (a chain of thousands of units stays cheap).
+    """
+    walked: set[str] = set()
+    circles: dict[str, list[str]] = {}
+    for unit in plan.units:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        nxt: str | None = unit.id
+        while nxt is not None and nxt in unit_ids and nxt not in walked:
+            walked.add(nxt)
+            on_path[nxt] = len(path)
+            path.append(nxt)
+            nxt = plan.units[unit_ids[nxt]].successor
+            if nxt is not None and nxt in on_path:
+                circle = path[on_path[nxt] :]
+                k = min(range(len(circle)), key=lambda j: unit_ids[circle[j]])
+                circles[circle[k]] = [*circle[k:], *circle[:k], circle[k]]
+                break
+    return circles
 
 
 def find_cycle(plan: Plan) -> list[str] | None:
