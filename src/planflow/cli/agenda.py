@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from planflow.cli.common import console, dump_json, load_or_exit, plan_argument
+from planflow.cli.workspace_options import resolve_member, workspace_options
 
 __all__ = ["agenda"]
 
@@ -41,6 +42,7 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
     help="Only occurrences starting on or before DATE (YYYY-MM-DD).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of occurrences.")
+@workspace_options()
 def agenda(
     plan: str,
     unit_id: str | None,
@@ -48,18 +50,36 @@ def agenda(
     from_day: date | None,
     to_day: date | None,
     as_json: bool,
+    plan_id: str | None,
+    show_all: bool,
+    no_cache: bool,
+    jobs: int,
 ) -> None:
     """List occurrences in time order, with lead, coordinators, due date and what each waits for.
+
+    PLAN may be a workspace (docs/workspaces.md): occurrences are counted per plan
+    and month; --unit then names a shared unit, whose work in every plan is listed
+    by date; --plan ID lists one plan's occurrences.
 
     \b
     Examples:
       planflow agenda examples/boy_2025 --unit vhxh
       planflow agenda examples/boy_2025 --from 2025-10-01 --to 2025-12-31 --json
+      planflow agenda tinh-quang-ngai --unit sonv
     """
     from planflow.timeline.occurrences import Timeline
     from planflow.timeline.serialise import occurrence_to_dict
+    from planflow.workspace import is_workspace
 
-    p = load_or_exit(plan).plan
+    if plan_id is None and is_workspace(plan):
+        if task_id is not None:
+            raise click.UsageError("with a workspace, --task needs --plan ID (one plan)")
+        from planflow.cli.workspace_commands import agenda_workspace
+
+        agenda_workspace(plan, unit=unit_id, from_day=from_day, to_day=to_day, as_json=as_json,
+                         show_all=show_all, no_cache=no_cache, jobs=jobs)  # fmt: skip
+        return
+    p = (resolve_member(plan, plan_id, no_cache=no_cache) or load_or_exit(plan)).plan
     if unit_id is not None and unit_id not in {u.id for u in p.units}:
         from planflow.plan.model import suggest
 

@@ -6,6 +6,7 @@ import click
 
 from planflow.cli.common import console, dump_json, load_or_exit, plan_argument
 from planflow.cli.plugins import get_pm
+from planflow.cli.workspace_options import resolve_member, workspace_options
 from planflow.plan.errors import PlanError, Severity
 
 __all__ = ["graph", "show", "validate"]
@@ -13,22 +14,34 @@ __all__ = ["graph", "show", "validate"]
 
 @click.command()
 @plan_argument
-def validate(plan: str) -> None:
+@workspace_options()
+def validate(plan: str, plan_id: str | None, show_all: bool, no_cache: bool, jobs: int) -> None:
     """Check a plan file; print every problem as FILE:LINE:COL: message.
 
     Channel settings (``channels:``) are checked against the notifiers the loaded
     plugins declare. Exits 0 when the plan loads (warnings are printed on stderr)
     and 1 when it has errors.
 
+    PLAN may be a workspace (a folder of plan folders, docs/workspaces.md): every
+    plan is checked, errors are printed and the plans with problems listed.
+
     \b
-    Example:
+    Examples:
       planflow validate examples/boy_2025
+      planflow validate tinh-quang-ngai
+      planflow validate tinh-quang-ngai --plan c0001
     """
     from planflow.hooks.channels import validate_settings
     from planflow.timeline.occurrences import Timeline
     from planflow.timeline.validation import plan_warnings
+    from planflow.workspace import is_workspace
 
-    loaded = load_or_exit(plan)
+    if plan_id is None and is_workspace(plan):
+        from planflow.cli.workspace_commands import validate_workspace
+
+        validate_workspace(plan, show_all=show_all, no_cache=no_cache, jobs=jobs, pm=get_pm())
+        return
+    loaded = resolve_member(plan, plan_id, no_cache=no_cache) or load_or_exit(plan)
     timeline = Timeline(loaded.plan)
     try:
         channel_problems = validate_settings(loaded, get_pm())

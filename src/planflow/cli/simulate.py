@@ -11,6 +11,7 @@ import click
 
 from planflow.cli.common import console, load_or_exit, plan_argument
 from planflow.cli.plugins import run_options
+from planflow.cli.workspace_options import resolve_member, workspace_options
 from planflow.plan.errors import PlanError, PlanFileError
 
 __all__ = ["simulate_command"]
@@ -88,6 +89,7 @@ def _dump(data: Any) -> str:
 )
 @click.option("--until", metavar="DATE", callback=_day, help="Stop the clock on DATE.")
 @run_options
+@workspace_options()
 def simulate_command(
     plan: str,
     year: int | None,
@@ -108,6 +110,10 @@ def simulate_command(
     set_items: tuple[str, ...],
     report: tuple[str, ...],
     report_dir: str,
+    plan_id: str | None,
+    show_all: bool,
+    no_cache: bool,
+    jobs: int,
 ) -> None:
     """Simulate the plan's year: who does what when, what is late, what is missed.
 
@@ -121,6 +127,9 @@ def simulate_command(
     stops the run: its failures are printed on stderr and counted in --json
     ("deliveries", "reports"). See docs/plugins.md.
 
+    PLAN may be a workspace (docs/workspaces.md): every plan's year is simulated
+    in parallel and the plans are listed worst first (--plan ID for one plan).
+
     \b
     Examples:
       planflow simulate examples/boy_2025
@@ -129,12 +138,28 @@ def simulate_command(
       planflow simulate examples/boy_2025 --until 2025-06-30 --events events.jsonl
       planflow simulate examples/boy_2025 --notify console --report markdown
       planflow simulate examples/boy_2025 --notify jsonl --set jsonl.path=ev.jsonl
+      planflow simulate tinh-quang-ngai --model random --seed 7
     """
     import attrs
 
     from planflow.run.simulation import Scenario, load_scenario, monte_carlo
+    from planflow.workspace import is_workspace
 
-    p = load_or_exit(plan).plan
+    if plan_id is None and is_workspace(plan):
+        single_only = {"--scenario": scenario, "--runs": runs > 1, "--late": late is not None,
+                       "--skip": skip is not None, "--delay": delay, "--events": events_file,
+                       "--notify": notify, "--report": report, "--year": year}  # fmt: skip
+        for name, given in single_only.items():
+            if given:
+                raise click.UsageError(f"with a workspace, {name} needs --plan ID (one plan)")
+        from planflow.cli.plugins import get_pm
+        from planflow.cli.workspace_commands import simulate_workspace
+
+        simulate_workspace(plan, model=model or "on-time", seed=seed or 0, start=from_day,
+                           end=to_day, until=until, as_json=as_json, show_all=show_all,
+                           no_cache=no_cache, jobs=jobs, pm=get_pm())  # fmt: skip
+        return
+    p = (resolve_member(plan, plan_id, no_cache=no_cache) or load_or_exit(plan)).plan
     if year is not None and year != p.year:
         raise click.BadParameter(f"the plan covers {p.year}, not {year}", param_hint="--year")
     start, end = from_day or date(p.year, 1, 1), to_day or date(p.year, 12, 31)

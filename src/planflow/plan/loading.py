@@ -9,6 +9,7 @@ malformed, makes this module raise anything else. The format is documented in
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +27,10 @@ __all__ = ["FORMAT_VERSION", "LoadedPlan", "load", "load_plan", "loads"]
 
 T = TypeVar("T")
 _MISSING: Any = object()
+
+#: Called with the parsed document before it is read: a workspace adds its shared
+#: units this way (:mod:`planflow.workspace`).
+AdjustDocument = Callable[[Document], None]
 
 
 @attrs.frozen
@@ -73,8 +78,13 @@ def resolve_plan_path(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def load(path: str | os.PathLike[str]) -> LoadedPlan:
-    """Load a plan file (or a folder holding ``plan.yaml``); raise :class:`PlanFileError`."""
+def load(
+    path: str | os.PathLike[str], *, adjust_document: AdjustDocument | None = None
+) -> LoadedPlan:
+    """Load a plan file (or a folder holding ``plan.yaml``); raise :class:`PlanFileError`.
+
+    :param adjust_document: called with the parsed document before it is read.
+    """
     file = resolve_plan_path(path)
     name = str(file)
     try:
@@ -105,7 +115,7 @@ def load(path: str | os.PathLike[str]) -> LoadedPlan:
         raise PlanFileError([Problem("is a folder", name)]) from None
     except OSError as exc:
         raise PlanFileError([Problem(f"cannot read the file: {exc.strerror}", name)]) from None
-    return loads(_decode(raw, name), file=name)
+    return loads(_decode(raw, name), file=name, adjust_document=adjust_document)
 
 
 def load_plan(path: str | os.PathLike[str]) -> Plan:
@@ -148,11 +158,18 @@ def _decode(raw: bytes, file: str) -> str:
     return text
 
 
-def loads(text: str, *, file: str = "<string>") -> LoadedPlan:
-    """Load a plan from YAML text; ``file`` is the name used in messages."""
+def loads(
+    text: str, *, file: str = "<string>", adjust_document: AdjustDocument | None = None
+) -> LoadedPlan:
+    """Load a plan from YAML text; ``file`` is the name used in messages.
+
+    :param adjust_document: called with the parsed document before it is read.
+    """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise PlanFileError([Problem(f"the plan is larger than {MAX_BYTES:,} bytes", file)])
     doc = parse_yaml(text, file)
+    if adjust_document is not None:
+        adjust_document(doc)
     reader = PlanReader(doc)
     plan = reader.read()
     errors = [p for p in reader.problems if p.severity is Severity.ERROR]

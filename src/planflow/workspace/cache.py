@@ -1,0 +1,118 @@
+"""The compiled-plan cache: an unchanged plan is not parsed again.
+
+Each plan file has one entry in ``WORKSPACE/.planflow/cache/`` (named after the
+plan's path in the workspace): a pickle of the loaded plan (the frozen model with
+its document positions and warnings) together with the SHA-256 of every file it
+was read from: the plan file, the workspace file (its shared units) and, when the
+loader reports them (``LoadedPlan.sources``: the templates a plan ``extends``),
+every file it extends. An entry is used only when every one of those files still
+has the same digest, so editing a template invalidates exactly the plans that
+extend it.
+
+An entry that cannot be read (truncated, written by another planflow or Python,
+not ours) is ignored and rewritten; entries are written to a temporary file and
+moved into place, so a crash never leaves half an entry. The cache is as trusted
+as the workspace folder itself (pickles run code when read): entries are created
+readable by their owner only, and entries owned by another user are ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from planflow import __version__
+from planflow.plan.loading import LoadedPlan
+
+__all__ = ["CACHE_DIR", "CACHE_FORMAT", "PlanCache", "file_digest"]
+
+CACHE_DIR = Path(".planflow") / "cache"
+#: Bumped whenever the cached objects change shape; the planflow and Python versions
+#: are part of every entry too, so an upgrade never reads an older entry.
+CACHE_FORMAT = 1
+_STAMP = (CACHE_FORMAT, __version__, sys.version_info[:2])
+
+
+def file_digest(path: str | os.PathLike[str]) -> str | None:
+    """SHA-256 of the file's bytes, or None when it cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+class PlanCache:
+    """Compiled plans of one workspace, in ``folder`` (``None``: no cache at all)."""
+
+    def __init__(self, folder: str | os.PathLike[str] | None) -> None:
+        self.folder = Path(folder) if folder is not None else None
+        self.hits = 0
+        self.misses = 0
+
+    def _entry(self, key: str) -> Path:
+        assert self.folder is not None
+        name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        return self.folder / f"{name}.pickle"
+
+    def get(self, key: str) -> LoadedPlan | None:
+        """The cached plan for the member ``key``, if every file it was read from is unchanged."""
+        if self.folder is None:
+            return None
+        entry = self._entry(key)
+        try:
+            with open(entry, "rb") as fh:
+                if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
+                    return self._miss()
+                stamp, sources, loaded = pickle.load(fh)
+        except FileNotFoundError:
+            return self._miss()
+        except Exception:  # a damaged or foreign entry: rebuilt by the caller
+            return self._miss()
+        if stamp != _STAMP or not isinstance(loaded, LoadedPlan):
+            return self._miss()
+        for path, digest in sources:
+            if file_digest(path) != digest:
+                return self._miss()
+        self.hits += 1
+        return loaded
+
+    def _miss(self) -> LoadedPlan | None:
+        self.misses += 1
+        return None
+
+    def put(self, key: str, loaded: LoadedPlan, sources: Iterable[str | os.PathLike[str]]) -> None:
+        """Store ``loaded`` for ``key``, with the digests of the files it was read from
+        (the plan file first; a file that does not exist is recorded as missing).
+
+        A digest is taken now, after loading: a file edited meanwhile gives a stale
+        entry for one load at most, never a wrong plan for longer (the next look
+        sees the new digest).
+        """
+        if self.folder is None:
+            return
+        digests: list[tuple[str, str | None]] = []
+        for path in dict.fromkeys(os.path.abspath(s) for s in sources):
+            # a missing file is recorded too: the workspace file may appear later
+            digests.append((path, file_digest(path)))
+        if not digests or digests[0][1] is None:
+            return  # the plan file itself cannot be read again: nothing to vouch for
+        payload: Any = (_STAMP, tuple(digests), loaded)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self._entry(key))
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except (OSError, pickle.PicklingError, RecursionError):
+            return  # a read-only workspace simply has no cache
