@@ -73,6 +73,8 @@ def _tokens_path(plan: str, given: str | None) -> Path:
 )
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))  # fmt: skip
+@click.option("--max-plans", type=click.IntRange(min=1), default=256, show_default=True,
+              help="PLAN is a workspace: plans kept in memory with their feeds.")  # fmt: skip
 def serve(
     plan: str,
     host: str,
@@ -83,6 +85,7 @@ def serve(
     state_file: str | None,
     forwarded_allow_ips: str,
     log_level: str,
+    max_plans: int,
 ) -> None:
     """Serve the plan's calendar feeds over HTTP, reloading the plan when it changes.
 
@@ -93,10 +96,16 @@ def serve(
             /feeds/[<token>/]expanded/…                     (one event per occurrence)
 
     \b
+    PLAN may be a workspace (docs/workspaces.md): every plan is served under
+    /PLAN-ID/ (/PLAN-ID/feeds/…), loaded on its first request; a plan with a
+    tokens file beside it (plan.tokens.json) has private feeds.
+
+    \b
     Examples:
       planflow serve examples/boy_2025
       planflow serve examples/boy_2025 --tokens /etc/planflow/tokens.json \\
           --base-url https://lich.example.gov.vn
+      planflow serve tinh-quang-ngai --max-plans 1000
     """
     try:
         import uvicorn
@@ -106,6 +115,15 @@ def serve(
         raise click.ClickException(
             f"planflow serve needs Starlette and uvicorn: {INSTALL_HINT}"
         ) from None
+    from planflow.workspace import is_workspace
+
+    if is_workspace(plan):
+        from planflow.cli.workspace_serve import serve_workspace
+
+        serve_workspace(plan, host=host, port=port, tokens_file=tokens_file,
+                        state_file=state_file, base_url=base_url, max_plans=max_plans,
+                        forwarded_allow_ips=forwarded_allow_ips, log_level=log_level)  # fmt: skip
+        return
     tokens_path: Path | None = None
     if not public:
         tokens_path = _tokens_path(plan, tokens_file)

@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from email.utils import formatdate
 from pathlib import Path
 
@@ -61,7 +62,10 @@ class FeedServer:
         base_url: str | None = None,
         state_path: str | os.PathLike[str] | None = None,
         check_interval: float = CHECK_INTERVAL,
+        loader: Callable[[Path], LoadedPlan] = load,
     ) -> None:
+        # ``loader``: how the plan file is loaded (a workspace adds its shared units)
+        self._loader = loader
         self.plan_file = resolve_plan_path(plan_path)
         self.tokens_path = Path(tokens_path) if tokens_path is not None else None
         if self.tokens_path is not None and _same_file(self.tokens_path, self.plan_file):
@@ -161,7 +165,7 @@ class FeedServer:
 
     def _load(self, stat: os.stat_result, digest: str) -> _Version:
         """Load the plan and render its feeds; raise if anything is wrong."""
-        loaded = load(self.plan_file)
+        loaded = self._loader(self.plan_file)
         version = _Version(
             loaded=loaded,
             timeline=Timeline(loaded.plan),
