@@ -12,7 +12,6 @@ unit of the workspace file) coordinating the commune's consolidated report
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,24 +29,19 @@ SHARED_UNIT = {
 }
 
 
-def _base() -> dict[str, Any]:
+def _template() -> str:
+    """The commune plan's YAML text, with ``@@N@@`` where the commune's number goes."""
     data: dict[str, Any] = yaml.safe_load((EXAMPLE / "plan.yaml").read_text(encoding="utf-8"))
     for task in data["tasks"]:
         if task["id"] == "report-bcd":
             task["coordinators"] = [*task.get("coordinators", []), SHARED_UNIT["id"]]
-    return data
-
-
-def commune_plan(base: dict[str, Any], number: int) -> str:
-    """The YAML text of commune ``number``'s plan."""
-    data = copy.deepcopy(base)
-    name = f"Xã số {number:04d}"
     plan = data["plan"]
-    plan["id"] = f"c{number:04d}-{plan['year']}"
-    plan["title"] = plan["title"].replace("xã Bờ Y", name.lower().replace("xã", "xã", 1))
-    plan["issuer"] = plan["issuer"].replace("xã Bờ Y", name.lower())
-    plan["title_en"] = plan.get("title_en", "").replace("Bờ Y commune", f"commune {number:04d}")
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    plan["id"] = f"c@@N@@-{plan['year']}"
+    plan["title"] = plan["title"].replace("xã Bờ Y", "xã số @@N@@")
+    plan["issuer"] = plan["issuer"].replace("xã Bờ Y", "xã số @@N@@")
+    plan["title_en"] = plan.get("title_en", "").replace("Bờ Y commune", "commune @@N@@")
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def write_workspace(out: str | Path, communes: int, *, name: str = "Tỉnh mẫu") -> Path:
@@ -62,11 +56,12 @@ def write_workspace(out: str | Path, communes: int, *, name: str = "Tỉnh mẫu
         ),
         encoding="utf-8",
     )
-    base = _base()
+    template = _template()
     for number in range(1, communes + 1):
         folder = root / f"c{number:04d}"
         folder.mkdir(exist_ok=True)
-        (folder / "plan.yaml").write_text(commune_plan(base, number), encoding="utf-8")
+        text = template.replace("@@N@@", f"{number:04d}")
+        (folder / "plan.yaml").write_text(text, encoding="utf-8")
     return root
 
 

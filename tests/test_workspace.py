@@ -302,4 +302,24 @@ def test_no_cache_is_written_when_asked(runner: CliRunner, province: Path) -> No
     invoke(runner, "validate", str(province), "--no-cache")
     assert not (province / ".planflow").exists()
     invoke(runner, "validate", str(province))
-    assert len(os.listdir(province / ".planflow" / "cache")) == 3
+    assert len(os.listdir(province / ".planflow" / "cache")) == 6  # 3 plans, 3 results
+
+
+def test_a_warm_run_reuses_results_until_a_plan_changes(runner: CliRunner, province: Path) -> None:
+    """The second simulate reads each plan's result; an edited plan is simulated again,
+    and its new figures are those of the edited plan run alone."""
+    args = ("simulate", str(province), "--model", "random", "--seed", "2", "--json")
+    first = json.loads(invoke(runner, *args)[1])
+    results = list((province / ".planflow" / "cache").glob("*.pickle"))
+    assert len(results) == 6  # 3 plans + 3 results
+    assert json.loads(invoke(runner, *args)[1]) == first
+    plan = province / "c0001" / "plan.yaml"
+    plan.write_text(commune(1, drop_tasks=3), encoding="utf-8")
+    again = json.loads(invoke(runner, *args)[1])
+    alone = json.loads(invoke(runner, *args, "--plan", "c0001")[1])
+    (row,) = [r for r in again["plans"] if r["plan"] == "c0001-2025"]
+    assert row["planned"] == alone["totals"]["planned"] < EXAMPLE_OCCURRENCES
+    other = [r for r in again["plans"] if r["plan"] == "c0002-2025"]
+    assert other == [r for r in first["plans"] if r["plan"] == "c0002-2025"]
+    seeded = json.loads(invoke(runner, *args[:-2], "7", "--json")[1])
+    assert seeded["seed"] == 7 and seeded["totals"] != again["totals"]

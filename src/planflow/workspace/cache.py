@@ -9,6 +9,11 @@ every file it extends. An entry is used only when every one of those files still
 has the same digest, so editing a template invalidates exactly the plans that
 extend it.
 
+The results of a command on a plan (``simulate`` with a built-in completion model
+and its options, ``validate``) are kept the same way, next to the plan, and used
+only with the same options, the same plugins and the same source files: a warm
+run of an unchanged workspace computes nothing again.
+
 An entry that cannot be read (truncated, written by another planflow or Python,
 not ours) is ignored and rewritten; entries are written to a temporary file and
 moved into place, so a crash never leaves half an entry. The cache is as trusted
@@ -55,6 +60,8 @@ class PlanCache:
         self.folder = Path(folder) if folder is not None else None
         self.hits = 0
         self.misses = 0
+        # digests of the files each plan was read from, as last verified or stored here
+        self._sources: dict[str, tuple[tuple[str, str | None], ...]] = {}
 
     def _entry(self, key: str) -> Path:
         assert self.folder is not None
@@ -77,10 +84,10 @@ class PlanCache:
             return self._miss()
         if stamp != _STAMP or not isinstance(loaded, LoadedPlan):
             return self._miss()
-        for path, digest in sources:
-            if file_digest(path) != digest:
-                return self._miss()
+        if not _unchanged(sources):
+            return self._miss()
         self.hits += 1
+        self._sources[key] = sources
         return loaded
 
     def _miss(self) -> LoadedPlan | None:
@@ -103,16 +110,51 @@ class PlanCache:
             digests.append((path, file_digest(path)))
         if not digests or digests[0][1] is None:
             return  # the plan file itself cannot be read again: nothing to vouch for
-        payload: Any = (_STAMP, tuple(digests), loaded)
+        self._sources[key] = tuple(digests)
+        self._write(self._entry(key), (_STAMP, tuple(digests), loaded))
+
+    # --- results of a plan ------------------------------------------------------------
+
+    def result(self, key: str, kind: str, options: tuple[Any, ...]) -> Any:
+        """What ``kind`` (``simulate``, ``validate``) gave for this plan with ``options``,
+        if no file the plan was read from changed since; None otherwise."""
+        if self.folder is None:
+            return None
+        try:
+            with open(self._entry(f"{key}\0{kind}"), "rb") as fh:
+                if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
+                    return None
+                stamp, stored, sources, value = pickle.load(fh)
+        except Exception:  # missing, damaged or foreign: computed again
+            return None
+        if stamp != _STAMP or stored != options or not _unchanged(sources):
+            return None
+        self._sources[key] = sources
+        return value
+
+    def put_result(self, key: str, kind: str, options: tuple[Any, ...], value: Any) -> None:
+        """Keep ``value`` for :meth:`result`; the plan must have been loaded through this
+        cache (its files' digests are those the plan was read from)."""
+        sources = self._sources.get(key)
+        if self.folder is None or sources is None:
+            return
+        self._write(self._entry(f"{key}\0{kind}"), (_STAMP, options, sources, value))
+
+    def _write(self, entry: Path, payload: Any) -> None:
+        assert self.folder is not None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
             try:
                 with os.fdopen(fd, "wb") as fh:
                     pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self._entry(key))
+                os.replace(tmp, entry)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except (OSError, pickle.PicklingError, RecursionError):
             return  # a read-only workspace simply has no cache
+
+
+def _unchanged(sources: tuple[tuple[str, str | None], ...]) -> bool:
+    return all(file_digest(path) == digest for path, digest in sources)

@@ -22,7 +22,15 @@ from planflow.plan.loading import LoadedPlan, load
 from planflow.workspace.cache import CACHE_DIR, PlanCache
 from planflow.workspace.discovery import WORKSPACE_FILE, Member, Workspace
 
-__all__ = ["Failed", "Session", "find_member", "load_member", "run_each"]
+__all__ = [
+    "Failed",
+    "Session",
+    "find_member",
+    "load_member",
+    "memoised",
+    "plugin_names",
+    "run_each",
+]
 
 R = TypeVar("R")
 
@@ -65,6 +73,29 @@ def load_member(session: Session, member: Member) -> LoadedPlan:
     extended: Sequence[str | os.PathLike[str]] = getattr(loaded, "sources", ())
     session.cache.put(member.key, loaded, [member.path, ws.root / WORKSPACE_FILE, *extended])
     return loaded
+
+
+def memoised(
+    session: Session,
+    member: Member,
+    kind: str,
+    options: tuple[Any, ...],
+    compute: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """``compute()`` (which loads the plan through :func:`load_member`), or what it gave
+    before for the same ``kind`` and ``options`` when no file of the plan changed."""
+    found = session.cache.result(member.key, kind, options)
+    if isinstance(found, dict):
+        return found
+    value = compute()
+    session.cache.put_result(member.key, kind, options, value)
+    return value
+
+
+def plugin_names(pm: Any) -> tuple[str, ...]:
+    """The plugins that can change a result (part of a memoised result's options)."""
+    version = getattr(pm, "version", lambda name: None)
+    return tuple(sorted(f"{name}=={version(name)}" for name, _ in pm.list_name_plugin()))
 
 
 def failed(member: Member, exc: PlanFileError) -> Failed:

@@ -16,11 +16,20 @@ from typing import Any
 from planflow.plan.errors import PlanError, PlanFileError, Severity
 from planflow.plan.loading import LoadedPlan
 from planflow.workspace.discovery import Member
-from planflow.workspace.members import Failed, Session, crashed, failed, load_member
+from planflow.workspace.members import (
+    Failed,
+    Session,
+    crashed,
+    failed,
+    load_member,
+    memoised,
+    plugin_names,
+)
 
 __all__ = ["agenda_one", "export_one", "qualified", "simulate_one", "validate_one"]
 
 Outcome = dict[str, Any] | Failed
+_BUILT_IN_MODELS = ("on-time", "random")  # deterministic: the same seed, the same year
 
 
 def qualified(plan_id: str, unit_id: str, shared: frozenset[str]) -> str:
@@ -66,7 +75,7 @@ def validate_one(session: Session, member: Member, *, pm: Any) -> Outcome:
             "warnings": [str(x) for x in problems if x.severity is not Severity.ERROR],
         }
 
-    return _guarded(member, work)
+    return _guarded(member, lambda: memoised(session, member, "validate", plugin_names(pm), work))
 
 
 def simulate_one(
@@ -111,7 +120,10 @@ def simulate_one(
             "units": _unit_counts(result, session.workspace.shared_ids),
         }
 
-    return _guarded(member, work)
+    if model not in _BUILT_IN_MODELS:  # a plugin's model may draw on anything
+        return _guarded(member, work)
+    options = (model, seed, start, end, until, plugin_names(pm))
+    return _guarded(member, lambda: memoised(session, member, "simulate", options, work))
 
 
 def _unit_counts(result: Any, shared: frozenset[str]) -> list[dict[str, Any]]:
