@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -59,8 +60,17 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def measure(args: list[str], cwd: str | None = None) -> tuple[float, float]:
-    """Run ``args``; return (wall seconds, peak tree RSS in MiB). Fails on a non-zero exit."""
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(args: list[str], cwd: str | None = None) -> tuple[float, float, float]:
+    """Run ``args``; return (wall seconds, CPU seconds of the tree, peak tree RSS in MiB).
+
+    The CPU seconds (user + system of the command and its workers) hardly change
+    when other programs share the machine; the wall time does."""
+    cpu = _cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -80,11 +90,15 @@ def measure(args: list[str], cwd: str | None = None) -> tuple[float, float]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{err.decode()[-2000:]}")
-    return wall, peak / 2**20
+    return wall, _cpu() - cpu, peak / 2**20
 
 
-def bench_workspace(base: Path, communes: int, jobs: int) -> list[tuple[str, str, float, float]]:
-    """Rows (command, cache, seconds, MiB) for one workspace size."""
+Row = tuple[str, str, float, float, float]  # command, cache, wall s, CPU s, MiB
+
+
+def bench_workspace(base: Path, communes: int, jobs: int) -> list[Row]:
+    """Rows for one workspace size: cold (nothing cached), plans (compiled plans cached,
+    results not), warm (plans and results cached); export also again (output there)."""
     ws = base / f"ws{communes}"
     out = base / f"out{communes}"
     if not (ws / f"c{communes:04d}" / "plan.yaml").exists():
@@ -93,19 +107,34 @@ def bench_workspace(base: Path, communes: int, jobs: int) -> list[tuple[str, str
     rows = []
     j = ["--jobs", str(jobs)]
     for command, extra in (("validate", []), ("simulate", []), ("export", ["--out", str(out)])):
-        for cache in ("cold", "warm"):
+        for cache in ("cold", "plans", "warm", "again"):
+            if cache == "again" and command != "export":
+                continue
             if cache == "cold":
                 shutil.rmtree(ws / ".planflow", ignore_errors=True)
-            shutil.rmtree(out, ignore_errors=True)
-            wall, mib = measure([PLANFLOW, command, str(ws), *extra, *j])
-            rows.append((command, cache, wall, mib))
-            print(f"  {communes:>5} {command:9} {cache:5} {wall:7.2f} s {mib:7.0f} MiB", flush=True)
-    wall, mib = measure([PLANFLOW, "export", str(ws), "--out", str(out), *j])
-    rows.append(("export", "again", wall, mib))
+            if cache == "plans":
+                _forget_results(ws)
+            if cache != "again":
+                shutil.rmtree(out, ignore_errors=True)
+            wall, cpu, mib = measure([PLANFLOW, command, str(ws), *extra, *j])
+            rows.append((command, cache, wall, cpu, mib))
+            print(f"  {communes:>5} {command:9} {cache:5} {wall:7.2f} s {cpu:7.2f} s CPU "
+                  f"{mib:7.0f} MiB", flush=True)  # fmt: skip
     return rows
 
 
-def bench_tj3(base: Path, communes: int) -> tuple[float, float] | None:
+def _forget_results(ws: Path) -> None:
+    """Delete the cached results, keep the compiled plans (results unpickle as dicts)."""
+    import pickle
+
+    for entry in (ws / ".planflow" / "cache").glob("*.pickle"):
+        with open(entry, "rb") as fh:
+            payload = pickle.load(fh)
+        if len(payload) == 4:  # (stamp, options, sources, value): a result
+            entry.unlink()
+
+
+def bench_tj3(base: Path, communes: int) -> tuple[float, float, float] | None:
     """Seconds and MiB of tj3 scheduling the plan and writing its iCalendar report."""
     if shutil.which("tj3") is None:
         print("tj3 is not installed (apt-get install -y tj3): no comparison", file=sys.stderr)
@@ -133,22 +162,25 @@ def main() -> None:
     base = Path(args.dir or tempfile.mkdtemp(prefix="planflow-bench-"))
     base.mkdir(parents=True, exist_ok=True)
     sizes = [int(x) for x in args.communes.split(",")]
-    table: dict[int, list[tuple[str, str, float, float]]] = {}
+    table: dict[int, list[Row]] = {}
     for communes in sizes:
         table[communes] = bench_workspace(base, communes, args.jobs)
     tj3 = None if args.no_tj3 or 100 not in sizes else bench_tj3(base, 100)
-    print(f"\n{'communes':>8} {'command':9} {'cache':5} {'seconds':>8} {'peak RSS MiB':>12}")
+    print(f"\n{'communes':>8} {'command':9} {'cache':5} {'wall s':>8} {'CPU s':>8} "
+          f"{'peak RSS MiB':>12}")  # fmt: skip
     for communes, rows in table.items():
-        for command, cache, wall, mib in rows:
-            print(f"{communes:>8} {command:9} {cache:5} {wall:8.2f} {mib:12.0f}")
+        for command, cache, wall, cpu, mib in rows:
+            print(f"{communes:>8} {command:9} {cache:5} {wall:8.2f} {cpu:8.2f} {mib:12.0f}")
     if tj3 is not None:
-        print(f"{100:>8} {'tj3':9} {'-':5} {tj3[0]:8.2f} {tj3[1]:12.0f}")
-        rows = {(c, k): w for c, k, w, _ in table[100]}
-        simulate, export = rows[("simulate", "warm")], rows[("export", "warm")]
-        print(
-            f"\ntj3 / planflow simulate (warm): {tj3[0] / simulate:.1f}x; "
-            f"tj3 / (simulate + export, warm): {tj3[0] / (simulate + export):.1f}x"
-        )
+        print(f"{100:>8} {'tj3':9} {'-':5} {tj3[0]:8.2f} {tj3[1]:8.2f} {tj3[2]:12.0f}")
+        by = {(c, k): (w, cpu) for c, k, w, cpu, _ in table[100]}
+        for cache in ("warm", "plans"):
+            (sim, sim_cpu), (exp, exp_cpu) = by[("simulate", cache)], by[("export", cache)]
+            print(
+                f"tj3 / planflow, {cache}: simulate {tj3[0] / sim:.1f}x wall, "
+                f"{tj3[1] / sim_cpu:.1f}x CPU; simulate + export {tj3[0] / (sim + exp):.1f}x "
+                f"wall, {tj3[1] / (sim_cpu + exp_cpu):.1f}x CPU"
+            )
     print(f"\nworkspaces in {base}")
 
 

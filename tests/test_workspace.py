@@ -265,7 +265,8 @@ class TestExport:
         out = tmp_path / "out"
         code, _, err = invoke(runner, "export", str(province), "--out", str(out))
         assert code == 0, err
-        assert sorted(p.name for p in out.iterdir()) == ["c0001-2025", "c0002-2025", "c0003-2025"]
+        folders = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+        assert folders == ["c0001-2025", "c0002-2025", "c0003-2025"]
         alone = tmp_path / "alone"
         invoke(runner, "export", str(province), "--plan", "c0002", "--out", str(alone))
         for name in ("plan.ics", "units/sonv.ics", "units/vhxh.ics"):
@@ -284,7 +285,7 @@ class TestExport:
         code, _, err = invoke(runner, "export", str(root), "--out", str(tmp_path / "o"))
         assert code == 1
         assert "plan id 'c0001-2025'" in err
-        assert [p.name for p in (tmp_path / "o").iterdir()] == ["c0001-2025"]
+        assert [p.name for p in (tmp_path / "o").iterdir() if p.name[0] != "."] == ["c0001-2025"]
 
 
 def test_agenda_of_a_shared_unit_counts_plans(runner: CliRunner, province: Path) -> None:
@@ -323,3 +324,29 @@ def test_a_warm_run_reuses_results_until_a_plan_changes(runner: CliRunner, provi
     assert other == [r for r in first["plans"] if r["plan"] == "c0002-2025"]
     seeded = json.loads(invoke(runner, *args[:-2], "7", "--json")[1])
     assert seeded["seed"] == 7 and seeded["totals"] != again["totals"]
+
+
+def test_an_unchanged_plan_is_not_exported_again(
+    runner: CliRunner, province: Path, tmp_path: Path
+) -> None:
+    """Export twice: the second skips every plan; an edited plan, or a removed feed,
+    is exported again, with the bytes a fresh export writes."""
+    out = tmp_path / "out"
+    invoke(runner, "export", str(province), "--out", str(out))
+    feed = out / "c0001-2025" / "units" / "vhxh.ics"
+    mtime = feed.stat().st_mtime_ns
+    _, _, err = invoke(runner, "export", str(province), "--out", str(out))
+    assert "(3 plans unchanged since the last export)" in err
+    plan = province / "c0002" / "plan.yaml"
+    plan.write_text(commune(2).replace("Kế hoạch xã số 2", "Kế hoạch mới"), encoding="utf-8")
+    (out / "c0003-2025" / "plan.ics").unlink()
+    _, _, err = invoke(runner, "export", str(province), "--out", str(out))
+    assert "(1 plans unchanged since the last export)" in err
+    assert "Kế hoạch mới".encode() in (out / "c0002-2025" / "plan.ics").read_bytes()
+    fresh = tmp_path / "fresh"
+    invoke(runner, "export", str(province), "--out", str(fresh))
+    for name in ("c0003-2025/plan.ics", "c0001-2025/units/vhxh.ics"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes()
+    # the edited plan's events were re-issued: SEQUENCE went up where a fresh export has 0
+    assert b"SEQUENCE:1" in (out / "c0002-2025" / "plan.ics").read_bytes()
+    assert feed.stat().st_mtime_ns == mtime  # the unchanged plan was not written again

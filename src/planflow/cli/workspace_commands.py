@@ -323,8 +323,10 @@ def export_workspace(
         for problem in failure.problems:
             click.echo(problem, err=True)
     feeds = sum(r["feeds"] for r in ok)
+    skipped = sum(1 for r in ok if r["skipped"])
     click.echo(
-        f"{_n(feeds)} feeds of {_n(len(ok))} plans written to {out_dir}/PLAN-ID/"
+        f"{_n(feeds)} feeds of {_n(len(ok))} plans in {out_dir}/PLAN-ID/"
+        + (f" ({_n(skipped)} plans unchanged since the last export)" if skipped else "")
         + (f"; {_n(len(bad))} plans not exported" if bad else ""),
         err=True,
     )

@@ -113,6 +113,10 @@ class PlanCache:
         self._sources[key] = tuple(digests)
         self._write(self._entry(key), (_STAMP, tuple(digests), loaded))
 
+    def sources(self, key: str) -> tuple[tuple[str, str | None], ...] | None:
+        """The files (with digests) the plan ``key`` was last read from through this cache."""
+        return self._sources.get(key)
+
     # --- results of a plan ------------------------------------------------------------
 
     def result(self, key: str, kind: str, options: tuple[Any, ...]) -> Any:

@@ -171,13 +171,14 @@ def export_one(
     claims: str,
 ) -> Outcome:
     """``planflow export`` of one plan into ``OUT/PLAN-ID/`` (``claims``: a folder where
-    each plan id is claimed once, so two plans with one id never write one folder)."""
+    each plan id is claimed once, so two plans with one id never write one folder).
 
-    def work() -> dict[str, Any]:
-        from planflow.feeds import export_feeds
+    A plan whose feeds are there and up to date (:mod:`.manifest`) is not loaded."""
+    from planflow.workspace.manifest import up_to_date, write_manifest
 
-        loaded = load_member(session, member)
-        plan_id = loaded.plan.id
+    options: list[Any] = [expand, todos, list(plugin_names(pm))]
+
+    def claim(plan_id: str) -> None:
         try:
             os.mkdir(os.path.join(claims, plan_id))
         except FileExistsError:
@@ -185,10 +186,24 @@ def export_one(
                 f"plan id {plan_id!r} is the id of another plan of the workspace too; "
                 "its feeds were not written"
             ) from None
+
+    def work() -> dict[str, Any]:
+        from planflow.feeds import export_feeds
+
+        done = up_to_date(Path(out), member.key, options) if session.cache.folder else None
+        if done is not None:
+            claim(done[0])
+            return {"plan": done[0], "file": member.key, "feeds": done[1], "skipped": True}
+        loaded = load_member(session, member)
+        plan_id = loaded.plan.id
+        claim(plan_id)
         paths = export_feeds(
             loaded.plan, Path(out) / plan_id, expand=expand, todos=todos, workers=1, plugins=pm
         )
-        return {"plan": plan_id, "file": member.key, "feeds": len(paths)}
+        write_manifest(
+            Path(out), plan_id, member.key, options, session.cache.sources(member.key), paths
+        )
+        return {"plan": plan_id, "file": member.key, "feeds": len(paths), "skipped": False}
 
     return _guarded(member, work)
 
