@@ -350,3 +350,13 @@ def test_an_unchanged_plan_is_not_exported_again(
     # the edited plan's events were re-issued: SEQUENCE went up where a fresh export has 0
     assert b"SEQUENCE:1" in (out / "c0002-2025" / "plan.ics").read_bytes()
     assert feed.stat().st_mtime_ns == mtime  # the unchanged plan was not written again
+
+
+def test_a_plan_of_the_workspace_named_by_its_path(runner: CliRunner, province: Path) -> None:
+    """`planflow validate tinh/c0001` loads the plan with the workspace's shared units,
+    as --plan does; a plan file outside any workspace file is loaded alone."""
+    code, out, _ = invoke(runner, "validate", str(province / "c0001"))
+    assert code == 0 and f"{EXAMPLE_OCCURRENCES} occurrences" in out
+    (province / "planflow-workspace.yaml").unlink()
+    result = runner.invoke(cli, ["validate", str(province / "c0001")])
+    assert result.exit_code == 1 and "unknown unit 'sonv'" in result.output

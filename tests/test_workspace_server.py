@@ -119,3 +119,27 @@ def test_a_new_plan_is_found_and_a_broken_one_keeps_its_last_good_version(
 def test_feed_paths(rest: str, private: bool, expected: object) -> None:
     """What follows /PLAN-ID/feeds/: token (private plans), expanded, unit."""
     assert parse_feed_path(rest, private=private) == expected
+
+
+def test_workers_behind_a_proxy_answer_alike(province: Path, tmp_path: Path) -> None:
+    """Two servers of one workspace (two worker processes behind a reverse proxy, or a
+    CDN in front of the exported files) give the same bytes, ETag and Last-Modified:
+    a client's conditional request gets its 304 whichever worker answers."""
+    from click.testing import CliRunner
+
+    from planflow.cli.main import cli
+
+    one = TestClient(create_workspace_app(province))
+    two = TestClient(create_workspace_app(province))
+    path = "/c0002-2025/feeds/units/vhxh.ics"
+    a, b = one.get(path), two.get(path)
+    assert a.content == b.content
+    assert (a.headers["etag"], a.headers["last-modified"]) == (
+        b.headers["etag"],
+        b.headers["last-modified"],
+    )
+    assert two.get(path, headers={"If-None-Match": a.headers["etag"]}).status_code == 304
+    out = tmp_path / "static"
+    result = CliRunner().invoke(cli, ["export", str(province), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "c0002-2025" / "units" / "vhxh.ics").read_bytes() == a.content

@@ -23,8 +23,18 @@ def plan_argument(fn: F) -> F:
 
 
 def load_or_exit(plan: str) -> LoadedPlan:
-    """Load PLAN, or print its problems (FILE:LINE:COL) and exit with status 1."""
+    """Load PLAN, or print its problems (FILE:LINE:COL) and exit with status 1.
+
+    A plan of a workspace with a workspace file (``tinh/c0001``) is loaded as the
+    workspace sees it: with its shared units, through its cache."""
+    from planflow.workspace.discovery import member_of
+
     try:
+        found = member_of(plan)
+        if found is not None:
+            from planflow.workspace import Session, load_member
+
+            return load_member(Session.open(found[0]), found[1])
         return load(plan)
     except PlanFileError as exc:
         for problem in exc.problems:

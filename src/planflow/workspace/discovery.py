@@ -30,6 +30,7 @@ import attrs
 
 from planflow.plan._read_units import UnitReader
 from planflow.plan.errors import PlanFileError, Problem, Severity
+from planflow.plan.loading import resolve_plan_path
 from planflow.plan.model import Unit
 from planflow.plan.yamldoc import MAX_BYTES, Document, parse_yaml
 
@@ -39,6 +40,7 @@ __all__ = [
     "Member",
     "Workspace",
     "is_workspace",
+    "member_of",
     "open_workspace",
 ]
 
@@ -208,3 +210,20 @@ def _read_file(
         top["units"][path[1]] for path in reader.unit_paths if isinstance(top["units"], list)
     )
     return name.strip(), tuple(globs) or DEFAULT_GLOBS, tuple(units), data
+
+
+def member_of(path: str | os.PathLike[str]) -> tuple[Workspace, Member] | None:
+    """The workspace (with a workspace file) that the plan at ``path`` belongs to, and
+    the plan as its member; None for a plan of no such workspace."""
+    try:
+        file = resolve_plan_path(path).resolve()
+    except PlanFileError:
+        return None
+    for folder in (file.parent, file.parent.parent):
+        if (folder / WORKSPACE_FILE).is_file():
+            workspace = open_workspace(folder)
+            for member in workspace.members:
+                if member.path.resolve() == file:
+                    return workspace, member
+            return None
+    return None
