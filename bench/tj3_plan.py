@@ -62,7 +62,7 @@ def tj3_source(communes: int) -> tuple[str, int]:
             for o in items:
                 days = max(1, (o.due - o.start).days + 1)
                 name = ids[o.key].rsplit(".", 1)[1]
-                body = [f"duration {days}d", f"allocate {_ident(o.unit)}"]
+                body = [f"duration {days}d", f"responsible {_ident(o.unit)}"]
                 waits = [ids[k] for k in o.waits_for if k in ids]
                 if waits:
                     body.append("depends " + ", ".join(waits))
