@@ -10,7 +10,7 @@ its worker processes, summed, sampled every 20 ms from /proc).
 
 With ``tj3`` installed (Debian's ``tj3`` package), the same 100-commune plan is
 written as TaskJuggler input (``tj3_plan.py``: one task per occurrence, its unit
-allocated, its dependencies) and scheduled with an iCalendar report, and the ratio
+responsible, its dependencies) and scheduled with an iCalendar report, and the ratio
 of its time to planflow's is printed.
 
     python bench/bench_workspace.py [--communes 100,3300] [--jobs 2] [--dir DIR] [--no-tj3]

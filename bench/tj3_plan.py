@@ -1,9 +1,11 @@
 """The synthetic national plan (``national.py``) written as TaskJuggler 3 input.
 
 Every occurrence planflow schedules becomes one TaskJuggler task, so both tools
-schedule the same work: its start date and length (working days, the plan's
-holidays as TaskJuggler leaves), the unit whose duty it is as an allocated
-resource, and the occurrence-level dependencies (``waits for``) as ``depends``.
+schedule the same work: its start date and length, the plan's extra days off as
+TaskJuggler leaves, the unit whose duty it is as the task's ``responsible``
+resource (planflow assigns work to units but does not level their load, so no
+``allocate``: with it TaskJuggler books every hour of every unit and takes far
+longer), and the occurrence-level dependencies (``waits for``) as ``depends``.
 Tasks are grouped per commune and per plan task. An ``icalreport`` exports the
 schedule to iCalendar, as ``planflow export`` does.
 
