@@ -341,7 +341,7 @@ def test_an_unchanged_plan_is_not_exported_again(
     plan.write_text(commune(2).replace("Kế hoạch xã số 2", "Kế hoạch mới"), encoding="utf-8")
     (out / "c0003-2025" / "plan.ics").unlink()
     _, _, err = invoke(runner, "export", str(province), "--out", str(out))
-    assert "(1 plans unchanged since the last export)" in err
+    assert "(1 plan unchanged since the last export)" in err
     assert "Kế hoạch mới".encode() in (out / "c0002-2025" / "plan.ics").read_bytes()
     fresh = tmp_path / "fresh"
     invoke(runner, "export", str(province), "--out", str(fresh))

@@ -27,6 +27,11 @@ def _n(x: int) -> str:
     return f"{x:,}".replace(",", ".")
 
 
+def _plans(x: int) -> str:
+    """``1 plan``, ``3.300 plans``."""
+    return f"{_n(x)} plan{'' if x == 1 else 's'}"
+
+
 def _more(shown: int, total: int, what: str) -> None:
     if total > shown:
         click.echo(
@@ -60,7 +65,7 @@ def validate_workspace(path: str, *, show_all: bool, no_cache: bool, jobs: int, 
     t = summary["totals"]
     bad = summary["plans_failed"]
     click.echo(
-        f"{ws.name}: {_n(summary['plans_total'])} plans, {_n(summary['plans_total'] - bad)} OK, "
+        f"{ws.name}: {_plans(summary['plans_total'])}, {_n(summary['plans_total'] - bad)} OK, "
         f"{_n(bad)} with errors — {_n(t['tasks'])} tasks, {_n(t['units'])} units, "
         f"{_n(t['occurrences'])} occurrences, {_n(t['warnings'])} warnings"
         + (f"; shared units: {', '.join(summary['shared_units'])}" if ws.units else "")
@@ -137,7 +142,7 @@ def _print_simulation(summary: dict[str, Any], show_all: bool) -> None:
     t = summary["totals"]
     out.print(f"[bold]{summary['workspace']}[/bold]")
     out.print(
-        f"{summary['model']} model, seed {summary['seed']}: {_n(summary['plans_total'])} plans"
+        f"{summary['model']} model, seed {summary['seed']}: {_plans(summary['plans_total'])}"
         + (f" ({_n(summary['plans_failed'])} not run)" if summary["plans_failed"] else "")
         + f", {_n(t['planned'])} occurrences, {_n(t['on_time'])} on time, {_n(t['late'])} late, "
         f"{_n(t['missed'])} missed, {_n(t['pending'])} pending; {_n(summary['events'])} events"
@@ -325,9 +330,9 @@ def export_workspace(
     feeds = sum(r["feeds"] for r in ok)
     skipped = sum(1 for r in ok if r["skipped"])
     click.echo(
-        f"{_n(feeds)} feeds of {_n(len(ok))} plans in {out_dir}/PLAN-ID/"
-        + (f" ({_n(skipped)} plans unchanged since the last export)" if skipped else "")
-        + (f"; {_n(len(bad))} plans not exported" if bad else ""),
+        f"{_n(feeds)} feeds of {_plans(len(ok))} in {out_dir}/PLAN-ID/"
+        + (f" ({_plans(skipped)} unchanged since the last export)" if skipped else "")
+        + (f"; {_plans(len(bad))} not exported" if bad else ""),
         err=True,
     )
     if bad:
