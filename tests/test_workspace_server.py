@@ -143,3 +143,16 @@ def test_workers_behind_a_proxy_answer_alike(province: Path, tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["export", str(province), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "c0002-2025" / "units" / "vhxh.ics").read_bytes() == a.content
+
+
+def test_a_removed_plan_is_no_longer_served(province: Path) -> None:
+    """Deleting a plan's folder: its feeds answer 404 after the next look; others stay."""
+    import shutil
+
+    app = create_workspace_app(province, check_interval=0.0)
+    client = TestClient(app)
+    assert client.get("/c0004-2025/feeds/plan.ics").status_code == 200
+    shutil.rmtree(province / "c0004")
+    assert client.get("/c0004-2025/feeds/plan.ics").status_code == 404
+    assert client.get("/c0001-2025/feeds/plan.ics").status_code == 200
+    assert sorted(app.state.workspace.plans) == ["c0001-2025", "c0002-2025", "c0003-2025"]

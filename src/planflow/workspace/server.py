@@ -105,13 +105,31 @@ class WorkspaceServer:
         """The workspace as last read."""
         return self.session.workspace
 
-    def _index(self) -> None:
-        """Learn every plan's id and title (from the cache, in parallel)."""
-        found: dict[str, _Listed] = {}
+    def _index(self, *, jobs: int | None = None, keep: bool = False) -> None:
+        """Learn the plans' ids and titles (from the cache, in parallel at start-up).
+
+        With ``keep``, plans already known keep their entry and only the new plan
+        files are loaded. A changed plan's new id is learnt when the workspace file
+        changes or the server restarts; until then it is served under its first id.
+        """
         members = self.session.workspace.members
-        for member, listed in zip(
-            members, run_each(self.session, _listing, jobs=self.jobs), strict=True
-        ):
+        known = {p.member.key: p for p in self.plans.values()} if keep else {}
+        todo = [m for m in members if m.key not in known]
+        loaded = dict(
+            zip(
+                (m.key for m in todo),
+                run_each(self.session, _listing, jobs=self.jobs if jobs is None else jobs,
+                         members=todo),
+                strict=True,
+            )
+        )  # fmt: skip
+        found: dict[str, _Listed] = {}
+        for member in members:
+            if member.key in known:
+                old = known[member.key]
+                found[old.plan_id] = attrs.evolve(old, member=member)
+                continue
+            listed = loaded[member.key]
             if listed is None:
                 log.error("%s has errors; it is not served", member.path)
             elif listed[0] in found:
@@ -144,12 +162,14 @@ class WorkspaceServer:
             log.error("the workspace file has errors; still serving the last good version:\n%s",
                       "\n".join(str(p) for p in exc.problems))  # fmt: skip
             return
-        if workspace.digest != self.workspace.digest:
+        changed = workspace.digest != self.workspace.digest
+        if changed:
             log.info("the workspace file changed: every plan is loaded again")
             self._live.clear()
         if workspace != self.workspace:
             self.session = Session.open(workspace, use_cache=self.use_cache)
-            self._index()
+            # never fork here: uvicorn's threads are running
+            self._index(jobs=1, keep=not changed)
         for plan_id, live in list(self._live.items()):
             if plan_id not in self.plans or any(
                 file_digest(path) != digest for path, digest in live.templates
