@@ -1,7 +1,8 @@
 """Load test of ``planflow serve``, and of nginx serving the same feeds as static files.
 
 Run: ``python bench/bench_server.py [--plan examples/boy_2025] [--clients 32]
-[--requests 6000] [--procs 2] [--no-nginx]``.
+[--requests 6000] [--procs 2] [--no-nginx]``; for a workspace (one server for every
+plan): ``python bench/bench_server.py --plan WORKSPACE --plan-id c0001-2025``.
 
 The server runs in its own process (``planflow serve`` on a free loopback port, one
 uvicorn worker); the clients run in ``--procs`` other processes, ``--clients``
@@ -200,7 +201,14 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=6000, help="requests per scenario")
     parser.add_argument("--procs", type=int, default=2, help="client processes")
     parser.add_argument("--no-nginx", action="store_true")
+    parser.add_argument(
+        "--plan-id",
+        metavar="ID",
+        help="PLAN is a workspace (planflow serve WORKSPACE): load /ID/feeds/… "
+        "(the national workspace of bench/workspace_gen.py: --plan-id c0001-2025)",
+    )
     args = parser.parse_args()
+    prefix = f"/{args.plan_id}/feeds" if args.plan_id else "/feeds"
     failed = False
 
     port = free_port()
@@ -211,7 +219,7 @@ def main() -> int:
         wait_ready(port, server)
         print(f"{args.clients} connections in {args.procs} client processes, "
               f"{args.requests} requests per scenario\n")  # fmt: skip
-        rows = run_target("planflow", port, "/feeds", args)
+        rows = run_target("planflow", port, prefix, args)
         failed |= any(errors for _, _, errors in rows)
     finally:
         server.terminate()
@@ -220,7 +228,7 @@ def main() -> int:
     nginx = shutil.which("nginx") or (
         "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
     )
-    if args.no_nginx or nginx is None:
+    if args.no_nginx or nginx is None or args.plan_id:
         if nginx is None:
             print("\nnginx is not installed: no comparison (apt-get install nginx)")
         return 1 if failed else 0

@@ -1,4 +1,4 @@
-"""Every python example in docs/api.md and docs/architecture.md runs as written."""
+"""Every python example in docs/api.md, architecture.md and workspaces.md runs as written."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
-DOCS = [ROOT / "docs" / "api.md", ROOT / "docs" / "architecture.md"]
+DOCS = [ROOT / "docs" / name for name in ("api.md", "architecture.md", "workspaces.md")]
 FENCE = "`" * 3
 
 

@@ -10,6 +10,7 @@ import click
 
 from planflow.cli.common import console, dump_json, load_or_exit, plan_argument
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
+from planflow.cli.workspace_options import resolve_member, workspace_options
 from planflow.i18n import N_, _
 
 __all__ = ["agenda"]
@@ -40,7 +41,19 @@ _AGENDA_HELP = N_(
 )
 
 
-@click.command(cls=TranslatedCommand, help=_AGENDA_HELP)
+_AGENDA_WORKSPACE = N_(
+    """PLAN may be a workspace, a folder of plans (docs/workspaces.md): occurrences are
+    counted per plan and month; --unit then names a shared unit of the workspace, whose
+    work in every plan is listed by date; --plan ID lists one plan's occurrences.
+
+    \b
+    Example:
+      planflow agenda examples/tinh_quang_ngai
+    """
+)
+
+
+@click.command(cls=TranslatedCommand, help=_AGENDA_HELP, epilog=_AGENDA_WORKSPACE)
 @plan_argument
 @click.option(
     "--unit", "unit_id", metavar="ID", help=N_("Only what this unit leads or coordinates.")
@@ -71,6 +84,7 @@ _AGENDA_HELP = N_(
     help=N_("table on screen, or the task table as csv, md or xlsx (xlsx needs --out)."),
 )
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help=N_("Write to FILE."))
+@workspace_options()
 @lang_option
 def agenda(
     plan: str,
@@ -82,12 +96,34 @@ def agenda(
     as_json: bool,
     form: str,
     out_file: str | None,
+    plan_id: str | None,
+    show_all: bool,
+    no_cache: bool,
+    jobs: int,
     lang: str | None,
 ) -> None:
     from planflow.timeline.occurrences import Timeline
     from planflow.timeline.serialise import occurrence_to_dict
+    from planflow.workspace import is_workspace
 
-    p = load_or_exit(plan).plan
+    if plan_id is None and is_workspace(plan):
+        speak()
+        if task_id is not None:
+            raise click.UsageError(
+                _("with a workspace, {option} needs --plan ID (one plan)").format(option="--task")
+            )
+        if form != "table" or section is not None:
+            raise click.UsageError(
+                _("with a workspace, {option} needs --plan ID (one plan)").format(
+                    option="--format" if form != "table" else "--section"
+                )
+            )
+        from planflow.cli.workspace_commands import agenda_workspace
+
+        agenda_workspace(plan, unit=unit_id, from_day=from_day, to_day=to_day, as_json=as_json,
+                         show_all=show_all, no_cache=no_cache, jobs=jobs)  # fmt: skip
+        return
+    p = (resolve_member(plan, plan_id, no_cache=no_cache) or load_or_exit(plan)).plan
     speak(p)
     if unit_id is not None and unit_id not in {u.id for u in p.units}:
         from planflow.plan.model import suggest

@@ -96,10 +96,21 @@ def internal_error(exc: BaseException) -> str:
 
 
 def load_or_exit(plan: str) -> LoadedPlan:
-    """Load PLAN, or print its problems (FILE:LINE:COL) and exit with status 1."""
+    """Load PLAN, or print its problems (FILE:LINE:COL) and exit with status 1.
+
+    A plan of a workspace with a workspace file (``tinh/c0001``) is loaded as the
+    workspace sees it: with its shared units, through its cache."""
+    from planflow.workspace.discovery import member_of
+
     try:
         _current.argument = plan
-        _current.loaded = load(plan)
+        found = member_of(plan)
+        if found is not None:
+            from planflow.workspace import Session, load_member
+
+            _current.loaded = load_member(Session.open(found[0]), found[1])
+        else:
+            _current.loaded = load(plan)
         return _current.loaded
     except PlanFileError as exc:
         for problem in exc.problems:

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from planflow.cli.common import load_or_exit, located, plan_argument
+from planflow.cli.workspace_options import resolve_member, workspace_options
 from planflow.i18n import _
 from planflow.plan.errors import PlanError
 
@@ -37,8 +38,8 @@ __all__ = ["export"]
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Processes to write a large plan's feeds with (0: one per CPU). The files are "
-    "the same whatever the number.",
+    help="Processes to write a large plan's feeds (or a workspace's plans) with (0: one "
+    "per CPU). The files are the same whatever the number.",
 )
 @click.option(
     "--progress",
@@ -47,6 +48,7 @@ __all__ = ["export"]
     "database (docs/running-the-year.md); with --todos or --expand.",
 )
 @click.option("--db", metavar="URL", envvar="PLANFLOW_DB", help="State database (--progress).")
+@workspace_options(jobs=False)
 def export(
     plan: str,
     out_dir: str,
@@ -56,11 +58,17 @@ def export(
     jobs: int,
     progress: bool,
     db: str | None,
+    plan_id: str | None,
+    show_all: bool,
+    no_cache: bool,
 ) -> None:
     """Write iCalendar feeds: OUT/plan.ics and OUT/units/<unit>.ics for every unit.
 
     Re-exporting an unchanged plan gives byte-identical files (and leaves them
     untouched); SEQUENCE numbers are kept in OUT/.planflow-feed-state.json.
+
+    PLAN may be a workspace (docs/workspaces.md): each plan's feeds go to
+    OUT/PLAN-ID/, written in parallel; with --plan ID only that plan's.
 
     \b
     Examples:
@@ -68,11 +76,26 @@ def export(
       planflow export examples/boy_2025 --out feeds --unit vhxh --expand
       planflow export national.yaml --out feeds --jobs 2
       planflow export examples/boy_2025 --out feeds --todos --progress
+      planflow export examples/tinh_quang_ngai --out /var/www/lich
     """
     from planflow.cli.plugins import get_pm
     from planflow.feeds import export_feeds
+    from planflow.workspace import is_workspace
 
-    loaded = load_or_exit(plan)
+    if plan_id is None and is_workspace(plan):
+        for name, given in {"--unit": unit_id, "--progress": progress}.items():
+            if given:
+                raise click.UsageError(
+                    _("with a workspace, {option} needs --plan ID (one plan)").format(option=name)
+                )
+        from planflow.cli.workspace_commands import export_workspace
+
+        export_workspace(plan, out_dir, expand=expand, todos=todos, no_cache=no_cache,
+                         jobs=jobs, pm=get_pm())  # fmt: skip
+        return
+    loaded = resolve_member(plan, plan_id, no_cache=no_cache) or load_or_exit(plan)
+    if plan_id is not None:
+        out_dir = os.path.join(out_dir, loaded.plan.id)  # where the whole workspace puts it
     workers = jobs or os.cpu_count() or 1
     try:
         paths = export_feeds(
@@ -83,7 +106,7 @@ def export(
             todos=todos,
             workers=workers,
             plugins=get_pm(),
-            progress=_progress(plan, db) if progress else None,
+            progress=_progress(loaded.file if plan_id else plan, db) if progress else None,
         )
     except PlanError as exc:
         raise click.ClickException(located(exc)) from None

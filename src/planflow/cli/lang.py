@@ -49,14 +49,18 @@ def _translated_help(command: click.Command) -> Iterator[None]:
     """Swap the command's and its options' help for their translations, then back."""
     saved: list[tuple[Any, str | None]] = [(command, command.help)]
     saved += [(p, getattr(p, "help", None)) for p in command.params]
+    epilog = command.epilog
     try:
         for obj, text in saved:
             if text:
                 obj.help = _(text)
+        if epilog:
+            command.epilog = _(epilog)
         yield
     finally:
         for obj, text in saved:
             obj.help = text
+        command.epilog = epilog
 
 
 def _language_of(ctx: click.Context | None) -> str:

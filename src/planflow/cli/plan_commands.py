@@ -7,6 +7,7 @@ import click
 from planflow.cli.common import console, dump_json, load_or_exit, located, plan_argument
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
 from planflow.cli.plugins import get_pm
+from planflow.cli.workspace_options import resolve_member, workspace_options
 from planflow.i18n import N_, _, ngettext
 from planflow.plan.errors import PlanError, Severity
 
@@ -25,17 +26,38 @@ _VALIDATE_HELP = N_(
       planflow validate examples/boy_2025
     """
 )
+_VALIDATE_WORKSPACE = N_(
+    """PLAN may be a workspace, a folder of plans (docs/workspaces.md): every plan is
+    checked in parallel processes, errors are printed and the plans with problems
+    listed, worst first; --plan ID checks one plan of it, --all lists every plan.
+
+    \b
+    Examples:
+      planflow validate examples/tinh_quang_ngai
+      planflow validate examples/tinh_quang_ngai --plan xa_bo_y
+    """
+)
 
 
-@click.command(cls=TranslatedCommand, help=_VALIDATE_HELP)
+@click.command(cls=TranslatedCommand, help=_VALIDATE_HELP, epilog=_VALIDATE_WORKSPACE)
 @plan_argument
+@workspace_options()
 @lang_option
-def validate(plan: str, lang: str | None) -> None:
+def validate(
+    plan: str, plan_id: str | None, show_all: bool, no_cache: bool, jobs: int, lang: str | None
+) -> None:
     from planflow.hooks.channels import validate_settings
     from planflow.timeline.occurrences import Timeline
     from planflow.timeline.validation import plan_warnings
+    from planflow.workspace import is_workspace
 
-    loaded = load_or_exit(plan)
+    if plan_id is None and is_workspace(plan):
+        from planflow.cli.workspace_commands import validate_workspace
+
+        speak()
+        validate_workspace(plan, show_all=show_all, no_cache=no_cache, jobs=jobs, pm=get_pm())
+        return
+    loaded = resolve_member(plan, plan_id, no_cache=no_cache) or load_or_exit(plan)
     speak(loaded.plan)
     timeline = Timeline(loaded.plan)
     try:

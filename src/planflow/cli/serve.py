@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from planflow.cli.common import load_or_exit, located, plan_argument
+from planflow.cli.serve_options import Listen, listen_options, run_server
 from planflow.feeds.tokens import Token, TokenStore, default_tokens_path
 from planflow.i18n import _
 from planflow.plan.errors import PlanError, PlanFileError
@@ -39,8 +40,7 @@ def _tokens_path(plan: str, given: str | None) -> Path:
 
 @click.command()
 @plan_argument
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@listen_options
 @click.option(
     "--tokens",
     "tokens_file",
@@ -67,57 +67,22 @@ def _tokens_path(plan: str, given: str | None) -> Path:
     help="Feed state file, to keep SEQUENCE numbers across restarts.",
 )
 @click.option(
-    "--forwarded-allow-ips",
-    default="127.0.0.1",
-    show_default=True,
-    help="Proxies whose X-Forwarded-Proto/For are trusted (the nginx in front).",
-)
-@click.option("--log-level", default="info", show_default=True,
-              type=click.Choice(["critical", "error", "warning", "info", "debug"]))  # fmt: skip
-@click.option(
     "--db",
     metavar="URL",
     envvar="PLANFLOW_DB",
     help="State database of the unit pages [default: PLAN_DIR/.planflow/state.db].",
 )
-@click.option(
-    "--max-header-bytes",
-    default=16384,
-    show_default=True,
-    type=click.IntRange(1024),
-    help="Largest request line and headers, in bytes.",
-)
-@click.option(
-    "--header-timeout",
-    default=10.0,
-    show_default=True,
-    type=click.FloatRange(0.1),
-    help="Seconds a client may take to send its request line and headers.",
-)
-@click.option(
-    "--max-connections",
-    default=200,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Open connections at most; more are closed (or answered 503).",
-)
-@click.option("--keep-alive", default=5, show_default=True, type=click.IntRange(1),
-              help="Seconds an idle connection stays open between requests.")  # fmt: skip
+@click.option("--max-plans", type=click.IntRange(min=1), default=256, show_default=True,
+              help="PLAN is a workspace: plans kept in memory with their feeds.")  # fmt: skip
 def serve(
     plan: str,
-    host: str,
-    port: int,
+    listen: Listen,
     tokens_file: str | None,
     public: bool,
     base_url: str | None,
     state_file: str | None,
-    forwarded_allow_ips: str,
-    log_level: str,
     db: str | None,
-    max_header_bytes: int,
-    header_timeout: float,
-    max_connections: int,
-    keep_alive: int,
+    max_plans: int,
 ) -> None:
     """Serve the plan's calendar feeds over HTTP, reloading the plan when it changes.
 
@@ -135,26 +100,41 @@ def serve(
     production (docs/calendar-feeds.md); the limits below are the second line.
 
     \b
+    PLAN may be a workspace (docs/workspaces.md): every plan is served under
+    /PLAN-ID/ (/PLAN-ID/feeds/…), loaded on its first request; a plan with a
+    tokens file beside it (plan.tokens.json) has private feeds.
+
+    \b
     Examples:
       planflow serve examples/boy_2025
       planflow serve examples/boy_2025 --tokens /etc/planflow/tokens.json \\
           --base-url https://lich.example.gov.vn
+      planflow serve examples/tinh_quang_ngai --max-plans 64
     """
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401  (only to tell a missing serve extra)
 
         from planflow.feeds.server import create_app
-        from planflow.feeds.server.protocol import guarded_protocol
     except ImportError:
         raise click.ClickException(
             f"planflow serve needs Starlette and uvicorn: {INSTALL_HINT}"
         ) from None
+    from planflow.workspace import is_workspace
+
+    if is_workspace(plan):
+        from planflow.cli.workspace_serve import serve_workspace
+
+        serve_workspace(plan, listen, tokens_file=tokens_file, state_file=state_file,
+                        base_url=base_url, max_plans=max_plans, public=public)  # fmt: skip
+        return
     tokens_path: Path | None = None
     public_until_tokens = False
     if not public:
         tokens_path = _tokens_path(plan, tokens_file)
         public_until_tokens = tokens_file is None and not tokens_path.exists()
-    logging.basicConfig(level=log_level.upper(), format="%(levelname)-8s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=listen.log_level.upper(), format="%(levelname)-8s %(name)s: %(message)s"
+    )
     try:
         app = create_app(
             plan, tokens_path=tokens_path, base_url=base_url, state_path=state_file,
@@ -176,23 +156,9 @@ def serve(
     else:
         mode = _("private feeds, tokens from {file}").format(file=tokens_path)
     serving = _("serving {plan} on {address} ({mode})")
-    click.echo(serving.format(plan=plan, address=f"http://{host}:{port}/", mode=mode), err=True)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        proxy_headers=True,
-        forwarded_allow_ips=forwarded_allow_ips,
-        server_header=False,
-        # private feed URLs hold secrets: keep them out of logs (and a public server may
-        # turn private while it runs)
-        access_log=tokens_path is None,
-        http=guarded_protocol(header_timeout=header_timeout, max_connections=max_connections),
-        h11_max_incomplete_event_size=max_header_bytes,
-        timeout_keep_alive=keep_alive,
-        limit_concurrency=max_connections,
-    )
+    click.echo(serving.format(plan=plan, address=listen.address, mode=mode), err=True)
+    # a public server may turn private while it runs: only a public start logs requests
+    run_server(app, listen, access_log=tokens_path is None)
 
 
 @click.command()

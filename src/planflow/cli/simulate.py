@@ -13,6 +13,7 @@ from planflow.cli.common import load_or_exit, located, plan_argument
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
 from planflow.cli.plugins import run_options
 from planflow.cli.simulate_view import print_counts, print_monte_carlo, print_result
+from planflow.cli.workspace_options import resolve_member, workspace_options
 from planflow.i18n import N_, _, ngettext
 from planflow.plan.errors import PlanError, PlanFileError
 
@@ -109,7 +110,19 @@ _SIMULATE_HELP = N_(
 )
 
 
-@click.command("simulate", cls=SimulateCommand, help=_SIMULATE_HELP)
+_WORKSPACE_EPILOG = N_(
+    """PLAN may be a workspace, a folder of plans (docs/workspaces.md): every plan's
+    year is simulated in parallel processes and the plans are listed worst first;
+    --plan ID simulates one plan of it, --all lists every plan.
+
+    \b
+    Example:
+      planflow simulate examples/tinh_quang_ngai --model random --seed 7
+    """
+)
+
+
+@click.command("simulate", cls=SimulateCommand, help=_SIMULATE_HELP, epilog=_WORKSPACE_EPILOG)
 @plan_argument
 @click.option("--year", type=int, help=N_("Simulate this year (the plan's year; the default)."))
 @click.option("--from", "from_day", metavar="DATE", callback=_day, help=N_("Start on DATE."))
@@ -168,6 +181,7 @@ _SIMULATE_HELP = N_(
     "--db", metavar="URL", envvar="PLANFLOW_DB", help=N_("State database (--from-state).")
 )
 @run_options
+@workspace_options()
 @lang_option
 def simulate_command(
     plan: str,
@@ -193,6 +207,10 @@ def simulate_command(
     report_dir: str,
     strict: bool,
     failed_file: str | None,
+    plan_id: str | None,
+    show_all: bool,
+    no_cache: bool,
+    jobs: int,
     lang: str | None,
 ) -> None:
     import attrs
@@ -204,8 +222,27 @@ def simulate_command(
         return
 
     from planflow.run.simulation import Scenario, load_scenario, monte_carlo
+    from planflow.workspace import is_workspace
 
-    p = load_or_exit(plan).plan
+    if plan_id is None and is_workspace(plan):
+        single_only = {"--scenario": scenario, "--runs": runs > 1, "--late": late is not None,
+                       "--skip": skip is not None, "--delay": delay, "--events": events_file,
+                       "--notify": notify, "--report": report, "--year": year,
+                       "--failed": failed_file}  # fmt: skip
+        speak()
+        for name, given in single_only.items():
+            if given:
+                raise click.UsageError(
+                    _("with a workspace, {option} needs --plan ID (one plan)").format(option=name)
+                )
+        from planflow.cli.plugins import get_pm
+        from planflow.cli.workspace_commands import simulate_workspace
+
+        simulate_workspace(plan, model=model or "on-time", seed=seed or 0, start=from_day,
+                           end=to_day, until=until, as_json=as_json, show_all=show_all,
+                           no_cache=no_cache, jobs=jobs, pm=get_pm())  # fmt: skip
+        return
+    p = (resolve_member(plan, plan_id, no_cache=no_cache) or load_or_exit(plan)).plan
     speak(p)
     if year is not None and year != p.year:
         raise click.BadParameter(

@@ -9,6 +9,7 @@ malformed, makes this module raise anything else. The format is documented in
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,6 +38,10 @@ __all__ = [
 
 T = TypeVar("T")
 _MISSING: Any = object()
+
+#: Called with the parsed document before it is read: a workspace adds its shared
+#: units this way (:mod:`planflow.workspace`).
+AdjustDocument = Callable[[Document], None]
 
 
 @attrs.frozen
@@ -86,11 +91,16 @@ def resolve_plan_path(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def load(path: str | os.PathLike[str]) -> LoadedPlan:
-    """Load a plan file (or a folder holding ``plan.yaml``); raise :class:`PlanFileError`."""
+def load(
+    path: str | os.PathLike[str], *, adjust_document: AdjustDocument | None = None
+) -> LoadedPlan:
+    """Load a plan file (or a folder holding ``plan.yaml``); raise :class:`PlanFileError`.
+
+    :param adjust_document: called with the parsed document before it is read.
+    """
     file = resolve_plan_path(path)
     name = str(file)
-    return loads(_read_text(name), file=name)
+    return loads(_read_text(name), file=name, adjust_document=adjust_document)
 
 
 def _read_text(name: str) -> str:
@@ -118,7 +128,9 @@ def _read_text(name: str) -> str:
     return _decode(raw, name)
 
 
-def load_bytes(raw: bytes, *, file: str = "<bytes>") -> LoadedPlan:
+def load_bytes(
+    raw: bytes, *, file: str = "<bytes>", adjust_document: AdjustDocument | None = None
+) -> LoadedPlan:
     """Load a plan from the bytes of a plan file (UTF-8, with or without a BOM).
 
     For a reader that must parse exactly the bytes it has already looked at (the feed
@@ -126,7 +138,7 @@ def load_bytes(raw: bytes, *, file: str = "<bytes>") -> LoadedPlan:
     """
     if len(raw) > BYTES.value():
         raise PlanFileError([_too_large(len(raw), file)])
-    return loads(_decode(raw, file), file=file)
+    return loads(_decode(raw, file), file=file, adjust_document=adjust_document)
 
 
 def _too_large(size: int, file: str) -> Problem:
@@ -179,8 +191,14 @@ def _decode(raw: bytes, file: str) -> str:
     return text
 
 
-def loads(text: str, *, file: str = "<string>") -> LoadedPlan:
-    """Load a plan from YAML text; ``file`` is the name used in messages."""
+def loads(
+    text: str, *, file: str = "<string>", adjust_document: AdjustDocument | None = None
+) -> LoadedPlan:
+    """Load a plan from YAML text; ``file`` is the name used in messages.
+
+    :param adjust_document: called with the parsed document (merged with the templates
+        it extends) before it is read.
+    """
     if len(text) > BYTES.value() or len(text.encode("utf-8", "surrogatepass")) > BYTES.value():
         raise PlanFileError(
             [
@@ -194,6 +212,8 @@ def loads(text: str, *, file: str = "<string>") -> LoadedPlan:
             ]
         )
     doc, sources = compose(parse_yaml(text, file), text, _read_text)
+    if adjust_document is not None:
+        adjust_document(doc)
     reader = PlanReader(doc)
     plan = reader.read()
     errors = [p for p in reader.problems if p.severity is Severity.ERROR]

@@ -56,6 +56,12 @@ SETTLE = 0.5  # seconds a plan file must stay unchanged before it is loaded
 CONFIRM_AFTER = 60.0  # seconds a version that drops most duties must stay before it is served
 KEEP_AT_LEAST = 0.5  # a new version with fewer duties than this share of the current is held
 FeedKey = tuple[str | None, bool]  # (unit id or None for the plan feed, expanded)
+#: loads a plan from the bytes of its file and the file's name (raises PlanFileError)
+Loader = Callable[[bytes, str], LoadedPlan]
+
+
+def _load_bytes(raw: bytes, file: str) -> LoadedPlan:
+    return load_bytes(raw, file=file)
 
 
 @attrs.define(eq=False)
@@ -90,7 +96,10 @@ class FeedServer:
         check_interval: float = CHECK_INTERVAL,
         settle: float = SETTLE,
         confirm_after: float = CONFIRM_AFTER,
+        loader: Loader | None = None,
     ) -> None:
+        # how the plan file's bytes are loaded (a workspace adds its shared units)
+        self._loader: Loader = loader or _load_bytes
         self.plan_file = resolve_plan_path(plan_path)
         tokens = Path(tokens_path) if tokens_path is not None else None
         if tokens is not None and _same_file(tokens, self.plan_file):
@@ -116,7 +125,7 @@ class FeedServer:
         self._marks: Progress | None = None
         self._marks_digest = ""
         try:
-            raw, sig = self._read_settled()
+            raw, sig = self._read_settled(at_start=True)
         except OSError:
             load(self.plan_file)  # raises PlanFileError: "no such file", "cannot read" …
             raise
@@ -258,9 +267,15 @@ class FeedServer:
         ))  # fmt: skip
         return True
 
-    def _read_settled(self) -> tuple[bytes, tuple[int, ...]]:
-        """The plan file's bytes once two reads ``settle`` seconds apart agree."""
+    def _read_settled(self, *, at_start: bool = False) -> tuple[bytes, tuple[int, ...]]:
+        """The plan file's bytes once two reads ``settle`` seconds apart agree.
+
+        At start, a file last changed more than ``settle`` seconds ago is settled
+        already: a workspace server starts a plan on its first request without waiting.
+        """
         raw, sig = self._read()
+        if at_start and time.time_ns() - sig[0] > self.settle * 1e9:
+            return raw, sig
         while True:
             time.sleep(self.settle)
             again, sig_again = self._read()
@@ -276,7 +291,7 @@ class FeedServer:
 
     def _load(self, raw: bytes, sig: tuple[int, ...], digest: str) -> _Version:
         """Parse exactly ``raw`` (the bytes ``digest`` was taken of); raise if it is bad."""
-        loaded = load_bytes(raw, file=str(self.plan_file))
+        loaded = self._loader(raw, str(self.plan_file))
         timeline = Timeline(loaded.plan)
         timeline.check_size()
         return _Version(
