@@ -1,15 +1,24 @@
 """The synthetic national plan (``national.py``) written as TaskJuggler 3 input.
 
-Every occurrence planflow schedules becomes one TaskJuggler task, so both tools
-schedule the same work: its start date and length, the plan's extra days off as
-TaskJuggler leaves, the unit whose duty it is as the task's ``responsible``
-resource (planflow assigns work to units but does not level their load, so no
-``allocate``: with it TaskJuggler books every hour of every unit and takes far
-longer), and the occurrence-level dependencies (``waits for``) as ``depends``.
-Tasks are grouped per commune and per plan task. An ``icalreport`` exports the
-schedule to iCalendar, as ``planflow export`` does.
+TaskJuggler has no recurring tasks (its manual has no recurrence rule; a macro only
+repeats text), so every occurrence planflow schedules becomes one TaskJuggler task
+and both tools schedule the same work: its own start date (the working day the
+plan's rule gives) and length, the plan's extra days off as TaskJuggler leaves, the
+unit whose duty it is as the task's ``responsible`` resource (planflow assigns work
+to units but does not level their load, so no ``allocate``: with it TaskJuggler
+books every hour of every unit), and the occurrence-level dependencies (``waits
+for``) as ``depends``. Tasks are grouped per commune and per plan task.
 
-    python bench/tj3_plan.py OUT.tjp --communes 100
+The schedule is exported to iCalendar as ``planflow export`` does for a workspace:
+one file per commune (``tj3-cNNNN.ics``, an ``icalreport`` hiding the other
+communes' tasks). With ``single_report`` it is one file for the whole plan instead:
+TaskJuggler 3.7 builds an iCalendar file by ``str += todo`` and folds its lines
+by ``newStr += "\n "`` (``taskjuggler/ICalendar.rb``), which copies the whole
+text each time, so one file of every task takes time quadratic in its size; for
+100 communes (33,400 tasks) that alone runs for hours. That is a quirk of its
+exporter, not of scheduling, so the bench keeps the files per commune.
+
+    python bench/tj3_plan.py OUT.tjp --communes 100 [--single-report]
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ def _quoted(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def tj3_source(communes: int) -> tuple[str, int]:
+def tj3_source(communes: int, *, single_report: bool = False) -> tuple[str, int]:
     """The .tjp text for ``communes`` communes, and the number of occurrence tasks."""
     plan = national_plan(communes)
     timeline = Timeline(plan)
@@ -64,16 +73,22 @@ def tj3_source(communes: int) -> tuple[str, int]:
             for o in items:
                 days = max(1, (o.due - o.start).days + 1)
                 name = ids[o.key].rsplit(".", 1)[1]
-                body = [f"duration {days}d", f"responsible {_ident(o.unit)}"]
+                body = [
+                    f"start {o.start.isoformat()}",
+                    f"duration {days}d",
+                    f"responsible {_ident(o.unit)}",
+                ]
                 waits = [ids[k] for k in o.waits_for if k in ids]
                 if waits:
                     body.append("depends " + ", ".join(waits))
-                else:
-                    body.append(f"start {o.start.isoformat()}")
                 out.append(f'    task {name} "{o.task}#{o.index}" {{ {" ".join(body)} }}\n')
             out.append("  }\n")
         out.append("}\n")
-    out.append('icalreport "tj3-plan" {\n}\n')
+    if single_report:
+        out.append('icalreport "tj3-plan" {\n}\n')
+    else:
+        for commune in groups:
+            out.append(f'icalreport "tj3-{commune}" {{ hidetask ~ischildof({commune}) }}\n')
     return "".join(out), len(occurrences)
 
 
@@ -82,8 +97,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out")
     parser.add_argument("--communes", type=int, default=100)
+    parser.add_argument("--single-report", action="store_true", help="one .ics for all")
     args = parser.parse_args()
-    text, count = tj3_source(args.communes)
+    text, count = tj3_source(args.communes, single_report=args.single_report)
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"{count} occurrence tasks written to {args.out}")
 

@@ -1,10 +1,16 @@
 """Write a province (100 communes) or the nation (3,300) as a workspace of plan files.
 
-Each commune gets ``cNNNN/plan.yaml``: the Bờ Y example (``national.EXAMPLE``) with
-its own plan id (``cNNNN-2025``) and name, and the province's Sở Nội vụ (a shared
-unit of the workspace file) coordinating the commune's consolidated report
-(``report-bcd``). The plans are complete files: this branch has no plan templates
-(``extends:``) yet, so every file repeats the province's common part.
+The province's template (``template.yaml``) is the Bờ Y example
+(``national.EXAMPLE``) with ``${n}`` where the commune's number goes, and the
+province's Sở Nội vụ (a shared unit of the workspace file) coordinating the
+commune's consolidated report (``report-bcd``). Each commune gets a small
+``cNNNN/plan.yaml`` that extends it, as a province hands its template to its
+communes (docs/plan-format.md, ``extends:``)::
+
+    extends: ../template.yaml
+    placeholders: {n: "0001"}
+
+Every plan has its own id (``c0001-2025``), title and units.
 
     python bench/workspace_gen.py OUT --communes 100
 """
@@ -30,16 +36,16 @@ SHARED_UNIT = {
 
 
 def _template() -> str:
-    """The commune plan's YAML text, with ``@@N@@`` where the commune's number goes."""
+    """The province template's YAML text, with ``${n}`` where the commune's number goes."""
     data: dict[str, Any] = yaml.safe_load((EXAMPLE / "plan.yaml").read_text(encoding="utf-8"))
     for task in data["tasks"]:
         if task["id"] == "report-bcd":
             task["coordinators"] = [*task.get("coordinators", []), SHARED_UNIT["id"]]
     plan = data["plan"]
-    plan["id"] = f"c@@N@@-{plan['year']}"
-    plan["title"] = plan["title"].replace("xã Bờ Y", "xã số @@N@@")
-    plan["issuer"] = plan["issuer"].replace("xã Bờ Y", "xã số @@N@@")
-    plan["title_en"] = plan.get("title_en", "").replace("Bờ Y commune", "commune @@N@@")
+    plan["id"] = f"c${{n}}-{plan['year']}"
+    plan["title"] = plan["title"].replace("xã Bờ Y", "xã số ${n}")
+    plan["issuer"] = plan["issuer"].replace("xã Bờ Y", "xã số ${n}")
+    plan["title_en"] = plan.get("title_en", "").replace("Bờ Y commune", "commune ${n}")
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
 
@@ -56,11 +62,11 @@ def write_workspace(out: str | Path, communes: int, *, name: str = "Tỉnh mẫu
         ),
         encoding="utf-8",
     )
-    template = _template()
+    (root / "template.yaml").write_text(_template(), encoding="utf-8")
     for number in range(1, communes + 1):
         folder = root / f"c{number:04d}"
         folder.mkdir(exist_ok=True)
-        text = template.replace("@@N@@", f"{number:04d}")
+        text = f'extends: ../template.yaml\nplaceholders: {{n: "{number:04d}"}}\n'
         (folder / "plan.yaml").write_text(text, encoding="utf-8")
     return root
 
