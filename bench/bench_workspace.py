@@ -109,9 +109,12 @@ def measure(
 
 
 Row = tuple[str, str, float, float, float, float]  # command, cache, wall s, CPU s, MiB, load
+LEVELS = ("cold", "plans", "warm", "again")
 
 
-def bench_workspace(base: Path, communes: int, jobs: int) -> list[Row]:
+def bench_workspace(
+    base: Path, communes: int, jobs: int, levels: tuple[str, ...] = LEVELS
+) -> list[Row]:
     """Rows for one workspace size: cold (nothing cached), plans (compiled plans cached,
     results not), warm (plans and results cached); export also again (output there)."""
     ws = base / f"ws{communes}"
@@ -122,7 +125,7 @@ def bench_workspace(base: Path, communes: int, jobs: int) -> list[Row]:
     rows = []
     j = ["--jobs", str(jobs)]
     for command, extra in (("validate", []), ("simulate", []), ("export", ["--out", str(out)])):
-        for cache in ("cold", "plans", "warm", "again"):
+        for cache in levels:
             if cache == "again" and command != "export":
                 continue
             if cache == "cold":
@@ -206,6 +209,7 @@ def main() -> None:
     parser.add_argument("--no-tj3", action="store_true")
     parser.add_argument("--tj3-timeout", type=float, default=1800.0)
     parser.add_argument("--tj3-first", action="store_true", help="run tj3 before planflow")
+    parser.add_argument("--levels", default=",".join(LEVELS), help="cache levels to run")
     args = parser.parse_args()
     base = Path(args.dir or tempfile.mkdtemp(prefix="planflow-bench-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -214,7 +218,7 @@ def main() -> None:
     tj3: list[TjRow] = bench_tj3(base, 100, args.tj3_timeout) if with_tj3 and args.tj3_first else []
     table: dict[int, list[Row]] = {}
     for communes in sizes:
-        table[communes] = bench_workspace(base, communes, args.jobs)
+        table[communes] = bench_workspace(base, communes, args.jobs, tuple(args.levels.split(",")))
     if with_tj3 and not args.tj3_first:
         tj3 = bench_tj3(base, 100, args.tj3_timeout)
     print(f"\n{'communes':>8} {'command':13} {'cache':5} {'wall s':>8} {'CPU s':>8} "
