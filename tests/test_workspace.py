@@ -369,3 +369,31 @@ def test_a_plan_of_the_workspace_named_by_its_path(runner: CliRunner, province: 
     (province / "planflow-workspace.yaml").unlink()
     result = runner.invoke(cli, ["validate", str(province / "c0001")])
     assert result.exit_code == 1 and "unknown unit 'sonv'" in result.output
+
+
+def test_status_of_a_workspace_adds_up_its_plans(runner: CliRunner, tmp_path: Path) -> None:
+    """status WORKSPACE: each plan's counts are those of `status PLAN` run on its own file,
+    and the totals are their sum (one SQLite database shared by every plan)."""
+    import json
+
+    root = write(tmp_path / "ws", {"c0001": commune(1), "c0002": commune(2, drop_tasks=2)})
+    db = f"sqlite:///{tmp_path / 'state.db'}"
+    now = "2025-10-06"
+    code, out, _ = invoke(runner, "status", str(root), "--db", db, "--now", now, "--json")
+    assert code == 0
+    summary = json.loads(out)
+    totals = dict.fromkeys(summary["totals"], 0)
+    for folder in ("c0001", "c0002"):
+        code, single, _ = invoke(runner, "status", str(root / folder), "--db", db, "--now", now,
+                                 "--json")  # fmt: skip
+        assert code == 0
+        units = json.loads(single)["units"]
+        row = next(r for r in summary["plans"] if r["file"] == f"{folder}/plan.yaml")
+        for category in totals:
+            expected = sum(u[category] for u in units)
+            assert row[category] == expected
+            totals[category] += expected
+    assert summary["totals"] == totals
+    assert totals["overdue"] > 0  # nothing recorded done by October: work is overdue
+    first, second = summary["plans"]
+    assert first["overdue"] >= second["overdue"]

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
+from planflow.cli.workspace_options import resolve_member, workspace_options
 from planflow.i18n import N_, _, format_date, format_number
 from planflow.plan.errors import PlanError, PlanFileError
 
@@ -109,12 +110,20 @@ def _common(fn: F) -> F:
     return click.argument("plan", type=click.Path(dir_okay=True, file_okay=True))(fn)
 
 
-def _open(plan: str, db: str | None, now: datetime | None) -> Any:
+def _open(plan: str, db: str | None, now: datetime | None, loaded: Any = None) -> Any:
     from planflow.jobs.year import Year
     from planflow.run.store import StoreError
 
     try:
-        year = Year.open(plan, db, now=now)
+        if loaded is None:  # a plan of a workspace: with the workspace's shared units
+            from planflow.workspace.discovery import member_of
+
+            found = member_of(plan)
+            if found is not None:
+                from planflow.workspace import Session, load_member
+
+                loaded = load_member(Session.open(found[0]), found[1])
+        year = Year.open(plan, db, now=now, loaded=loaded)
     except PlanFileError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -232,10 +241,19 @@ def _print_run(report: Any) -> None:
         click.echo(m["archived"].format(n=len(names), names=", ".join(names)))
 
 
-@click.command("status", cls=TranslatedCommand)
+_STATUS_WORKSPACE = N_(
+    """PLAN may be a workspace, a folder of plans (docs/workspaces.md): each plan's
+    counts are listed, the plans with most overdue work first; --plan ID shows one
+    plan, --all lists every plan.
+    """
+)
+
+
+@click.command("status", cls=TranslatedCommand, epilog=_STATUS_WORKSPACE)
 @_common
 @click.option("--unit", "unit", metavar="ID", help="Only this unit's duties.")
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@workspace_options()
 def status_command(
     plan: str,
     db: str | None,
@@ -243,6 +261,10 @@ def status_command(
     lang: str | None,
     unit: str | None,
     as_json: bool,
+    plan_id: str | None,
+    show_all: bool,
+    no_cache: bool,
+    jobs: int,
 ) -> None:
     """What needs attention today: overdue, due this week, blocked; then per unit.
 
@@ -252,8 +274,21 @@ def status_command(
       planflow status examples/boy_2025 --unit vhxh --now 2025-10-06
     """
     from planflow.jobs.status import status
+    from planflow.workspace import is_workspace
 
-    with _open(plan, db, now) as year:
+    if plan_id is None and is_workspace(plan):
+        from planflow.cli.workspace_status import status_workspace
+
+        speak()
+        if unit is not None:
+            raise click.UsageError(
+                _("with a workspace, {option} needs --plan ID (one plan)").format(option="--unit")
+            )
+        status_workspace(plan, db=db, now=now, as_json=as_json, show_all=show_all,
+                         no_cache=no_cache, jobs=jobs)  # fmt: skip
+        return
+    member = resolve_member(plan, plan_id, no_cache=no_cache)
+    with _open(member.file if member else plan, db, now, loaded=member) as year:
         try:
             report = status(year, unit=unit)
         except PlanError as exc:

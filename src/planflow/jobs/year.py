@@ -88,16 +88,22 @@ class Year:
 
     @classmethod
     def open(
-        cls, plan: str | os.PathLike[str], db: str | None = None, *, now: datetime | None = None
+        cls,
+        plan: str | os.PathLike[str],
+        db: str | None = None,
+        *,
+        now: datetime | None = None,
+        loaded: LoadedPlan | None = None,
     ) -> Year:
         """Load ``plan`` (file or folder) and open its store (``db`` URL, else the default).
 
-        ``now`` fixes the clock (naive times are in the plan's time zone).
+        ``now`` fixes the clock (naive times are in the plan's time zone); ``loaded`` is
+        the plan already loaded from ``plan`` (a workspace's plan, with its shared units).
 
         :raises PlanFileError: the plan does not load.
         :raises StoreError: the database cannot be opened.
         """
-        loaded = load(plan)
+        loaded = loaded or load(plan)
         digest = hashlib.sha256(Path(loaded.file).read_bytes()).hexdigest()
         store = Store.for_plan(loaded.file, db)
         year = cls(loaded, store, Timeline(loaded.plan), digest)
