@@ -26,12 +26,13 @@ def serve_workspace(
     """Run the workspace server (the serve extra is installed)."""
     from planflow.workspace.app import create_workspace_app
 
-    if tokens_file is not None or state_file is not None or public:
+    # --public: a workspace's plans are public unless a plan has its own tokens file
+    if tokens_file is not None or state_file is not None:
         raise click.UsageError(
             _(
                 "with a workspace, tokens and feed state are per plan: put plan.tokens.json "
                 "beside a plan's plan.yaml (planflow tokens PLAN-FOLDER) instead of "
-                "--tokens/--state/--public"
+                "--tokens/--state"
             )
         )
     open_session(path, no_cache=True)  # a bad workspace file: its problems, exit 1
