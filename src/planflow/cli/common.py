@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -95,22 +96,51 @@ def internal_error(exc: BaseException) -> str:
     return f"{_where()}: " + message.format(function=inner, error=what[:300])
 
 
-def load_or_exit(plan: str) -> LoadedPlan:
-    """Load PLAN, or print its problems (FILE:LINE:COL) and exit with status 1."""
+def _plan_language(plan: str) -> str | None:
+    """The ``language:`` a plan file says, read from its text (the plan may not load)."""
+    from planflow.plan.loading import resolve_plan_path
+
     try:
-        _current.argument = plan
-        _current.loaded = load(plan)
+        text = resolve_plan_path(plan).read_text(encoding="utf-8-sig", errors="replace")
+    except (OSError, PlanError):
+        return None
+    found = _LANGUAGE_LINE.search(text[:200_000])
+    return found.group(1) if found else None
+
+
+_LANGUAGE_LINE = re.compile(r"""^\s+language:\s*["']?(vi|en)\b""", re.MULTILINE)
+
+
+def _language_for(plan: str) -> str:
+    """The language to tell PLAN's problems in: --lang, PLANFLOW_LANG, the plan's, the locale's."""
+    ctx = click.get_current_context(silent=True)
+    option = ctx.params.get("lang") if ctx is not None else None
+    return resolve_language(option, _plan_language(plan))
+
+
+def load_or_exit(plan: str) -> LoadedPlan:
+    """Load PLAN, or print its problems (FILE:LINE:COL) and exit with status 1.
+
+    The problems (and the warnings of a plan that loads) are told in the plan's
+    language: the plan is read in the language it asks for, once it is known.
+    """
+    _current.argument = plan
+    language = _language_for(plan)
+    try:
+        with use_language(language):
+            _current.loaded = load(plan)
         return _current.loaded
     except PlanFileError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        n = len(exc.errors)
-        message = ngettext(
-            "{count} error; the plan was not loaded.",
-            "{count} errors; the plan was not loaded.",
-            n,
-        )
-        click.echo(message.format(count=n), err=True)
+        with use_language(language):
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            n = len(exc.errors)
+            message = ngettext(
+                "{count} error; the plan was not loaded.",
+                "{count} errors; the plan was not loaded.",
+                n,
+            )
+            click.echo(message.format(count=n), err=True)
         raise SystemExit(1) from None
 
 

@@ -153,8 +153,10 @@ def import_table(
 
 def _at_row(problem: Problem, rows: list[int], table: str) -> Problem:
     """A problem of the generated plan, told at the table row of its task."""
-    if m := re.match(r"tasks\[(\d+)\]", problem.path):
-        row = rows[int(m.group(1))]
+    # the path as told in English (tasks[3], from 0) or Vietnamese (nhiệm vụ thứ 4, from 1)
+    if m := re.match(r"tasks\[(\d+)\]|nhiệm vụ thứ (\d+)", problem.path):
+        row = rows[int(m.group(1))] if m.group(1) else rows[int(m.group(2)) - 1]
+
         return Problem(problem.message, table, row, 1, _("row {row}").format(row=row), problem.hint)
     return problem
 

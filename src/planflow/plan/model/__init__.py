@@ -21,6 +21,9 @@ from planflow.plan.model._fields import ID_PATTERN
 from planflow.plan.model.enums import Category, DependencyMode, LeadMode, Period
 from planflow.plan.model.enums import Shift as Shift
 from planflow.plan.model.indicators import Comparator, Firmness, Goal, Indicator, Metric, Section
+from planflow.plan.model.places import entry as entry
+from planflow.plan.model.places import show_path as show_path
+from planflow.plan.model.places import suggest as suggest
 from planflow.plan.model.plan import LegalBasis, Plan
 from planflow.plan.model.plan import unchecked as unchecked
 from planflow.plan.model.problems import Path as Path
@@ -28,7 +31,6 @@ from planflow.plan.model.problems import PathItem as PathItem
 from planflow.plan.model.problems import PlanProblem, plan_problems
 from planflow.plan.model.problems import find_cycle as find_cycle
 from planflow.plan.model.problems import format_path as format_path
-from planflow.plan.model.problems import suggest as suggest
 from planflow.plan.model.tasks import Dependency, Target, Task
 from planflow.plan.model.timing import Offset, ReportingPeriod, TimeRange, Window
 from planflow.plan.model.units import Group, Unit
