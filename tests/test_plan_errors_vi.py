@@ -79,6 +79,17 @@ def _validate(path: Path, *options: str, env: dict[str, str] | None = None) -> l
             "'monthly' hoặc 'FREQ=MONTHLY;BYMONTHDAY=15'",
         ),
         (
+            "    window: Năm 2025\n",
+            "    window: Năm 2025\n    recurrence: ngày 35 hằng tháng\n",
+            ":22:17: nhiệm vụ thứ 2 › recurrence: không có ngày 35 — ngày trong tháng từ 1 đến 31",
+        ),
+        (
+            "    window: Năm 2025\n",
+            "    window: Năm 2025\n    recurrence: hằng tuầnn\n",
+            ":22:17: nhiệm vụ thứ 2 › recurrence: không hiểu tần suất 'hằng tuầnn' — "
+            "có phải là 'hằng tuần'?",
+        ),
+        (
             "  year: 2025",
             "  year: hai nghìn",
             ":6:9: plan › year: cần ghi năm, ví dụ 2025, nhưng đang ghi 'hai nghìn'",

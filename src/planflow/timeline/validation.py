@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from planflow.i18n import _, format_date, ngettext
 from planflow.plan.errors import Problem, Severity
 from planflow.plan.loading import LoadedPlan
 from planflow.plan.model import DependencyMode, Shift
@@ -33,13 +34,22 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
         task = plan.task(check.plan_task)
         target = task.target
         assert target is not None
-        who = f" for {check.duty.split('@', 1)[1]}" if "@" in check.duty else ""
+        window = task.window.label or _("the window")
+        if "@" in check.duty:
+            message = _(
+                "target {target} means {expected} in {window} for {unit}, but the rule yields "
+                "{actual}"
+            ).format(unit=check.duty.split("@", 1)[1], target=target, window=window,
+                     expected=check.expected, actual=check.actual)  # fmt: skip
+        else:
+            message = _(
+                "target {target} means {expected} in {window}, but the rule yields {actual}"
+            ).format(target=target, window=window, expected=check.expected, actual=check.actual)
         out.append(
             loaded.problem(
                 ("tasks", index[check.plan_task], "target"),
-                f"target {target} means {check.expected} in {task.window.label or 'the window'}"
-                f"{who}, but the rule yields {check.actual}",
-                hint="change the recurrence or the target (or mark the target 'about')",
+                message,
+                hint=_("change the recurrence or the target (or mark the target 'about')"),
                 severity=Severity.WARNING,
             )
         )
@@ -60,16 +70,16 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
         labels = {o.period for o in timeline.of_task(found.pred_task)}
         own = {o.period for o in timeline.of_task(found.task)}
         if found.mode in (DependencyMode.SAME_PERIOD, DependencyMode.ALL) and not labels & own:
-            hint = (
+            hint = _(
                 "the two tasks label their periods differently (a monthly and a quarterly "
                 "rhythm): use 'mode: in-period' to wait for what falls in this occurrence's "
                 "period"
             )
         else:
-            hint = (
-                f"{found.pred_task!r} has no occurrence in those periods (its window, its dates "
+            hint = _(
+                "{task!r} has no occurrence in those periods (its window, its dates "
                 "or the plan's start leave them out): nothing is waited for there"
-            )
+            ).format(task=found.pred_task)
         out.append(
             loaded.problem(
                 ("tasks", index[found.task], "after", found.dep),
@@ -86,8 +96,8 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
         out.append(
             loaded.problem(
                 ("tasks", index[occ.plan_task], "after"),
-                f"plan conflict: {conflict}",
-                hint="add lag before it, move its dates, or drop the dependency",
+                _("plan conflict: {conflict}").format(conflict=conflict),
+                hint=_("add lag before it, move its dates, or drop the dependency"),
                 severity=Severity.WARNING,
             )
         )
@@ -107,18 +117,27 @@ def _orphan_warnings(
         first = orphans[0]
         unit = plan.unit(first.unit)
         dates = ", ".join(f"{o.due:%d/%m/%Y}" for o in orphans[:3])
-        more = f" and {len(orphans) - 3} more" if len(orphans) > 3 else ""
+        if len(orphans) > 3:
+            dates = _("{dates} and {count} more").format(dates=dates, count=len(orphans) - 3)
         if first.ended:
-            why = f"unit {unit.id!r} ends on {unit.until} and has no successor"
-            hint = f"give unit {unit.id!r} a successor, or end the task's window by {unit.until}"
+            why = _("unit {id!r} ends on {day} and has no successor")
+            hint = _("give unit {id!r} a successor, or end the task's window by {day}")
+            day = format_date(unit.until)
         else:
-            why = f"unit {unit.id!r} begins on {unit.since}"
-            hint = f"start the task's window on {unit.since}, or name the unit it takes over from"
+            why = _("unit {id!r} begins on {day}")
+            hint = _("start the task's window on {day}, or name the unit it takes over from")
+            day = format_date(unit.since)
+        why, hint = why.format(id=unit.id, day=day), hint.format(id=unit.id, day=day)
         who = f" ({duty_id})" if duty_id != task_id else ""
+        message = ngettext(
+            "{count} occurrence{who} left with no owner: {why}; due {dates}",
+            "{count} occurrences{who} left with no owner: {why}; due {dates}",
+            len(orphans),
+        ).format(count=len(orphans), who=who, why=why, dates=dates)
         out.append(
             loaded.problem(
                 ("tasks", index[task_id], "lead"),
-                f"{len(orphans)} occurrence(s){who} left with no owner: {why}; due {dates}{more}",
+                message,
                 hint=hint,
                 severity=Severity.WARNING,
             )
@@ -143,11 +162,21 @@ def _pile_warnings(loaded: LoadedPlan, timeline: Timeline, index: dict[str, int]
         out.append(
             loaded.problem(
                 ("tasks", index[task.id], "recurrence" if task.recurrence else "dates"),
-                f"days off move {len(nominal)} occurrences ({nominal[0]:%d/%m}–{nominal[-1]:%d/%m})"
-                f" onto {due:%d/%m/%Y}"
-                + (f", and {len(crowded) - 1} more such day(s)" if len(crowded) > 1 else ""),
-                hint="leave out the days off (a rule with BYDAY=MO,TU,WE,TH,FR, or 'except:'), "
-                "or 'shift: keep' to keep them on their own days",
+                _("days off move {count} occurrences ({first}–{last}) onto {day}").format(
+                    count=len(nominal),
+                    first=f"{nominal[0]:%d/%m}",
+                    last=f"{nominal[-1]:%d/%m}",
+                    day=f"{due:%d/%m/%Y}",
+                )
+                + (
+                    _(", and {count} more such days").format(count=len(crowded) - 1)
+                    if len(crowded) > 1
+                    else ""
+                ),
+                hint=_(
+                    "leave out the days off (a rule with BYDAY=MO,TU,WE,TH,FR, or 'except:'), "
+                    "or 'shift: keep' to keep them on their own days"
+                ),
                 severity=Severity.WARNING,
             )
         )

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
+from planflow.i18n import _
 from planflow.plan.errors import RecurrenceError
 from planflow.plan.rules.parsed import (
     CANONICAL_ORDER,
@@ -74,8 +75,10 @@ def normalise_recurrence(text: str) -> str:
 def _to_rrule_text(text: str) -> str:
     if not isinstance(text, str) or not text.strip():
         raise RecurrenceError(
-            "empty recurrence rule", hint=f"write an RRULE or a shorthand: {EXAMPLES}"
+            _("empty recurrence rule"),
+            hint=_("write an RRULE or a shorthand: {examples}").format(examples=EXAMPLES),
         )
+
     body = re.sub(r"^\s*rrule\s*:", "", text, flags=re.IGNORECASE)
     return body if "=" in body else shorthand_rrule(text)
 
