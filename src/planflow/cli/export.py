@@ -8,55 +8,14 @@ from typing import Any
 import click
 
 from planflow.cli.common import load_or_exit, located, plan_argument
-from planflow.i18n import _
+from planflow.cli.lang import TranslatedCommand, lang_option
+from planflow.i18n import N_, _, ngettext
 from planflow.plan.errors import PlanError
 
 __all__ = ["export"]
 
 
-@click.command()
-@plan_argument
-@click.option(
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, dir_okay=True, writable=True),
-    help="Folder to write plan.ics and units/<unit>.ics into.",
-)
-@click.option(
-    "--expand",
-    is_flag=True,
-    help="One event per occurrence instead of recurring events (for clients with weak "
-    "RRULE support, such as Outlook).",
-)
-@click.option("--unit", "unit_id", metavar="ID", help="Only this unit's feed.")
-@click.option("--todos", is_flag=True, help="Add a VTODO per occurrence (ignored by Google).")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Processes to write a large plan's feeds with (0: one per CPU). The files are "
-    "the same whatever the number.",
-)
-@click.option(
-    "--progress",
-    is_flag=True,
-    help="Mark what is recorded done (✔, STATUS:COMPLETED) and overdue, from the state "
-    "database (docs/running-the-year.md); with --todos or --expand.",
-)
-@click.option("--db", metavar="URL", envvar="PLANFLOW_DB", help="State database (--progress).")
-def export(
-    plan: str,
-    out_dir: str,
-    expand: bool,
-    unit_id: str | None,
-    todos: bool,
-    jobs: int,
-    progress: bool,
-    db: str | None,
-) -> None:
+_EXPORT_HELP = N_(
     """Write iCalendar feeds: OUT/plan.ics and OUT/units/<unit>.ics for every unit.
 
     Re-exporting an unchanged plan gives byte-identical files (and leaves them
@@ -69,6 +28,60 @@ def export(
       planflow export national.yaml --out feeds --jobs 2
       planflow export examples/boy_2025 --out feeds --todos --progress
     """
+)
+
+
+@click.command(cls=TranslatedCommand, help=_EXPORT_HELP)
+@plan_argument
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, dir_okay=True, writable=True),
+    help=N_("Folder to write plan.ics and units/<unit>.ics into."),
+)
+@click.option(
+    "--expand",
+    is_flag=True,
+    help=N_(
+        "One event per occurrence instead of recurring events (for clients with weak "
+        "RRULE support, such as Outlook)."
+    ),
+)
+@click.option("--unit", "unit_id", metavar="ID", help=N_("Only this unit's feed."))
+@click.option("--todos", is_flag=True, help=N_("Add a VTODO per occurrence (ignored by Google)."))
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help=N_(
+        "Processes to write a large plan's feeds with (0: one per CPU). The files are "
+        "the same whatever the number."
+    ),
+)
+@click.option(
+    "--progress",
+    is_flag=True,
+    help=N_(
+        "Mark what is recorded done (✔, STATUS:COMPLETED) and overdue, from the state "
+        "database (docs/running-the-year.md); with --todos or --expand."
+    ),
+)
+@click.option("--db", metavar="URL", envvar="PLANFLOW_DB", help=N_("State database (--progress)."))
+@lang_option
+def export(
+    plan: str,
+    out_dir: str,
+    expand: bool,
+    unit_id: str | None,
+    todos: bool,
+    jobs: int,
+    progress: bool,
+    db: str | None,
+    lang: str | None,
+) -> None:
     from planflow.cli.plugins import get_pm
     from planflow.feeds import export_feeds
 
@@ -98,7 +111,8 @@ def export(
     for path in paths:
         click.echo(str(path))
     n = len(paths)
-    click.echo(f"{n} feed{'s' if n != 1 else ''} written to {out_dir}", err=True)
+    written = ngettext("{count} feed written to {folder}", "{count} feeds written to {folder}", n)
+    click.echo(written.format(count=n, folder=out_dir), err=True)
 
 
 def _progress(plan: str, db: str | None) -> Any:

@@ -96,14 +96,16 @@ def _common(fn: F) -> F:
         "--now",
         metavar="DATETIME",
         callback=_now,
-        help="Take this as now (YYYY-MM-DD[THH:MM], plan time zone) [default: the clock].",
+        help=N_("Take this as now (YYYY-MM-DD[THH:MM], plan time zone) [default: the clock]."),
     )(fn)
     fn = click.option(
         "--db",
         metavar="URL",
         envvar="PLANFLOW_DB",
-        help="State database: postgresql://… or a SQLite file "
-        "[default: PLAN_DIR/.planflow/state.db; env PLANFLOW_DB].",
+        help=N_(
+            "State database: postgresql://… or a SQLite file "
+            "[default: PLAN_DIR/.planflow/state.db; env PLANFLOW_DB]."
+        ),
     )(fn)
     fn = lang_option(fn)
     return click.argument("plan", type=click.Path(dir_okay=True, file_okay=True))(fn)
@@ -130,21 +132,35 @@ def _dump(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.command("run", cls=TranslatedCommand)
+_RUN_HELP = N_(
+    """Advance the recorded year to now: send reminders, due and overdue notices once.
+
+    Meant for cron or a systemd timer (docs/running-the-year.md). Running it twice
+    sends nothing new; after days without a run each unit gets one digest.
+
+    \b
+    Examples:
+      planflow run examples/boy_2025 --now 2025-10-06T07:00 --notify console
+      planflow run examples/boy_2025 --notify email --db postgresql://planflow@db/tinh
+    """
+)
+
+
+@click.command("run", cls=TranslatedCommand, help=_RUN_HELP)
 @_common
-@click.option("--notify", multiple=True, metavar="NAME", help="Deliver through notifier NAME.")
+@click.option("--notify", multiple=True, metavar="NAME", help=N_("Deliver through notifier NAME."))
 @click.option(
     "--set",
     "set_items",
     multiple=True,
     metavar="NOTIFIER.KEY=VALUE",
-    help="Override a channel setting of the plan file; repeatable.",
+    help=N_("Override a channel setting of the plan file; repeatable."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print what the run did as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print what the run did as JSON."))
 @click.option(
     "--strict",
     is_flag=True,
-    help="Exit with status 3 when a delivery failed (it stays in the outbox for the next run).",
+    help=N_("Exit with status 3 when a delivery failed (it stays in the outbox for the next run)."),
 )
 def run_command(
     plan: str,
@@ -156,16 +172,6 @@ def run_command(
     as_json: bool,
     strict: bool,
 ) -> None:
-    """Advance the recorded year to now: send reminders, due and overdue notices once.
-
-    Meant for cron or a systemd timer (docs/running-the-year.md). Running it twice
-    sends nothing new; after days without a run each unit gets one digest.
-
-    \b
-    Examples:
-      planflow run examples/boy_2025 --now 2025-10-06T07:00 --notify console
-      planflow run examples/boy_2025 --notify email --db postgresql://planflow@db/tinh
-    """
     from planflow.cli.plugins import EXIT_STRICT, get_pm
     from planflow.hooks.channels import parse_overrides
     from planflow.hooks.failures import PluginFailed
@@ -232,10 +238,21 @@ def _print_run(report: Any) -> None:
         click.echo(m["archived"].format(n=len(names), names=", ".join(names)))
 
 
-@click.command("status", cls=TranslatedCommand)
+_STATUS_HELP = N_(
+    """What needs attention today: overdue, due this week, blocked; then per unit.
+
+    \b
+    Examples:
+      planflow status examples/boy_2025
+      planflow status examples/boy_2025 --unit vhxh --now 2025-10-06
+    """
+)
+
+
+@click.command("status", cls=TranslatedCommand, help=_STATUS_HELP)
 @_common
-@click.option("--unit", "unit", metavar="ID", help="Only this unit's duties.")
-@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.option("--unit", "unit", metavar="ID", help=N_("Only this unit's duties."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
 def status_command(
     plan: str,
     db: str | None,
@@ -244,13 +261,6 @@ def status_command(
     unit: str | None,
     as_json: bool,
 ) -> None:
-    """What needs attention today: overdue, due this week, blocked; then per unit.
-
-    \b
-    Examples:
-      planflow status examples/boy_2025
-      planflow status examples/boy_2025 --unit vhxh --now 2025-10-06
-    """
     from planflow.jobs.status import status
 
     with _open(plan, db, now) as year:

@@ -229,10 +229,7 @@ class TaskReader(UnitReader):
             self.fail(
                 path,
                 _("expected a recurrence rule or shorthand, got {kind}").format(kind=_kind(value)),
-                _(
-                    "write e.g. 'ngày 20 hằng tháng', 'hằng quý', 'monthly', 'every 2 weeks' "
-                    "or 'FREQ=MONTHLY;BYMONTHDAY=15'"
-                ),
+                _("write e.g. 'monthly', 'every 2 weeks' or 'FREQ=MONTHLY;BYMONTHDAY=15'"),
             )
             return None
         return self.attempt(path, lambda: normalise_recurrence(value))

@@ -219,11 +219,4 @@ def _kind(value: Any) -> str:
         return _("a date ({value})").format(value=format_date(value))
     if isinstance(value, int | float):
         return _("a number ({value})").format(value=value)
-    return _("{kind} {value!r}").format(kind=_type_name(value), value=value)
-
-
-def _type_name(value: Any) -> str:
-    """The kind of a value a YAML file can hold, in the reader's words."""
-    if isinstance(value, str):
-        return _("the text")
-    return type(value).__name__
+    return _("{kind} {value!r}").format(kind=type(value).__name__, value=value)
