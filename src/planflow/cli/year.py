@@ -44,11 +44,9 @@ MESSAGES: dict[str, str] = {
     "nothing": N_("Nothing overdue, due soon or waiting."),
     "more": N_("… and {n} more (see --json or --unit)."),
     "per_unit": N_("By unit"),
-    "waits_for": N_("waits for {names}"),
 }
 
 #: Column headings of ``status``.
-COLUMNS_ATTENTION = (N_("Duty"), N_("Unit"), N_("Due"), N_("State"))
 COLUMNS_UNITS = (
     N_("Unit"),
     N_("Overdue"),
@@ -268,22 +266,23 @@ def status_command(
             report = status(year, unit=unit)
         except PlanError as exc:
             raise click.ClickException(str(exc)) from None
-        title = year.plan.title
+        the_plan = year.plan
     if as_json:
         _dump(report.to_dict())
         return
-    _print_status(title, report)
+    _print_status(the_plan, report)
 
 
-def _print_status(title: str, report: Any) -> None:
-    from rich.table import Table
+def _print_status(plan: Any, report: Any) -> None:
 
     from planflow.cli.common import console as _console
+    from planflow.cli.status_table import attention_table, units_table
     from planflow.jobs.status import CATEGORIES
 
     m = {key: _(text) for key, text in MESSAGES.items()}
     console = _console()
-    console.print(f"[bold]{m['status_title'].format(title=title, day=vn_day(report.as_of))}[/]")
+    heading = m["status_title"].format(title=plan.title, day=vn_day(report.as_of))
+    console.print(f"[bold]{heading}[/]")
     attention = report.attention
     n = {c: sum(1 for i in attention if i["category"] == c) for c in CATEGORIES}
     if attention:
@@ -292,28 +291,13 @@ def _print_status(title: str, report: Any) -> None:
                 overdue=n["overdue"], week=n["due_this_week"], blocked=n["blocked"]
             )
         )
-        table = Table(*(_(c) for c in COLUMNS_ATTENTION))
-        for item in attention[:_SHOWN]:
-            what = _(CATEGORIES[item["category"]])
-            if item["blocked_by"]:
-                what += f" ({m['waits_for'].format(names=', '.join(item['blocked_by']))})"
-            name = f"{item['occurrence']} — {item['title'][:60]}"
-            table.add_row(name, item["unit"], vn_day(item["due"]), what)
-        console.print(table)
+        console.print(attention_table(console.width, plan, attention[:_SHOWN], CATEGORIES))
+
         if len(attention) > _SHOWN:
             console.print(m["more"].format(n=len(attention) - _SHOWN))
     else:
         console.print(m["nothing"])
-    table = Table(*(_(c) for c in COLUMNS_UNITS), title=m["per_unit"], title_justify="left")
-    for row in report.units:
-        table.add_row(
-            row["unit"],
-            *(
-                str(row[c])
-                for c in ("overdue", "due_this_week", "blocked", "open", "done", "missed")
-            ),
-        )
-    console.print(table)
+    console.print(units_table(report.units, [_(c) for c in COLUMNS_UNITS], m["per_unit"]))
 
 
 def simulate_from_state(
