@@ -150,3 +150,18 @@ def test_warnings_count_from_one(tmp_path: Path) -> None:
         "trước ngày kế hoạch có hiệu lực (01/04/2025): nhiệm vụ không có lượt việc nào — "
         "chuyển thời gian thực hiện về sau ngày kế hoạch có hiệu lực, hoặc bỏ nhiệm vụ này"
     )
+
+
+def test_a_remembered_answer_is_told_in_each_language(tmp_path: Path) -> None:
+    """The country check is cached; its message still follows the language of each run."""
+    path = _plan(tmp_path, "  language: vi\n", "  language: vi\ncalendar:\n  country: VNN\n")
+    vi = _validate(path, "--lang", "vi")[0]
+    en = _validate(path, "--lang", "en")[0]
+    assert vi == (
+        f"{path}:9:12: calendar › country: không có dữ liệu ngày lễ của quốc gia 'VNN' — "
+        "có phải là 'VN'?"
+    )
+    assert (
+        en
+        == f"{path}:9:12: calendar.country: no public holidays known for country 'VNN' — did you mean 'VN'?"
+    )
