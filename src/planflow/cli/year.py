@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 
 import click
 
+from planflow.cli.common import vn_day, vn_number
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
-from planflow.i18n import N_, _, format_date, format_number
+from planflow.i18n import N_, _
 from planflow.plan.errors import PlanError, PlanFileError
 
 __all__ = ["MESSAGES", "run_command", "simulate_from_state", "status_command"]
@@ -37,39 +38,7 @@ MESSAGES: dict[str, str] = {
         "{moved} occurrences with a new due date."
     ),
     "archived": N_("Archived {n} results of occurrences no longer in the plan: {names}."),
-    "status_title": N_("{title} — where things stand on {day}"),
-    "attention": N_(
-        "Needs attention: {overdue} overdue, {week} due within 7 days, {blocked} waiting."
-    ),
-    "nothing": N_("Nothing overdue, due soon or waiting."),
-    "more": N_("… and {n} more (see --json or --unit)."),
-    "per_unit": N_("By unit"),
-    "waits_for": N_("waits for {names}"),
 }
-
-#: Column headings of ``status``.
-COLUMNS_ATTENTION = (N_("Duty"), N_("Unit"), N_("Due"), N_("State"))
-COLUMNS_UNITS = (
-    N_("Unit"),
-    N_("Overdue"),
-    N_("Due in 7 days"),
-    N_("Waiting"),
-    N_("In progress"),
-    N_("Done"),
-    N_("Missed"),
-)
-
-_SHOWN = 15  # attention rows on the first screen
-
-
-def vn_number(value: float) -> str:
-    """``1234.5`` → ``1.234,5`` in Vietnamese (the language in use decides)."""
-    return format_number(int(value) if value == int(value) else value)
-
-
-def vn_day(value: date | str) -> str:
-    """``2025-09-30`` → ``30/09/2025`` in Vietnamese (the language in use decides)."""
-    return format_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
@@ -107,6 +76,19 @@ def _common(fn: F) -> F:
     )(fn)
     fn = lang_option(fn)
     return click.argument("plan", type=click.Path(dir_okay=True, file_okay=True))(fn)
+
+
+def unit_json_options(unit_help: str, json_help: str) -> Callable[[F], F]:
+    """PLAN, ``--db``, ``--now``, ``--lang``, ``--unit ID`` and ``--json``: the options of
+    the commands that read the recorded year (``status``, ``history``). The command
+    takes ``(plan, db, now, lang, unit, as_json)``."""
+
+    def decorate(fn: F) -> F:
+        fn = click.option("--json", "as_json", is_flag=True, help=json_help)(fn)
+        fn = click.option("--unit", "unit", metavar="ID", help=unit_help)(fn)
+        return _common(fn)
+
+    return decorate
 
 
 def _open(plan: str, db: str | None, now: datetime | None) -> Any:
@@ -233,9 +215,7 @@ def _print_run(report: Any) -> None:
 
 
 @click.command("status", cls=TranslatedCommand)
-@_common
-@click.option("--unit", "unit", metavar="ID", help="Only this unit's duties.")
-@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@unit_json_options("Only this unit's duties and indicators.", "Print the status as JSON.")
 def status_command(
     plan: str,
     db: str | None,
@@ -244,13 +224,15 @@ def status_command(
     unit: str | None,
     as_json: bool,
 ) -> None:
-    """What needs attention today: overdue, due this week, blocked; then per unit.
+    """What needs attention today: overdue, due this week, blocked; then per unit, and
+    the indicators' checkpoints judged on the values recorded.
 
     \b
     Examples:
       planflow status examples/boy_2025
       planflow status examples/boy_2025 --unit vhxh --now 2025-10-06
     """
+    from planflow.cli.status_view import print_status
     from planflow.jobs.status import status
 
     with _open(plan, db, now) as year:
@@ -262,48 +244,7 @@ def status_command(
     if as_json:
         _dump(report.to_dict())
         return
-    _print_status(title, report)
-
-
-def _print_status(title: str, report: Any) -> None:
-    from rich.table import Table
-
-    from planflow.cli.common import console as _console
-    from planflow.jobs.status import CATEGORIES
-
-    m = {key: _(text) for key, text in MESSAGES.items()}
-    console = _console()
-    console.print(f"[bold]{m['status_title'].format(title=title, day=vn_day(report.as_of))}[/]")
-    attention = report.attention
-    n = {c: sum(1 for i in attention if i["category"] == c) for c in CATEGORIES}
-    if attention:
-        console.print(
-            m["attention"].format(
-                overdue=n["overdue"], week=n["due_this_week"], blocked=n["blocked"]
-            )
-        )
-        table = Table(*(_(c) for c in COLUMNS_ATTENTION))
-        for item in attention[:_SHOWN]:
-            what = _(CATEGORIES[item["category"]])
-            if item["blocked_by"]:
-                what += f" ({m['waits_for'].format(names=', '.join(item['blocked_by']))})"
-            name = f"{item['occurrence']} — {item['title'][:60]}"
-            table.add_row(name, item["unit"], vn_day(item["due"]), what)
-        console.print(table)
-        if len(attention) > _SHOWN:
-            console.print(m["more"].format(n=len(attention) - _SHOWN))
-    else:
-        console.print(m["nothing"])
-    table = Table(*(_(c) for c in COLUMNS_UNITS), title=m["per_unit"], title_justify="left")
-    for row in report.units:
-        table.add_row(
-            row["unit"],
-            *(
-                str(row[c])
-                for c in ("overdue", "due_this_week", "blocked", "open", "done", "missed")
-            ),
-        )
-    console.print(table)
+    print_status(title, report)
 
 
 def simulate_from_state(

@@ -54,6 +54,7 @@ from planflow.plan.errors import PlanError
 from planflow.plan.loading import LoadedPlan, load
 from planflow.plan.model import Plan
 from planflow.run.events import Event, EventKind, event_id
+from planflow.run.indicators import Measurements
 from planflow.run.recorded import Replay, replay
 from planflow.run.store import Store
 from planflow.timeline.occurrences import Timeline
@@ -128,9 +129,24 @@ class Year:
         """``(duty, index) → day`` of every occurrence recorded as done."""
         return {key: rec.day for key, rec in self.store.done(self.plan.id).items() if rec.day}
 
+    def measurements(self) -> Measurements:
+        """The indicator values the units reported (``planflow record``), per unit, in
+        the order recorded; judged by the checkpoint rule of
+        :func:`planflow.run.indicators.reported_value`."""
+        reported: dict[str, dict[str, list[tuple[date, float]]]] = {
+            i.id: {} for i in self.plan.indicators
+        }
+        for rec in self.store.measurements(self.plan.id):
+            if rec.target in reported and rec.by_unit:
+                reported[rec.target].setdefault(rec.by_unit, []).append((rec.day, rec.value))
+        return Measurements(reported=reported)
+
     def replay(self, until: date) -> Replay:
-        """The year replayed with the recorded completions up to ``until``."""
-        return replay(self.timeline, self.completions(), until=until)
+        """The year replayed with the recorded completions (and the reported indicator
+        values) up to ``until``."""
+        return replay(
+            self.timeline, self.completions(), until=until, measurements=self.measurements()
+        )
 
     def close(self) -> None:
         """Close the store."""
