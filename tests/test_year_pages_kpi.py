@@ -126,3 +126,13 @@ def test_pages_without_a_feed_server_fail_closed_too(site: dict[str, object]) ->
     tokens: Path = site["tokens"]  # type: ignore[assignment]
     tokens.write_text("[]", encoding="utf-8")
     assert client.get(base).status_code == 503
+
+
+def test_an_edited_plan_is_read_again(site: dict[str, object]) -> None:
+    """The pages keep the plan as read until its file changes."""
+    client: TestClient = site["client"]  # type: ignore[assignment]
+    path: Path = site["path"]  # type: ignore[assignment]
+    base = f"/pages/{site['vp']}/units/vp"
+    assert "trừ hồ sơ mật)" in client.get(base).text
+    path.write_text(PLAN.replace("(trừ hồ sơ mật)", "(trừ hồ sơ tối mật)"), encoding="utf-8")
+    assert "trừ hồ sơ tối mật" in client.get(base).text

@@ -29,6 +29,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -127,11 +128,27 @@ def add_unit_pages(
     templates = Environment(
         loader=PackageLoader("planflow.jobs", "templates"), autoescape=select_autoescape()
     )
-    folder = Path(Year.open(plan_path, db).loaded.file).parent  # fails early on a bad plan
-    key = page_key(folder)
+    with Year.open(plan_path, db) as first:  # fails early on a bad plan
+        plan_file = Path(first.loaded.file)
+    key = page_key(plan_file.parent)
+
+    loaded: list[tuple[tuple[int, ...], Year]] = []  # the plan as last read, by its file's stat
+    loading = threading.Lock()
 
     def open_year() -> Year:
-        return Year.open(plan_path, db, now=clock() if clock else None)
+        """The year for one request: the plan is read again only when its file changed
+        (loading and expanding it is most of a page's cost), the store is the request's."""
+        now = clock() if clock else None
+        st = plan_file.stat()
+        sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+        with loading:
+            if not loaded or loaded[0][0] != sig:
+                fresh = Year.open(plan_path, db)
+                list(fresh.timeline)  # expanded once here, then only read by the threads
+                fresh.close()
+                loaded[:] = [(sig, fresh)]
+            template = loaded[0][1]
+        return template.again(db, now=now)
 
     def marks() -> dict[tuple[str, int], Any]:
         from planflow.jobs.reports import feed_progress

@@ -106,6 +106,16 @@ class Year:
             year.fixed_now = now if now.tzinfo else now.replace(tzinfo=year.zone())
         return year
 
+    def again(self, db: str | None = None, *, now: datetime | None = None) -> Year:
+        """The same loaded plan and timeline (nothing re-read) with a store of its own:
+        what a server hands each request while the plan file stays the same."""
+        year = Year(
+            self.loaded, Store.for_plan(self.loaded.file, db), self.timeline, self.plan_hash
+        )
+        if now is not None:
+            year.fixed_now = now if now.tzinfo else now.replace(tzinfo=year.zone())
+        return year
+
     @property
     def plan(self) -> Plan:
         """The plan."""
