@@ -37,7 +37,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_year import communes, database  # noqa: E402
+from bench_year import communes, database
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANFLOW = [sys.executable, "-m", "planflow"]
@@ -52,9 +52,7 @@ def free_port() -> int:
 
 
 def planflow(*args: str, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [*PLANFLOW, *args], capture_output=True, text=True, env=env, check=False
-    )
+    done = subprocess.run([*PLANFLOW, *args], capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         raise SystemExit(f"planflow {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
@@ -175,8 +173,10 @@ def main() -> int:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     errors: list[str] = [*warm["errors"], *figures["errors"]]  # type: ignore[misc]
-    print(f"unit pages of 1 commune of {args.communes} ({args.db}), {len(pages)} units, "
-          f"{args.clients} clients; set-up: {len(paths)} first runs in {prepared:.0f} s")  # fmt: skip
+    print(
+        f"unit pages of 1 commune of {args.communes} ({args.db}), {len(pages)} units, "
+        f"{args.clients} clients; set-up: {len(paths)} first runs in {prepared:.0f} s"
+    )
     print(f"warm-up alone: {warm['rps']:.1f} requests/s, p50 {warm['p50'] * 1000:.0f} ms")
     print(f"{'requests':>9} {'errors':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
     print(
