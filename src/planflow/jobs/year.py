@@ -48,12 +48,13 @@ from planflow.hooks.channels import resolve_settings
 from planflow.hooks.failures import Failure
 from planflow.hooks.manager import PluginManager, call_each
 from planflow.hooks.specs import ChannelSettings, Notifier
+from planflow.jobs.digest import digest_event
 from planflow.jobs.records import ChannelRecord, failure_place
 from planflow.jobs.simulate import OnFailure, _pick, deliver_one
 from planflow.plan.errors import PlanError
 from planflow.plan.loading import LoadedPlan, load
 from planflow.plan.model import Plan
-from planflow.run.events import Event, EventKind, event_id
+from planflow.run.events import Event
 from planflow.run.indicators import Measurements
 from planflow.run.recorded import Replay, replay
 from planflow.run.store import Store
@@ -206,26 +207,6 @@ class RunReport:
             "deliveries": {k: v.to_dict() for k, v in self.deliveries.items()},
             "changes": self.changes,
         }
-
-
-def digest_event(plan: str, unit: str, gathered: Sequence[Event], today: date) -> Event:
-    """One unit's digest of ``gathered`` events (their kinds counted), dated ``today``."""
-    first = min(e.time for e in gathered)
-    last = max(e.time for e in gathered)
-    counts = Counter(e.kind.value for e in gathered)
-    return Event(
-        id=event_id(plan, f"digest:{unit}:{first}:{last}", 0, EventKind.DIGEST),
-        kind=EventKind.DIGEST,
-        time=today,
-        plan=plan,
-        task=f"digest:{unit}",
-        index=0,
-        period=f"{first.isoformat()}..{last.isoformat()}",
-        start=first,
-        due=last,
-        unit=unit,
-        counts=tuple(sorted(counts.items())),
-    )
 
 
 def _configure(
