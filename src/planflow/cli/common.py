@@ -8,12 +8,13 @@ import re
 import sys
 import traceback
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import attrs
 import click
 
-from planflow.i18n import _, ngettext, resolve_language, use_language
+from planflow.i18n import _, format_date, format_number, ngettext, resolve_language, use_language
 from planflow.plan.errors import PlanError, PlanFileError
 from planflow.plan.loading import LoadedPlan, load
 
@@ -25,6 +26,8 @@ __all__ = [
     "load_or_exit",
     "located",
     "plan_argument",
+    "vn_day",
+    "vn_number",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -158,3 +161,13 @@ def console() -> Any:
     # COLUMNS, when set, is the width asked for (rich reads it)
     wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
     return pipe_console(width=None if wide else 160)
+
+
+def vn_number(value: float) -> str:
+    """``1234.5`` → ``1.234,5`` in Vietnamese (the language in use decides)."""
+    return format_number(int(value) if value == int(value) else value)
+
+
+def vn_day(value: date | str) -> str:
+    """``2025-09-30`` → ``30/09/2025`` in Vietnamese (the language in use decides)."""
+    return format_date(date.fromisoformat(value) if isinstance(value, str) else value)

@@ -12,8 +12,9 @@ from datetime import date, datetime
 
 import click
 
+from planflow.cli.common import vn_day, vn_number
 from planflow.cli.lang import TranslatedCommand
-from planflow.cli.year import _common, _day, _dump, _open, vn_day, vn_number
+from planflow.cli.year import _common, _day, _dump, _open, unit_json_options
 from planflow.i18n import N_, _
 from planflow.jobs.progress_records import HISTORY_WHAT
 from planflow.plan.errors import PlanError
@@ -30,7 +31,7 @@ __all__ = [
 MESSAGES: dict[str, str] = {
     "done": N_("Recorded: {occurrence} done on {day} ({unit})."),
     "undone": N_("The completion of {occurrence} is taken back; reason: {reason}."),
-    "recorded": N_("Recorded target {target}: {value} on {day}."),
+    "recorded": N_("Recorded indicator {target}: {value} measured on {day} ({unit})."),
     "no_history": N_("Nothing recorded yet."),
 }
 
@@ -113,11 +114,15 @@ def undo_command(
 
 
 _RECORD_HELP = N_(
-    """Record a measured value of a target (TARGET: a task with a target:).
+    """Record a measured value of a KPI indicator (TARGET: an id under indicators:).
+
+    VALUE is a number as written: 97,5 or 97.5 (a percentage from 0 to 100). Each
+    checkpoint is judged on the last value measured after the previous checkpoint and
+    on or before it (planflow status, report --from-state).
 
     \b
     Example:
-      planflow record examples/boy_2025 dx-web-news 31 --date 2025-03-31 --by web
+      planflow record examples/phu_lam_cds_2025 dvc-toan-trinh 72,5 --date 2025-06-30
     """
 )
 
@@ -125,9 +130,11 @@ _RECORD_HELP = N_(
 @click.command("record", cls=TranslatedCommand, help=_RECORD_HELP)
 @_common
 @click.argument("target")
-@click.argument("value", type=float)
-@click.option("--date", "day", metavar="DATE", callback=_day, help=N_("When [default: today]."))
-@click.option("--by", "by", metavar="UNIT", help=N_("The unit that measured it."))
+@click.argument("value")
+@click.option(
+    "--date", "day", metavar="DATE", callback=_day, help=N_("Measured on [default: today].")
+)
+@click.option("--by", "by", metavar="UNIT", help=N_("The unit it measures [default: its owner]."))
 @click.option("--note", metavar="TEXT", help=N_("A note."))
 @click.option("--evidence", metavar="URL", help=N_("A link to the evidence."))
 def record_command(
@@ -136,13 +143,13 @@ def record_command(
     now: datetime | None,
     lang: str | None,
     target: str,
-    value: float,
+    value: str,
     day: date | None,
     by: str | None,
     note: str | None,
     evidence: str | None,
 ) -> None:
-    from planflow.jobs.progress_records import record_value
+    from planflow.jobs.kpi_records import record_value
 
     with _open(plan, db, now) as year:
         try:
@@ -151,7 +158,7 @@ def record_command(
             raise click.ClickException(str(exc)) from None
     click.echo(
         _(MESSAGES["recorded"]).format(
-            target=rec.target, value=vn_number(rec.value), day=vn_day(rec.day)
+            target=rec.target, value=vn_number(rec.value), day=vn_day(rec.day), unit=rec.by_unit
         )
     )
 
@@ -167,9 +174,7 @@ _HISTORY_HELP = N_(
 
 
 @click.command("history", cls=TranslatedCommand, help=_HISTORY_HELP)
-@_common
-@click.option("--unit", "unit", metavar="ID", help=N_("Only what concerns this unit."))
-@click.option("--json", "as_json", is_flag=True, help=N_("Print the history as JSON."))
+@unit_json_options(N_("Only what concerns this unit."), N_("Print the history as JSON."))
 def history_command(
     plan: str,
     db: str | None,

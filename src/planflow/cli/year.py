@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 
 import click
 
+from planflow.cli.common import vn_day, vn_number
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
-from planflow.i18n import N_, _, format_date, format_number
+from planflow.i18n import N_, _
 from planflow.plan.errors import PlanError, PlanFileError
 
 __all__ = ["MESSAGES", "run_command", "simulate_from_state", "status_command"]
@@ -37,37 +38,7 @@ MESSAGES: dict[str, str] = {
         "{moved} occurrences with a new due date."
     ),
     "archived": N_("Archived {n} results of occurrences no longer in the plan: {names}."),
-    "status_title": N_("{title} — where things stand on {day}"),
-    "attention": N_(
-        "Needs attention: {overdue} overdue, {week} due within 7 days, {blocked} waiting."
-    ),
-    "nothing": N_("Nothing overdue, due soon or waiting."),
-    "more": N_("… and {n} more (see --json or --unit)."),
-    "per_unit": N_("By unit"),
 }
-
-#: Column headings of ``status``.
-COLUMNS_UNITS = (
-    N_("Unit"),
-    N_("Overdue"),
-    N_("Due in 7 days"),
-    N_("Waiting"),
-    N_("In progress"),
-    N_("Done"),
-    N_("Missed"),
-)
-
-_SHOWN = 15  # attention rows on the first screen
-
-
-def vn_number(value: float) -> str:
-    """``1234.5`` → ``1.234,5`` in Vietnamese (the language in use decides)."""
-    return format_number(int(value) if value == int(value) else value)
-
-
-def vn_day(value: date | str) -> str:
-    """``2025-09-30`` → ``30/09/2025`` in Vietnamese (the language in use decides)."""
-    return format_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
@@ -107,6 +78,19 @@ def _common(fn: F) -> F:
     )(fn)
     fn = lang_option(fn)
     return click.argument("plan", type=click.Path(dir_okay=True, file_okay=True))(fn)
+
+
+def unit_json_options(unit_help: str, json_help: str) -> Callable[[F], F]:
+    """PLAN, ``--db``, ``--now``, ``--lang``, ``--unit ID`` and ``--json``: the options of
+    the commands that read the recorded year (``status``, ``history``). The command
+    takes ``(plan, db, now, lang, unit, as_json)``."""
+
+    def decorate(fn: F) -> F:
+        fn = click.option("--json", "as_json", is_flag=True, help=json_help)(fn)
+        fn = click.option("--unit", "unit", metavar="ID", help=unit_help)(fn)
+        return _common(fn)
+
+    return decorate
 
 
 def _open(plan: str, db: str | None, now: datetime | None) -> Any:
@@ -237,7 +221,8 @@ def _print_run(report: Any) -> None:
 
 
 _STATUS_HELP = N_(
-    """What needs attention today: overdue, due this week, blocked; then per unit.
+    """What needs attention today: overdue, due this week, blocked; then per unit, and
+    the indicators' checkpoints judged on the values recorded.
 
     \b
     Examples:
@@ -248,9 +233,7 @@ _STATUS_HELP = N_(
 
 
 @click.command("status", cls=TranslatedCommand, help=_STATUS_HELP)
-@_common
-@click.option("--unit", "unit", metavar="ID", help=N_("Only this unit's duties."))
-@click.option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
+@unit_json_options(N_("Only this unit's duties and indicators."), N_("Print the status as JSON."))
 def status_command(
     plan: str,
     db: str | None,
@@ -259,6 +242,7 @@ def status_command(
     unit: str | None,
     as_json: bool,
 ) -> None:
+    from planflow.cli.status_view import print_status
     from planflow.jobs.status import status
 
     with _open(plan, db, now) as year:
@@ -270,34 +254,7 @@ def status_command(
     if as_json:
         _dump(report.to_dict())
         return
-    _print_status(the_plan, report)
-
-
-def _print_status(plan: Any, report: Any) -> None:
-
-    from planflow.cli.common import console as _console
-    from planflow.cli.status_table import attention_table, units_table
-    from planflow.jobs.status import CATEGORIES
-
-    m = {key: _(text) for key, text in MESSAGES.items()}
-    console = _console()
-    heading = m["status_title"].format(title=plan.title, day=vn_day(report.as_of))
-    console.print(f"[bold]{heading}[/]")
-    attention = report.attention
-    n = {c: sum(1 for i in attention if i["category"] == c) for c in CATEGORIES}
-    if attention:
-        console.print(
-            m["attention"].format(
-                overdue=n["overdue"], week=n["due_this_week"], blocked=n["blocked"]
-            )
-        )
-        console.print(attention_table(console.width, plan, attention[:_SHOWN], CATEGORIES))
-
-        if len(attention) > _SHOWN:
-            console.print(m["more"].format(n=len(attention) - _SHOWN))
-    else:
-        console.print(m["nothing"])
-    console.print(units_table(report.units, [_(c) for c in COLUMNS_UNITS], m["per_unit"]))
+    print_status(the_plan, report)
 
 
 def simulate_from_state(
