@@ -96,7 +96,8 @@ class Timeline:
         """Count the occurrences without building them; the number of occurrences.
 
         Runs before the first occurrence is built, so that a plan past a limit costs
-        its schedules (shared by tasks with the same dates), not its occurrences.
+        its schedules (shared by tasks with the same dates, and by duties with the same
+        span), not its occurrences.
 
         :raises LimitError: one task, or the whole plan, has more occurrences than
             :data:`~planflow.plan.limits.TASK_OCCURRENCES` or
@@ -108,8 +109,8 @@ class Timeline:
         overall = occurrence_limit(len(self.plan.units) + len(self.plan.tasks))
         total = 0
         for task_id, duties in self._duties_by_task.items():
-            task = duties[0].task
-            count = len(self._schedule(task)) * len(duties)
+            # per duty: a hand-over splits one schedule between two duties, it does not double it
+            count = sum(len(self.duty_schedule(duty)) for duty in duties)
             if count > per_task:
                 raise LimitError(TASK_OCCURRENCES, count, where=_of_task(task_id), task=task_id)
             total += count

@@ -8,7 +8,7 @@ column in the file.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PlanProblem",
+    "cycles",
     "find_cycle",
     "find_group_cycle",
     "format_path",
@@ -309,27 +310,16 @@ def _successor_circles(plan: Plan, unit_ids: dict[str, int]) -> dict[str, list[s
     """Each circle of successors, keyed by its first unit in plan order: the circle from
     that unit back to it, as ``[a, b, a]`` (one error per circle, not per unit on it).
 
-    Every unit has at most one successor, so each walk is followed once (units already
-    walked are not walked again): linear in the number of units, however long the
-    hand-over chains (a chain of thousands of units stays cheap).
+    Linear in the number of units, however long the hand-over chains (see :func:`cycles`).
+    A unit naming itself is reported on its own.
     """
-    walked: set[str] = set()
-    circles: dict[str, list[str]] = {}
-    for unit in plan.units:
-        path: list[str] = []
-        on_path: dict[str, int] = {}
-        nxt: str | None = unit.id
-        while nxt is not None and nxt in unit_ids and nxt not in walked:
-            walked.add(nxt)
-            on_path[nxt] = len(path)
-            path.append(nxt)
-            nxt = plan.units[unit_ids[nxt]].successor
-            if nxt is not None and nxt in on_path:
-                circle = path[on_path[nxt] :]
-                k = min(range(len(circle)), key=lambda j: unit_ids[circle[j]])
-                circles[circle[k]] = [*circle[k:], *circle[:k], circle[k]]
-                break
-    return circles
+    edges = {
+        unit.id: [unit.successor]
+        for unit in plan.units
+        if unit.successor in unit_ids and unit.successor != unit.id
+    }
+    found = cycles(edges, order=unit_ids.__getitem__)
+    return {circle[0]: circle for circle in found}
 
 
 def find_cycle(plan: Plan) -> list[str] | None:
@@ -342,8 +332,8 @@ def find_cycle(plan: Plan) -> list[str] | None:
     for task, dep in plan.dependencies():
         if dep.task != task.id and dep.task in edges:
             edges[task.id].append(dep.task)
-    cycle = _first_cycle(edges)
-    return list(reversed(cycle)) if cycle else None
+    found = cycles(edges)
+    return list(reversed(found[0])) if found else None
 
 
 def find_group_cycle(plan: Plan) -> list[str] | None:
@@ -356,30 +346,33 @@ def find_group_cycle(plan: Plan) -> list[str] | None:
         if isinstance(unit, Group):
             edges.setdefault(unit.id, []).extend(m for m in unit.members if m != unit.id)
     edges = {node: [c for c in children if c in edges] for node, children in edges.items()}
-    return _first_cycle(edges)
+    found = cycles(edges)
+    return found[0] if found else None
 
 
-def _first_cycle(edges: dict[str, list[str]]) -> list[str] | None:
-    """The first cycle a depth-first walk of ``edges`` meets, as the path ``[x, …, x]``."""
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    for root in edges:
-        if root in state:
-            continue
-        stack: list[tuple[str, Iterator[str]]] = [(root, iter(edges[root]))]
-        path = [root]
-        state[root] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                path.pop()
-                state[node] = 2
-            elif state.get(child) == 1:
-                # path runs from the root; the cycle starts where child first appears
-                return [*path[path.index(child) :], child]
-            elif child not in state:
-                state[child] = 1
-                path.append(child)
-                stack.append((child, iter(edges[child])))
-    return None
+def cycles(
+    edges: Mapping[str, Iterable[str]], order: Callable[[str], int] | None = None
+) -> list[list[str]]:
+    """One cycle through each knot of ``edges`` (nodes that reach each other), each as the
+    closed path ``[x, …, x]`` from its first node; knots in the order of their first node.
+
+    "First" is by ``order`` (by default, the order of ``edges``). The shared walk of the
+    task, group and successor checks: strongly connected components, then one cycle from
+    the first node of each, so linear in nodes plus edges (a chain of thousands of units
+    stays cheap). ``order`` must rank every node, targets included (the default ranks
+    only the keys: then every target must be a key); self-loops are left to the caller.
+    """
+    import networkx as nx  # only when a plan is checked: ``import planflow`` stays light
+
+    rank = order or {node: i for i, node in enumerate(edges)}.__getitem__
+    graph: nx.DiGraph = nx.DiGraph()
+    for node in sorted(edges, key=rank):
+        graph.add_node(node)
+        graph.add_edges_from((node, child) for child in edges[node])
+    knots = [k for k in nx.strongly_connected_components(graph) if len(k) > 1]
+    out = []
+    for first, knot in sorted(((min(k, key=rank), k) for k in knots), key=lambda f: rank(f[0])):
+        # a depth-first walk from the knot's first node, in edge order, as networkx does it
+        walked = nx.find_cycle(graph.subgraph(knot), source=first)
+        out.append([u for u, _ in walked] + [walked[0][0]])
+    return out
