@@ -12,10 +12,12 @@ of ``2 × duty position + role``.
 from __future__ import annotations
 
 from array import array
+from datetime import date
 from enum import StrEnum
 
 from planflow.plan.errors import ModelError
 from planflow.plan.model import Plan, suggest
+from planflow.timeline.coordination import named_on
 from planflow.timeline.occurrences import Duty, Timeline
 
 __all__ = ["Index", "Role", "check_unit"]
@@ -42,7 +44,7 @@ def check_unit(plan: Plan, unit_id: str) -> None:
 
 
 class Members:
-    """``plan.members`` and ``Timeline.units_of``, with each group's members computed once."""
+    """``plan.members``, with each group's members computed once."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -55,15 +57,6 @@ class Members:
             found = self._members[unit_id] = self.plan.members(unit_id)
         return found
 
-    def units_of(self, duty: Duty) -> tuple[str, tuple[str, ...]]:
-        """(the unit whose duty it is, the coordinating units, groups expanded)."""
-        coordinators: list[str] = []
-        for unit_id in duty.task.coordinators:
-            for member in self.of(unit_id):
-                if member != duty.unit and member not in coordinators:
-                    coordinators.append(member)
-        return duty.unit, tuple(coordinators)
-
 
 class Index:
     """unit id → the positions (in ``timeline.duties``) and roles of its duties."""
@@ -74,8 +67,15 @@ class Index:
         found: dict[str, array[int]] = {}
         for position, duty in enumerate(self.duties):
             leads = {duty.unit, *members.of(duty.unit)}
-            _, coordinators = members.units_of(duty)
-            named = (u for u in duty.task.coordinators if u not in coordinators)
+            # who coordinates one of its occurrences (not a unit that ended before them)
+            spans = timeline.coordination(duty)
+            coordinators = [u for span in spans for u in span.units]
+            named = (
+                u
+                for span in spans
+                for u in named_on(timeline.plan, duty.task, span.since or span.until or date.min)
+                if u not in coordinators
+            )
             for unit_id in leads:
                 _append(found, unit_id, 2 * position)
             for unit_id in dict.fromkeys((*coordinators, *named)):
