@@ -2,7 +2,9 @@
 
 A unit leads a duty that is its own or its group's (a member of a group that leads
 together sees the group's duty); it coordinates a duty that names it, or a group it
-belongs to, among the coordinators. Leading wins over coordinating.
+belongs to, among the coordinators, as long as one of the duty's occurrences falls due
+while it exists (or names it as a successor: see :mod:`planflow.timeline.coordination`).
+Leading wins over coordinating.
 
 :class:`Index` answers that for every unit in one pass over the duties (a pass per
 unit would make a national export quadratic), stored compactly: per unit an array
