@@ -207,7 +207,7 @@ def add_unit_pages(
         for occ in timeline:
             if occ.unit == unit and today < occ.start <= today + timedelta(days=30):
                 task = plan.task(occ.plan_task)
-                coordinators = timeline.units_of(timeline.duty(occ.task))[1]
+                coordinators = timeline.coordinators_of(occ)
                 upcoming.append(
                     {
                         "title": task.title,

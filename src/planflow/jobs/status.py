@@ -122,7 +122,7 @@ def status(year: Year, *, as_of: date | None = None, unit: str | None = None) ->
                 "ref": task.ref,
                 "title": task.title,
                 "unit": occ.unit,
-                "coordinators": list(year.timeline.units_of(year.timeline.duty(occ.task))[1]),
+                "coordinators": list(year.timeline.coordinators_of(occ)),
                 "category": category,
                 "state": outcome.state.value,
                 "start": occ.start.isoformat(),

@@ -46,7 +46,7 @@ def agenda_rows(timeline: Timeline, rows: Sequence[tuple[Occurrence, str]]) -> l
     for occ, role in rows:
         duty = timeline.duty(occ.task)
         task = duty.task
-        _lead, coordinators = timeline.units_of(duty)
+        coordinators = timeline.coordinators_of(occ)
         out.append(
             [
                 occ.start,

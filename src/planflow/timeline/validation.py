@@ -2,7 +2,9 @@
 
 * quantity targets the recurrence rule does not meet (``24 per year`` against a rule
   yielding 26 dates);
-* plan conflicts: an occurrence due before what it waits for (plus lag) can be done.
+* plan conflicts: an occurrence due before what it waits for (plus lag) can be done;
+* duties no unit holds, and coordinating units that end (with no successor) or begin
+  while the task still falls due.
 
 Each warning is a located :class:`~planflow.plan.errors.Problem` so that editors and CI
 logs point at the right line.
@@ -17,6 +19,7 @@ from planflow.plan.errors import Problem, Severity
 from planflow.plan.loading import LoadedPlan
 from planflow.plan.model import DependencyMode, Shift
 from planflow.timeline import cascades
+from planflow.timeline.coordination import holder_on
 from planflow.timeline.occurrences import Orphan, Timeline
 
 __all__ = ["plan_warnings"]
@@ -54,6 +57,7 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
             )
         )
     out.extend(_orphan_warnings(loaded, timeline, index))
+    out.extend(_coordinator_warnings(loaded, timeline))
     out.extend(_pile_warnings(loaded, timeline, index))
     seen: set[tuple[str, int]] = set()
     for collapse in cascades.collapses(timeline):
@@ -142,6 +146,49 @@ def _orphan_warnings(
                 severity=Severity.WARNING,
             )
         )
+    return out
+
+
+def _coordinator_warnings(loaded: LoadedPlan, timeline: Timeline) -> list[Problem]:
+    """One warning per coordinating unit that misses some of a task's occurrences: it
+    ended with no successor (nobody takes its part) or it had not begun yet."""
+    plan, out = loaded.plan, []
+    for i, task in enumerate(plan.tasks):
+        dues = sorted({occ.due for occ in timeline.of_task(task.id)})
+        for j, named in enumerate(task.coordinators):
+            for member in plan.members(named):
+                missed = [d for d in dues if holder_on(plan, member, d) is None]
+                if not missed:
+                    continue
+                unit = plan.unit(member)
+                shown = ", ".join(f"{d:%d/%m/%Y}" for d in missed[:3])
+                if len(missed) > 3:
+                    shown = _("{dates} and {count} more").format(dates=shown, count=len(missed) - 3)
+                if unit.since is not None and missed[0] < unit.since:
+                    why = _("coordinating unit {id!r} begins on {day}").format(
+                        id=member, day=format_date(unit.since)
+                    )
+                    hint = _("coordinators join from the day they begin")
+                else:
+                    why = _(
+                        "coordinating unit {id!r} ends on {day} and no successor takes its part"
+                    ).format(id=member, day=format_date(unit.until))
+                    hint = _(
+                        "give unit {id!r} a successor, or name who coordinates after it"
+                    ).format(id=member)
+                message = ngettext(
+                    "{why}: it does not coordinate {count} occurrence due {dates}",
+                    "{why}: it does not coordinate {count} occurrences due {dates}",
+                    len(missed),
+                ).format(why=why, count=len(missed), dates=shown)
+                out.append(
+                    loaded.problem(
+                        ("tasks", i, "coordinators", j),
+                        message,
+                        hint=hint,
+                        severity=Severity.WARNING,
+                    )
+                )
     return out
 
 

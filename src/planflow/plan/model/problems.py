@@ -7,13 +7,13 @@ column in the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
 from attrs import frozen
 
 from planflow.i18n import _, format_date
+from planflow.plan.model.cycles import cycles
 from planflow.plan.model.enums import DependencyMode
 from planflow.plan.model.places import entry, suggest
 from planflow.plan.model.successions import succession_problems
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PlanProblem",
+    "cycles",
     "find_cycle",
     "find_group_cycle",
     "format_path",
@@ -306,8 +307,8 @@ def find_cycle(plan: Plan) -> list[str] | None:
     for task, dep in plan.dependencies():
         if dep.task != task.id and dep.task in edges:
             edges[task.id].append(dep.task)
-    cycle = _first_cycle(edges)
-    return list(reversed(cycle)) if cycle else None
+    found = cycles(edges)
+    return list(reversed(found[0])) if found else None
 
 
 def find_group_cycle(plan: Plan) -> list[str] | None:
@@ -320,30 +321,5 @@ def find_group_cycle(plan: Plan) -> list[str] | None:
         if isinstance(unit, Group):
             edges.setdefault(unit.id, []).extend(m for m in unit.members if m != unit.id)
     edges = {node: [c for c in children if c in edges] for node, children in edges.items()}
-    return _first_cycle(edges)
-
-
-def _first_cycle(edges: dict[str, list[str]]) -> list[str] | None:
-    """The first cycle a depth-first walk of ``edges`` meets, as the path ``[x, …, x]``."""
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    for root in edges:
-        if root in state:
-            continue
-        stack: list[tuple[str, Iterator[str]]] = [(root, iter(edges[root]))]
-        path = [root]
-        state[root] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                path.pop()
-                state[node] = 2
-            elif state.get(child) == 1:
-                # path runs from the root; the cycle starts where child first appears
-                return [*path[path.index(child) :], child]
-            elif child not in state:
-                state[child] = 1
-                path.append(child)
-                stack.append((child, iter(edges[child])))
-    return None
+    found = cycles(edges)
+    return found[0] if found else None

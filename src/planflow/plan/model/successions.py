@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planflow.i18n import _
+from planflow.plan.model.cycles import cycles
 from planflow.plan.model.places import suggest
 
 if TYPE_CHECKING:
@@ -48,24 +49,13 @@ def _successor_circles(plan: Plan, unit_ids: dict[str, int]) -> dict[str, list[s
     """Each circle of successors, keyed by its first unit in plan order: the circle from
     that unit back to it, as ``[a, b, a]`` (one error per circle, not per unit on it).
 
-    Every unit has at most one successor, so each walk is followed once (units already
-    walked are not walked again): linear in the number of units, however long the
-    hand-over chains (a chain of thousands of units stays cheap).
+    Linear in the number of units, however long the hand-over chains (see :func:`cycles`).
+    A unit naming itself is reported on its own.
     """
-    walked: set[str] = set()
-    circles: dict[str, list[str]] = {}
-    for unit in plan.units:
-        path: list[str] = []
-        on_path: dict[str, int] = {}
-        nxt: str | None = unit.id
-        while nxt is not None and nxt in unit_ids and nxt not in walked:
-            walked.add(nxt)
-            on_path[nxt] = len(path)
-            path.append(nxt)
-            nxt = plan.units[unit_ids[nxt]].successor
-            if nxt is not None and nxt in on_path:
-                circle = path[on_path[nxt] :]
-                k = min(range(len(circle)), key=lambda j: unit_ids[circle[j]])
-                circles[circle[k]] = [*circle[k:], *circle[:k], circle[k]]
-                break
-    return circles
+    edges = {
+        unit.id: [unit.successor]
+        for unit in plan.units
+        if unit.successor in unit_ids and unit.successor != unit.id
+    }
+    found = cycles(edges, order=unit_ids.__getitem__)
+    return {circle[0]: circle for circle in found}
