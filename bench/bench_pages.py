@@ -149,7 +149,7 @@ def main() -> int:
             prepared = advance_all(paths, db)
             served = paths[0].parent
             db_args = ["--db", db] if db else []
-            issued = planflow("tokens", str(served), env=env)
+            issued = planflow("tokens", str(served), "--lang", "en", env=env)  # parsed below
             pages = [
                 (m["unit"], f"/pages/{m['secret']}/units/{m['unit']}")
                 for m in _TOKEN.finditer(issued)

@@ -51,11 +51,20 @@ def test_help_prints_in_vietnamese(name: str) -> None:
     out = result.stdout
     assert out.startswith(f"Cách dùng: cli {name} ") and "\nTùy chọn:\n" in out
     assert "Hiển thị hướng dẫn này rồi thoát." in out and "Show this message" not in out
+    assert "[default:" not in out and "required]" not in out  # click's own bracket words
     for text in _help_texts(cli.commands[name]):
         first_words = " ".join(text.split()[:5])
         assert first_words not in " ".join(out.split()), f"{name}: English left: {first_words}"
     english = CliRunner().invoke(cli, [name, "--help"], env={"PLANFLOW_LANG": "en"}).stdout
     assert english.startswith(f"Usage: cli {name} ") and english != out
+
+
+def test_click_bracket_words_are_translated() -> None:
+    """``tokens --base-url`` shows its default as "[mặc định: http://127.0.0.1:8080]"."""
+    out = CliRunner().invoke(cli, ["tokens", "--help"], env={"PLANFLOW_LANG": "vi"}).stdout
+    assert "[mặc định: http://127.0.0.1:8080]" in " ".join(out.split())
+    english = CliRunner().invoke(cli, ["tokens", "--help"], env={"PLANFLOW_LANG": "en"}).stdout
+    assert "[default: http://127.0.0.1:8080]" in " ".join(english.split())
 
 
 def test_the_group_help_in_vietnamese() -> None:

@@ -88,6 +88,8 @@ class _TranslatedHelp:
             record = param.get_help_record(ctx)
             if record is None or isinstance(param, click.Argument):
                 continue
+            if isinstance(param, click.Option):
+                record = (record[0], _option_help(param, ctx))
             if param is help_option:
                 record = (record[0], _("Show this message and exit."))
             elif record[1] == "Show the version and exit.":
@@ -96,6 +98,25 @@ class _TranslatedHelp:
         if records:
             with formatter.section(_("Options")):
                 formatter.write_dl(records)
+
+
+def _option_help(option: click.Option, ctx: click.Context) -> str:
+    """An option's help with click's own bracket (``[default: …; required]``) translated:
+    click words it with the process-wide gettext, which planflow leaves alone."""
+    extra = option.get_help_extra(ctx)
+    items = []
+    if "envvars" in extra:
+        items.append(_("env var: {var}").format(var=", ".join(extra["envvars"])))
+    if "default" in extra:
+        items.append(_("default: {default}").format(default=extra["default"]))
+    if "range" in extra:
+        items.append(extra["range"])
+    if "required" in extra:
+        items.append(_("required"))
+    text = option.help or ""
+    if items:
+        return f"{text}  [{'; '.join(items)}]" if text else f"[{'; '.join(items)}]"
+    return text
 
 
 class TranslatedCommand(_TranslatedHelp, click.Command):

@@ -42,7 +42,7 @@ _TOKENS_HELP = N_(
 
     \b
     Examples:
-      planflow tokens examples/boy_2025                       # one per unit
+      planflow tokens examples/boy_2025
       planflow tokens examples/boy_2025 --unit vhxh --label "điện thoại chị Lan"
       planflow tokens examples/boy_2025 --all --label "văn phòng"
       planflow tokens examples/boy_2025 --list
