@@ -4,6 +4,7 @@ external figure (GRDP), and ``agenda --section``."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
@@ -76,3 +77,46 @@ def test_agenda_keeps_only_the_tasks_of_a_section() -> None:
     wrong = CliRunner().invoke(cli, ["agenda", str(path), "--section", "xh"])
     assert wrong.exit_code == 2
     assert "unknown section 'xh'" in wrong.output
+
+
+def test_a_target_written_as_the_plan_writes_it_names_what_it_is_of() -> None:
+    """ "tối thiểu 5% GRDP" as the plan has it: the goal is at least 5 %, of GRDP (the
+    words after the percentage are the denominator unless one is given)."""
+    text = GRDP.replace('    target: "tối thiểu 5%"\n', '    target: "tối thiểu 5% GRDP"\n')
+    text = text.replace('    denominator: "GRDP của xã"\n', "")
+    (indicator,) = loads(text).plan.indicators
+    assert (indicator.goal, indicator.metric, indicator.denominator) == (
+        Goal(Comparator.AT_LEAST, 5),
+        Metric.SHARE,
+        "GRDP",
+    )
+    plain = text.replace("    metric: share\n", "")
+    (indicator,) = loads(plain).plan.indicators
+    assert (indicator.metric, indicator.denominator) == (Metric.PERCENT, "GRDP")
+    given = GRDP.replace('    target: "tối thiểu 5%"\n', '    target: "hơn 50% doanh nghiệp"\n')
+    (indicator,) = loads(given).plan.indicators
+    assert (indicator.goal, indicator.denominator) == (
+        Goal(Comparator.MORE_THAN, 50),
+        "GRDP của xã",
+    )
+
+
+def test_a_count_metric_on_a_percentage_target_is_refused_at_its_line(tmp_path: Path) -> None:
+    """``metric: count`` with ``target: "tối thiểu 5%"`` contradicts itself: refused at
+    the metric's line (the fixture's line 33, column 13), with what to do."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(GRDP.replace("    metric: share\n", "    metric: count\n"), encoding="utf-8")
+    out = CliRunner().invoke(cli, ["validate", str(plan), "--lang", "en"])
+    assert out.exit_code == 1, out.output
+    line = GRDP.splitlines().index("    metric: share") + 1
+    assert (
+        f"plan.yaml:{line}:13: indicators[0].metric: the target 'tối thiểu 5%' is a "
+        "percentage, not a count — leave 'metric' out, or write the target without '%'"
+    ) in out.output
+
+
+def test_a_share_shows_as_a_percentage() -> None:
+    """A share of GRDP is a percentage: its goal reads "≥ 5%", as the plan wrote it."""
+    plan = loads(GRDP).plan
+    rows = simulate(plan, model="on-time").indicators()
+    assert {r["goal"] for r in rows} == {"≥ 5%"}

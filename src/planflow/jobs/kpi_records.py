@@ -149,7 +149,7 @@ def record_value(
     _check_unit(year, by)
     number = parse_value(value)
     shown = f"{number:g}"
-    if indicator.metric.value == "percent" and not 0 <= number <= 100:
+    if indicator.metric.percentage and not 0 <= number <= 100:
         raise _error("percent_range", value=shown, target=indicator.id)
     if number < 0:
         raise _error("negative", value=shown, target=indicator.id)

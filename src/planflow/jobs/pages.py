@@ -231,7 +231,7 @@ def add_unit_pages(
             {
                 "id": ind.id,
                 "text": ind.text,
-                "goal": str(ind.goal) + ("%" if ind.metric.value == "percent" else ""),
+                "goal": str(ind.goal) + ("%" if ind.metric.percentage else ""),
                 "firmness": _firmness(ind.firmness.value),
                 "checkpoints": ", ".join(_day(d) for d in ind.checkpoints),
                 "judged": judged.get(ind.id, []),

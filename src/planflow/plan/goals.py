@@ -17,11 +17,18 @@ from planflow.i18n import N_, _
 from planflow.plan.errors import PlanError
 from planflow.plan.model import Comparator, Firmness, Goal, ReportingPeriod
 
-__all__ = ["GOAL_FORMS", "parse_checkpoints", "parse_firmness", "parse_goal"]
+__all__ = [
+    "GOAL_FORMS",
+    "parse_checkpoints",
+    "parse_firmness",
+    "parse_goal",
+    "split_goal",
+]
 
 GOAL_FORMS = N_(
     "'100%', '≥ 80%', '> 50%', '= 100%', '≤ 10%', '60 – 70%', 'từ 60% đến 70%', "
-    "'tối thiểu 5%', 'hơn 50%', 'không quá 10%', or a count such as '≥ 20'"
+    "'tối thiểu 5%', 'hơn 50%', 'không quá 10%', a percentage of something "
+    "('tối thiểu 5% GRDP'), or a count such as '≥ 20'"
 )
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _WORDS = {
@@ -58,6 +65,19 @@ def _canon(text: str) -> str:
 
 def _float(text: str) -> float:
     return float(text.replace(",", "."))
+
+
+_OF_WHAT = re.compile(r"(.*?\d\s*%)\s+(\S.*)", re.S)
+
+
+def split_goal(value: object) -> tuple[object, str | None]:
+    """A target as plans write it, ``"tối thiểu 5% GRDP"``, split into the goal
+    (``"tối thiểu 5%"``) and what the percentage is of (``"GRDP"``), or ``None``."""
+    if isinstance(value, str) and (
+        m := _OF_WHAT.fullmatch(unicodedata.normalize("NFC", value).strip())
+    ):
+        return m.group(1), m.group(2).strip()
+    return value, None
 
 
 def parse_goal(value: object) -> tuple[Goal, bool]:

@@ -163,7 +163,7 @@ def verdict_row(verdict: Verdict) -> dict[str, object]:
         "section": ind.section,
         "unit": verdict.unit,
         "checkpoint": verdict.checkpoint.isoformat(),
-        "goal": str(ind.goal) + ("%" if ind.metric.value == "percent" else ""),
+        "goal": str(ind.goal) + ("%" if ind.metric.percentage else ""),
         "value": verdict.value,
         "state": verdict.state.value,
         "firmness": ind.firmness.value,

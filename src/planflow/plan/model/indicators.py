@@ -59,6 +59,11 @@ class Metric(str, Enum):
     COUNT = "count"
     SHARE = "share"
 
+    @property
+    def percentage(self) -> bool:
+        """Whether values are percentages (of a denominator, or of an external figure)."""
+        return self is not Metric.COUNT
+
 
 @frozen
 class Goal:
