@@ -16,7 +16,15 @@ from typing import Any, TypeVar
 
 import click
 
-from planflow.i18n import LANGUAGES, N_, _, resolve_language, set_language, use_language
+from planflow.i18n import (
+    LANGUAGES,
+    N_,
+    _,
+    pgettext,
+    resolve_language,
+    set_language,
+    use_language,
+)
 from planflow.plan.model import Plan
 
 __all__ = ["TranslatedCommand", "TranslatedGroup", "lang_option", "speak"]
@@ -112,7 +120,7 @@ def _option_help(option: click.Option, ctx: click.Context) -> str:
     if "range" in extra:
         items.append(extra["range"])
     if "required" in extra:
-        items.append(_("required"))
+        items.append(pgettext("option", "required"))
     text = option.help or ""
     if items:
         return f"{text}  [{'; '.join(items)}]" if text else f"[{'; '.join(items)}]"
