@@ -42,6 +42,14 @@ def test_xlsx(tmp_path: Path) -> None:
         assert isinstance(row[1], datetime) and row[1].date().isoformat() == item["due"]
         assert row[3] == item["ref"]
         assert row[6] == ("phối hợp" if item["role"] == "coordinator" else "chủ trì")
+    # the report's sheet writer: bold bordered header repeated on each A4 landscape page
+    assert sheet["A1"].font.bold and sheet["A1"].border.bottom.style == "thin"
+    assert sheet["B2"].number_format == "dd/mm/yyyy" and sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert (
+        sheet.column_dimensions["E"].width == 60
+        and sheet.print_area == f"'{sheet.title}'!$A$1:$I${len(got) + 1}"
+    )
 
 
 def test_csv_and_markdown() -> None:

@@ -96,8 +96,11 @@ class TestInit:
     def test_does_not_overwrite(self, tmp_path: Path) -> None:
         """init leaves an existing plan alone."""
         (tmp_path / "plan.yaml").write_text("# mine\n", encoding="utf-8")
-        result = CliRunner().invoke(cli, ["init", str(tmp_path)])
-        assert result.exit_code == 1 and "already exists" in result.output
+        result = CliRunner().invoke(cli, ["init", str(tmp_path)])  # Vietnamese by default
+        assert result.exit_code == 1 and "đã có tệp" in result.output
+        assert "dùng --force để ghi đè" in result.output
+        english = CliRunner().invoke(cli, ["init", str(tmp_path), "--lang", "en"])
+        assert english.exit_code == 1 and "already exists" in english.output
         assert (tmp_path / "plan.yaml").read_text(encoding="utf-8") == "# mine\n"
 
 

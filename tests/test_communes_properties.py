@@ -35,7 +35,7 @@ def test_nothing_falls_due_before_the_plan_starts(plan: Plan, offset: int) -> No
 @given(plans(), st.data())
 def test_no_duty_is_owned_by_an_ended_unit(plan: Plan, data: st.DataObject) -> None:
     """With any unit end date (and any successor or none), every occurrence's unit
-    exists on its due date."""
+    and every unit listed as coordinating it exist on its due date."""
     index = data.draw(st.integers(0, len(plan.units) - 1))
     until = data.draw(st.dates(date(plan.year, 1, 1), date(plan.year, 12, 31)))
     others = [u.id for u in plan.units if u.id != plan.units[index].id]
@@ -50,6 +50,9 @@ def test_no_duty_is_owned_by_an_ended_unit(plan: Plan, data: st.DataObject) -> N
     timeline = Timeline(plan)
     for occ in timeline:
         assert plan.unit(occ.unit).active_on(occ.due), occ
+        # nor is it coordinated by one: its successor coordinates instead, or nobody
+        for unit_id in timeline.coordinators_of(occ):
+            assert plan.unit(unit_id).active_on(occ.due), (occ, unit_id)
     for orphan in timeline.orphans():
         assert not plan.unit(orphan.unit).active_on(orphan.due)
 

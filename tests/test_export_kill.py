@@ -176,6 +176,30 @@ def test_sigkill_at_random_points(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         outcomes[check_published(out, published) or "A"] += 1
+    # likewise when a loaded machine started the workers late: a few kills (bounded) as
+    # soon as two workers run
+    for _ in range(6):
+        if with_workers >= 2:
+            break
+        proc = subprocess.Popen(
+            export_command(plans["AB"[with_workers % 2]], out),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        workers = set()
+        until = time.monotonic() + whole * 3
+        while time.monotonic() < until and proc.poll() is None and len(workers) < 2:
+            workers.update(children_of(proc.pid))
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        until = time.monotonic() + 5
+        while any(running(w) for w in workers) and time.monotonic() < until:
+            time.sleep(0.02)
+        assert not [w for w in workers if running(w)], "orphan workers"
+        with_workers += len(workers) >= 2
+        outcomes[check_published(out, published) or "A"] += 1
     # the next export cleans up what the killed ones left
     subprocess.run(export_command(plans["B"], out), env=env, check=True, capture_output=True)
     assert check_published(out, published) == "B"

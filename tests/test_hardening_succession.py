@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from communes import UNITS
 from hostile import plan_text
 from planflow.plan.errors import PlanFileError
 from planflow.plan.limits import LimitError
@@ -61,13 +62,37 @@ def test_successor_circle_is_one_located_error() -> None:
 def test_long_successor_chain_is_linear() -> None:
     """3,000 units handing over one to the next (once 37 s for 1,500): loads in
     seconds. A monthly task led by u0 has u0's duty and one hand-over duty for each of
-    the 2,999 successors; the size check counts 3,000 duties × 12 dates."""
+    the 2,999 successors; the size check counts each duty's own dates: u{i} ends on
+    1 January + i days and holds only that day, so each monthly date has exactly one
+    owner (15/01 is u14's): 12 in all, not 3,000 duties × 12."""
     start = time.perf_counter()
     loaded = loads(plan_text(units=chain(3000), rule=MONTHLY).replace("lead: a", "lead: u0"))
     assert time.perf_counter() - start < 5
     timeline = Timeline(loaded.plan)
     assert len(timeline.duties) == 3000
-    assert timeline.check_size() == 36_000
+    assert timeline.check_size() == 12
+    assert len(list(timeline)) == 12
+
+
+def test_size_check_counts_a_hand_over_once() -> None:
+    """The communes fixture: vp-tk's monthly report (20th) is six dates its own and six
+    vp's after 30/06; the quarterly update (25/03, 25/06, 25/09, 25/12) of group don-vi
+    member by member is vp-tk's 2 (then vp's own duty carries on), dtn's 2 (the last 2
+    orphaned: it ends with no successor) and vp's 2 from 01/07. 12 + 6 = 18 occurrences,
+    where task × duties once counted 12 × 2 + 4 × 3 = 36."""
+    timeline = Timeline(loads(UNITS).plan)
+    assert timeline.check_size() == 18
+    assert len(list(timeline)) == 18
+
+
+def test_size_limit_counts_a_hand_over_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With at most 12 occurrences per task, the hand-over task (6 + 6) passes; it once
+    counted 24 and was refused."""
+    monkeypatch.setenv("PLANFLOW_MAX_TASK_OCCURRENCES", "12")
+    assert Timeline(loads(UNITS).plan).check_size() == 18
+    monkeypatch.setenv("PLANFLOW_MAX_TASK_OCCURRENCES", "11")
+    with pytest.raises(LimitError, match="bao-cao-thang"):
+        Timeline(loads(UNITS).plan).check_size()
 
 
 def test_hand_over_duties_count_towards_the_duty_limit(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -206,6 +206,10 @@ def test_simulate_speaks_the_plans_language(plan_language: None) -> None:
         "heatmap",
         "resend",
         "plugins",
+        "add-task",
+        "schema",
+        "import",
+        "export-table",
     ],
 )
 def test_help_in_vietnamese(command: str, plan_language: None) -> None:
@@ -218,6 +222,16 @@ def test_help_in_vietnamese(command: str, plan_language: None) -> None:
     assert "Hiển thị hướng dẫn này rồi thoát." in vi and "Show this message" not in vi
     assert en.startswith(f"Usage: cli {command} ") and "Options:" in en
     assert re.search(r"Ví dụ:\n\s+planflow", vi) and re.search(r"Examples?:\n\s+planflow", en)
+
+
+def test_init_help_in_vietnamese(plan_language: None) -> None:
+    """init's --lang is also the language of the starter plan's comments; its help follows it."""
+    runner = CliRunner()
+    vi = runner.invoke(cli, ["init", "--help"], catch_exceptions=False).stdout
+    en = runner.invoke(cli, ["init", "--lang", "en", "--help"], catch_exceptions=False).stdout
+    assert vi.startswith("Cách dùng: cli init ") and "Tạo tệp kế hoạch mẫu" in vi
+    assert "Ngôn ngữ của phần ghi chú và thông báo." in vi
+    assert en.startswith("Usage: cli init ") and "Write a starter plan" in en
 
 
 def test_agenda_fits_the_terminal(plan_language: None) -> None:

@@ -341,3 +341,15 @@ def test_period_values() -> None:
         "window",
         "reporting",
     ]
+
+
+class TestSharedCycleWalk:
+    def test_one_cycle_per_knot_in_first_node_order(self) -> None:
+        """Two knots, a → b → a and c → d → e → c, and f leading into the first: one
+        closed path per knot, from its first node, knots in the order of the edges."""
+        from planflow.plan.model.problems import cycles
+
+        edges = {"f": ["a"], "c": ["d"], "a": ["b"], "b": ["a"], "d": ["e"], "e": ["c"]}
+        assert cycles(edges) == [["c", "d", "e", "c"], ["a", "b", "a"]]
+        assert cycles(edges, order="abcdef".index) == [["a", "b", "a"], ["c", "d", "e", "c"]]
+        assert cycles({"a": ["b"], "b": ["c"], "c": []}) == []

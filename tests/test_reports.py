@@ -196,7 +196,7 @@ def test_task_under_way_is_listed() -> None:
 
 
 def test_vietnamese_plan_format_example_loads() -> None:
-    """docs/vi/dinh-dang-ke-hoach.md's example is the English page's, comments translated."""
+    """docs/vi/plan-format.md: its example is the English page's, comments translated."""
     import re
     from pathlib import Path
 
@@ -208,7 +208,28 @@ def test_vietnamese_plan_format_example_loads() -> None:
         text = (docs / page).read_text(encoding="utf-8")
         return re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)[0]
 
-    assert loads(example("vi/dinh-dang-ke-hoach.md")).plan == loads(example("plan-format.md")).plan
+    assert loads(example("vi/plan-format.md")).plan == loads(example("plan-format.md")).plan
+
+
+def test_every_vietnamese_plan_format_example_loads() -> None:
+    """Each whole plan on docs/vi/plan-format.md loads, with the dates its comments give."""
+    import re
+    from datetime import date
+    from pathlib import Path
+
+    from planflow import loads
+    from planflow.timeline.occurrences import Timeline
+
+    page = (Path(__file__).parent.parent / "docs" / "vi" / "plan-format.md").read_text("utf-8")
+    plans = [b for b in re.findall(r"```yaml\n(.*?)```", page, flags=re.DOTALL) if "plan:" in b]
+    assert len(plans) == 6
+    loaded = [loads(text).plan for text in plans]
+    started = Timeline(loaded[1])  # issued 14/02/2025, "ngày 10 hằng tháng": first due 10/03
+    assert started.of_task("tuyen-truyen")[0].due == date(2025, 3, 10)
+    reports = Timeline(loaded[4])  # period: reporting, due 20/03, 20/06, 19/09, 20/11
+    assert [o.due for o in reports.of_task("bao-cao-dinh-ky")] == [
+        date(2025, 3, 20), date(2025, 6, 20), date(2025, 9, 19), date(2025, 11, 20)
+    ]  # fmt: skip
 
 
 def test_gantt_and_heatmap_commands() -> None:

@@ -82,6 +82,18 @@ class TestImport:
         assert "5 problems; nothing was written" in result.output
         assert not (tmp_path / "kh").exists()
 
+    def test_bad_rows_are_reported_in_vietnamese(self, tmp_path: Path) -> None:
+        """With --lang vi the same cells are named, in an official's words."""
+        table = tmp_path / "nhiem-vu.xlsx"
+        sample_xlsx(table)
+        result = invoke("import", str(table), "--out", str(tmp_path / "kh"), "--year", "2025",
+                        "--lang", "vi")  # fmt: skip
+        lines = problem_lines(result.output, table)
+        assert lines[0] == "11:4: D11 Cơ quan chủ trì (lead): không có đơn vị 'Phòng Tư pháp'"
+        assert "12:6: F12 Thời gian thực hiện (window): không hiểu thời gian 'sớm'" in lines
+        assert lines[-1] == "13:4: D13 Cơ quan chủ trì (lead): ô Cơ quan chủ trì (lead) để trống"
+        assert "5 lỗi; chưa ghi tệp nào" in result.output
+
     def test_good_rows_become_tasks(self, tmp_path: Path) -> None:
         """Merged headers, blank rows, a section row and unit spellings are read."""
         table = tmp_path / "nhiem-vu.xlsx"
@@ -95,7 +107,11 @@ class TestImport:
         result = invoke("import", str(table), "--out", str(out), "--year", "2025",
                         "--commune", "Thử")  # fmt: skip
         assert result.exit_code == 0, result.output
-        assert "Bỏ qua các cột (not used): G: Kinh phí" in result.output
+        assert "Columns not used: G: Kinh phí" in result.output  # PLANFLOW_LANG=en (conftest)
+        again = invoke("import", str(table), "--out", str(tmp_path / "vi"), "--year", "2025",
+                       "--commune", "Thử", "--lang", "vi")  # fmt: skip
+        assert "Các cột không sử dụng: G: Kinh phí" in again.output
+        assert f"Đã tạo {tmp_path / 'vi' / 'plan.yaml'}: 4 nhiệm vụ, 16 đơn vị." in again.output
         plan = load(out).plan
         assert [(t.ref, t.lead, t.coordinators) for t in plan.tasks] == [
             ("1", "vhxh", ("ca", "vp")),

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from planflow.cli.main import cli
 from planflow.hooks.manager import get_plugin_manager
 from planflow.i18n import use_language
-from planflow.jobs.progress_records import history, mark_done, record_value, undo
+from planflow.jobs.kpi_records import record_value
+from planflow.jobs.progress_records import history, mark_done, undo
 from planflow.jobs.status import status
 from planflow.jobs.year import Year, advance
 from planflow.plan.errors import PlanError
@@ -236,7 +237,7 @@ def test_done_undo_record_status_history_on_the_command_line(tmp_path: Path) -> 
     assert "không có nhiệm vụ 'viec-9'" in unknown and "'viec-3'?" in unknown
     assert "không có lần thứ 13" in invoke("done", "viec-1#13", code=1)
     assert "chưa tới" in invoke("done", "viec-1#4", "--date", "2025-04-01", code=1)
-    assert "không phải chỉ tiêu" in invoke("record", "viec-1", "3", code=1)
+    assert "không có chỉ tiêu đo lường" in invoke("record", "viec-1", "3", code=1)
     lines = invoke("history").splitlines()
     assert [line.split("  ")[2] for line in lines] == ["hoàn thành", "hủy hoàn thành"]
     assert lines[0].split("  ")[1] == lines[1].split("  ")[1] != ""  # who recorded it
@@ -244,24 +245,27 @@ def test_done_undo_record_status_history_on_the_command_line(tmp_path: Path) -> 
 
 
 def test_record_keeps_measured_values(tmp_path: Path) -> None:
-    text = plan_text(1).replace(
-        '    recurrence: "FREQ=MONTHLY;BYMONTHDAY=15"\n',
-        '    recurrence: "FREQ=MONTHLY;BYMONTHDAY=15"\n'
-        '    target: {count: 12, per: year, unit: "chuyên mục"}\n',
+    extra = (
+        "indicators:\n"
+        "  - id: tin-bai\n"
+        '    text: "Đăng ít nhất 1.000 tin bài về chuyển đổi số"\n'
+        '    target: "≥ 1000"\n'
+        "    metric: count\n"
+        "    owner: vhxh\n"
     )
-    path = write_plan(tmp_path / "xa", text)
+    path = write_plan(tmp_path / "xa", plan_text(1, extra=extra))
     result = CliRunner().invoke(
         cli,
-        ["record", str(path), "viec-1", "1234.5", "--date", "2025-03-31", "--by", "vhxh",
-         "--lang", "vi"],
+        ["record", str(path), "tin-bai", "1.234,5", "--date", "2025-03-31", "--by", "vhxh",
+         "--lang", "vi", "--now", "2025-04-01"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "viec-1: 1.234,5 ngày 31/03/2025" in result.output
-    with Year.open(path) as year:
+    assert "tin-bai: 1.234,5 đo ngày 31/03/2025 (vhxh)" in result.output
+    with Year.open(path, now=datetime(2025, 4, 1)) as year:
         (m,) = year.store.measurements(year.plan.id)
         assert (m.value, m.day, m.by_unit) == (1234.5, date(2025, 3, 31), "vhxh")
         with use_language("vi"), pytest.raises(PlanError, match="không có đơn vị 'vhhx'"):
-            record_value(year, "viec-1", 2, by="vhhx")
+            record_value(year, "tin-bai", 2, by="vhhx")
 
 
 def test_library_undo_needs_a_reason(tmp_path: Path) -> None:

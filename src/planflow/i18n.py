@@ -50,6 +50,7 @@ __all__ = [
     "format_quarter",
     "get_language",
     "ngettext",
+    "pgettext",
     "resolve_language",
     "roman",
     "set_language",
@@ -133,6 +134,12 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for ``n``, in the language in use."""
     return _translations(get_language()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the language in use, where the same English word is said
+    differently by context (an option that is ``required``, a ``required`` target)."""
+    return _translations(get_language()).pgettext(context, message)
 
 
 def N_(message: str) -> str:

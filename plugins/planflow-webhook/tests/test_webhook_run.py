@@ -118,13 +118,15 @@ def test_validate_accepts_the_documented_run_level_url(tmp_path: Path) -> None:
         '    name: "Đài truyền thanh xã"\n    channels: {webhook: {url: "http://127.0.0.1:9/r"}}\n',
     )
     (tmp_path / "plan.yaml").write_text(text, encoding="utf-8")
-    result = run_cli(["validate", str(tmp_path)], plugins=[planflow_webhook])
+    result = run_cli(["validate", str(tmp_path), "--lang", "en"], plugins=[planflow_webhook])
     assert result.exit_code == 0, result.stderr
     assert "is not set here" not in result.stderr
     bad = text.replace("retries: 2", "retries: 2, kinds_x: 1")
     (tmp_path / "plan.yaml").write_text(bad, encoding="utf-8")
-    result = run_cli(["validate", str(tmp_path)], plugins=[planflow_webhook])
+    result = run_cli(["validate", str(tmp_path), "--lang", "en"], plugins=[planflow_webhook])
     assert result.exit_code == 1 and "unknown setting 'kinds_x'" in result.stderr
+    vietnamese = run_cli(["validate", str(tmp_path), "--lang", "vi"], plugins=[planflow_webhook])
+    assert "kênh 'webhook' không có khóa 'kinds_x' — có phải là 'kinds'?" in vietnamese.stderr
 
 
 def test_the_guide_resend_example(

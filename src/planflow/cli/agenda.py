@@ -12,6 +12,7 @@ from planflow.cli.common import console, dump_json, load_or_exit, plan_argument
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
 from planflow.cli.workspace_options import resolve_member, workspace_options
 from planflow.i18n import N_, _
+from planflow.timeline.coordination import named_on
 
 __all__ = ["agenda"]
 
@@ -223,12 +224,12 @@ def _select(
             continue
         role = "lead"
         if unit_id is not None:
-            duty = timeline.duty(occ.task)
-            lead, coordinators = timeline.units_of(duty)
-            task = duty.task
-            if unit_id == lead or (unit_id == task.lead and "@" not in occ.task):
+            task = timeline.duty(occ.task).task
+            # who coordinates on the due date: an ended unit no longer, its successor instead
+            coordinators = timeline.coordinators_of(occ)
+            if unit_id == occ.unit or (unit_id == task.lead and "@" not in occ.task):
                 role = "lead"
-            elif unit_id in coordinators or unit_id in task.coordinators:
+            elif unit_id in coordinators or unit_id in named_on(timeline.plan, task, occ.due):
                 role = "coordinator"
             elif unit_id == task.lead:
                 role = "lead"  # a group sees its members' duties

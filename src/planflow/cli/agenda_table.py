@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from planflow.cli.screen import Column, fit_columns, fit_table, time_in_title
 from planflow.i18n import _, format_date, get_language
 from planflow.reports.agenda import unit_cell
 
@@ -28,45 +29,31 @@ def _agenda_cells(timeline: Any, occ: Any, role: str) -> list[str]:
 
 
 def print_agenda(console: Any, timeline: Any, rows: list[tuple[Any, str]]) -> None:
-    """Print ``rows`` (occurrence, role) as one table per month, fitting ``console``'s width."""
-    from rich.table import Table
+    """Print ``rows`` (occurrence, role) as one table per month, fitting ``console``'s width.
 
-    headers = [
-        _("due"),
-        _("time"),
-        _("clause"),
-        _("task"),
-        _("lead unit"),
-        _("role"),
-        _("waits for"),
+    The title is shortened to what the terminal leaves; on a narrow terminal what the
+    occurrence waits for, then its clause are left out (``--json`` keeps them), and
+    the meeting time moves before the title.
+    """
+    columns = [
+        Column(_("due"), rank=100, keep=True),
+        Column(_("time"), rank=60),
+        Column(_("clause"), rank=50, cap=12),
+        Column(_("task"), rank=99, flexible=True),
+        Column(_("unit"), rank=90, cap=24, floor=8),
+        Column(_("role"), rank=80, keep=True),
+        Column(_("waits for"), rank=40, cap=24),
     ]
-    cells = [(occ, _agenda_cells(timeline, occ, role)) for occ, role in rows]
-    widths = [max([len(h), *(len(c[n]) for _, c in cells)]) for n, h in enumerate(headers)]
-    widths[6] = min(widths[6], 24)
-    # the title gives way: it gets what the other columns leave of the terminal's width
-    # (each column takes 3 more characters of borders and padding, plus 1 for the edge)
-    widths[3] = max(12, console.width - sum(w for n, w in enumerate(widths) if n != 3) - 22)
-    month = None
-    table: Table | None = None
-    for occ, row in cells:
-        key = occ.start.strftime("%Y-%m")
-        if key != month:
-            if table is not None:
-                console.print(table)
-            month = key
-            title = _("Month {month}/{year}").format(month=occ.start.month, year=occ.start.year)
-            table = Table(title=title, title_justify="left")
-            for n, header in enumerate(headers):
-                table.add_column(
-                    header,
-                    no_wrap=n != 6,
-                    overflow="ellipsis" if n == 3 else "fold",
-                    max_width=widths[n],
-                    min_width=min(widths[n], 12) if n == 3 else None,
-                )
-        assert table is not None
-        table.add_row(*row)
-    if table is not None:
-        console.print(table)
-    else:
+    months: dict[tuple[int, int], list[list[str]]] = {}
+    for occ, role in rows:
+        key = (occ.start.year, occ.start.month)
+        months.setdefault(key, []).append(_agenda_cells(timeline, occ, role))
+    # one layout for every month, so that the columns line up down the page
+    every = [c for cells in months.values() for c in cells]
+    layout = fit_columns(console.width, columns, every)
+    time_in_title(layout, every, time=1, title=3)
+    for (year, month), cells in months.items():
+        title = _("Month {month}/{year}").format(month=month, year=year)
+        console.print(fit_table(layout, columns, cells, title=title, title_justify="left"))
+    if not months:
         console.print(_("no occurrences match"))

@@ -12,6 +12,8 @@ from typing import Any
 import click
 
 from planflow.cli.common import load_or_exit
+from planflow.cli.lang import TranslatedCommand, lang_option, speak
+from planflow.i18n import N_, _
 from planflow.plan.errors import PlanError, PlanFileError
 
 __all__ = ["add_task", "init"]
@@ -22,27 +24,7 @@ def _report(exc: PlanFileError) -> None:
         click.echo(str(problem), err=True)
 
 
-@click.command()
-@click.argument("folder", type=click.Path(file_okay=False))
-@click.option(
-    "--from",
-    "template",
-    type=click.Path(dir_okay=False, exists=True),
-    help="A template (e.g. the province's) the new plan extends.",
-)
-@click.option("--commune", default="Mẫu", show_default=True, help="The commune's name.")
-@click.option("--year", type=click.IntRange(1900, 9999), help="The plan year [this year].")
-@click.option(
-    "--lang",
-    type=click.Choice(["vi", "en"]),
-    default="vi",
-    show_default=True,
-    help="Language of the comments.",
-)
-@click.option("--force", is_flag=True, help="Overwrite an existing plan.yaml.")
-def init(
-    folder: str, template: str | None, commune: str, year: int | None, lang: str, force: bool
-) -> None:
+_INIT_HELP = N_(
     """Write a starter plan FOLDER/plan.yaml (commented, valid as written) and its schema.
 
     The plan lists the usual units of a commune and two example tasks; with --from
@@ -55,6 +37,31 @@ def init(
       planflow init ke-hoach-2026 --commune "Bờ Y" --year 2026
       planflow init xa-ba-to --from examples/tinh_quang_ngai/template.yaml --commune "Ba Tơ"
     """
+)
+
+
+@click.command(cls=TranslatedCommand, help=_INIT_HELP)
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option(
+    "--from",
+    "template",
+    type=click.Path(dir_okay=False, exists=True),
+    help=N_("A template (e.g. the province's) the new plan extends."),
+)
+@click.option("--commune", default="Mẫu", show_default=True, help=N_("The commune's name."))
+@click.option("--year", type=click.IntRange(1900, 9999), help=N_("The plan year [this year]."))
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    is_eager=True,  # read before --help, which then follows it
+    help=N_("Language of the comments and messages."),
+)
+@click.option("--force", is_flag=True, help=N_("Overwrite an existing plan.yaml."))
+def init(
+    folder: str, template: str | None, commune: str, year: int | None, lang: str, force: bool
+) -> None:
     from planflow.cli.schema_command import schema_text
     from planflow.plan.loading import loads
     from planflow.plan.starter import SCHEMA_FILE, starter_plan, template_plan
@@ -62,7 +69,9 @@ def init(
     target = Path(folder)
     plan_file = target / "plan.yaml"
     if plan_file.exists() and not force:
-        raise click.ClickException(f"{plan_file} already exists (use --force to overwrite it)")
+        raise click.ClickException(
+            _("{file} already exists (use --force to overwrite it)").format(file=plan_file)
+        )
     the_year = year or date.today().year
     if template:
         relative = os.path.relpath(os.path.abspath(template), os.path.abspath(target))
@@ -77,12 +86,16 @@ def init(
         plan_file.write_text(text, encoding="utf-8")
         _report(exc)
         raise click.ClickException(
-            f"wrote {plan_file}, which needs the values above before it validates"
+            _("wrote {file}, which needs the values above before it validates").format(
+                file=plan_file
+            )
         ) from None
     plan_file.write_text(text, encoding="utf-8")
     (target / SCHEMA_FILE).write_text(schema_text(), encoding="utf-8")
-    click.echo(f"Đã tạo {plan_file} và {target / SCHEMA_FILE}.")
-    click.echo(f"Tiếp theo: planflow validate {folder}")
+    click.echo(
+        _("Created {plan} and {schema}.").format(plan=plan_file, schema=target / SCHEMA_FILE)
+    )
+    click.echo(_("Next: planflow validate {folder}").format(folder=folder))
 
 
 def _unit_choices(plan: Any) -> list[str]:
@@ -142,9 +155,13 @@ def _resolve_unit(plan: Any, text: str) -> str:
         return str(starts.pop())
     if starts:
         raise PlanError(
-            f"{text!r} may be {', '.join(sorted(starts))}", hint="type more of the name"
+            _("{text!r} may be {units}").format(text=text, units=", ".join(sorted(starts))),
+            hint=_("type more of the name"),
         )
-    raise PlanError(f"unknown unit {text!r}", hint="type its number, id, name or alias")
+    raise PlanError(
+        _("unknown unit {text!r}").format(text=text),
+        hint=_("type its number, id, name or alias"),
+    )
 
 
 def _ask(label: str, parse: Callable[[str], Any], default: str | None = None) -> Any:
@@ -157,23 +174,7 @@ def _ask(label: str, parse: Callable[[str], Any], default: str | None = None) ->
             click.echo(f"  {exc}", err=True)
 
 
-@click.command("add-task")
-@click.argument("plan", type=click.Path(exists=True))
-@click.option("--title", help="Nội dung: what is to be done.")
-@click.option("--lead", help="Cơ quan chủ trì: id, name or alias of the lead unit.")
-@click.option("--coordinators", help="Cơ quan phối hợp, separated by commas ('-' for none).")
-@click.option("--window", help="Thời gian thực hiện: 2025, Q3/2025, 03/2025, …")
-@click.option("--recurrence", help="Tần suất: monthly, hằng quý, weekly on monday … ('-': once).")
-@click.option("--id", "task_id", help="The task's id [made from the title].")
-def add_task(
-    plan: str,
-    title: str | None,
-    lead: str | None,
-    coordinators: str | None,
-    window: str | None,
-    recurrence: str | None,
-    task_id: str | None,
-) -> None:
+_ADD_TASK_HELP = N_(
     """Ask for a task (title, lead, coordinators, window, frequency) and append it to PLAN.
 
     Unit names complete with Tab; a unit may be given by its number in the list,
@@ -185,6 +186,30 @@ def add_task(
     Example:
       planflow add-task ke-hoach-2026
     """
+)
+
+
+@click.command("add-task", cls=TranslatedCommand, help=_ADD_TASK_HELP)
+@click.argument("plan", type=click.Path(exists=True))
+@click.option("--title", help=N_("Nội dung: what is to be done."))
+@click.option("--lead", help=N_("Cơ quan chủ trì: id, name or alias of the lead unit."))
+@click.option("--coordinators", help=N_("Cơ quan phối hợp, separated by commas ('-' for none)."))
+@click.option("--window", help=N_("Thời gian thực hiện: 2025, Q3/2025, 03/2025, …"))
+@click.option(
+    "--recurrence", help=N_("Tần suất: monthly, hằng quý, weekly on monday … ('-': once).")
+)
+@click.option("--id", "task_id", help=N_("The task's id [made from the title]."))
+@lang_option
+def add_task(
+    plan: str,
+    title: str | None,
+    lead: str | None,
+    coordinators: str | None,
+    window: str | None,
+    recurrence: str | None,
+    task_id: str | None,
+    lang: str | None,
+) -> None:
     from planflow.plan import forms
     from planflow.plan.editing import append_task
     from planflow.plan.loading import loads, resolve_plan_path
@@ -193,6 +218,7 @@ def add_task(
 
     loaded = load_or_exit(plan)
     p = loaded.plan
+    speak(p)
     file = resolve_plan_path(plan)
     if lead is None or coordinators is None:  # the list to choose from, by number
         for number, unit in enumerate(p.units, 1):
@@ -219,16 +245,20 @@ def add_task(
         return text.strip()
 
     with _completion(_unit_choices(p)):
-        the_title = given_or_asked(title, "Nội dung (title)", _title)
-        lead_id = given_or_asked(lead, "Cơ quan chủ trì (lead)", lambda s: _resolve_unit(p, s))
+        the_title = given_or_asked(title, _("Title (Nội dung)"), _title)
+        lead_id = given_or_asked(
+            lead, _("Lead unit (Cơ quan chủ trì)"), lambda s: _resolve_unit(p, s)
+        )
         coordinator_ids = given_or_asked(
             coordinators,
-            "Cơ quan phối hợp (coordinators, comma-separated; '-' for none)",
+            _("Coordinators (Cơ quan phối hợp), comma-separated; '-' for none"),
             lambda s: _coordinators(p, s),
             "-",
         )
-    the_window = given_or_asked(window, "Thời gian thực hiện (window)", parse_window, str(p.year))
-    the_rule = given_or_asked(recurrence, "Tần suất (recurrence; '-' for once)", parse_rule, "-")
+    the_window = given_or_asked(
+        window, _("Window (Thời gian thực hiện)"), parse_window, str(p.year)
+    )
+    the_rule = given_or_asked(recurrence, _("Frequency (Tần suất); '-' for once"), parse_rule, "-")
     taken = {t.id for t in p.tasks}
     base = task_id or slug(the_title)[:40].strip("-")
     new_id, n = base, 2
@@ -246,16 +276,16 @@ def add_task(
         loads(new_text, file=str(file))
     except PlanFileError as exc:
         _report(exc)
-        raise click.ClickException("the task was not added") from None
+        raise click.ClickException(_("the task was not added")) from None
     except PlanError as exc:
         raise click.ClickException(str(exc)) from None
     file.write_text(new_text, encoding="utf-8")
-    click.echo(f"Đã thêm nhiệm vụ {new_id!r} vào {file}.")
+    click.echo(_("Added task {id!r} to {file}.").format(id=new_id, file=file))
 
 
 def _title(text: str) -> str:
     if not text.strip():
-        raise PlanError("the title is empty", hint="write what is to be done (Nội dung)")
+        raise PlanError(_("the title is empty"), hint=_("write what is to be done (Nội dung)"))
     return text.strip()
 
 

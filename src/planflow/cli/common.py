@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import attrs
 import click
 
-from planflow.i18n import _, ngettext, resolve_language, use_language
+from planflow.i18n import _, format_date, format_number, ngettext, resolve_language, use_language
 from planflow.plan.errors import PlanError, PlanFileError
 from planflow.plan.loading import LoadedPlan, load
 
@@ -24,6 +26,8 @@ __all__ = [
     "load_or_exit",
     "located",
     "plan_argument",
+    "vn_day",
+    "vn_number",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -95,33 +99,61 @@ def internal_error(exc: BaseException) -> str:
     return f"{_where()}: " + message.format(function=inner, error=what[:300])
 
 
+def _plan_language(plan: str) -> str | None:
+    """The ``language:`` a plan file says, read from its text (the plan may not load)."""
+    from planflow.plan.loading import resolve_plan_path
+
+    try:
+        text = resolve_plan_path(plan).read_text(encoding="utf-8-sig", errors="replace")
+    except (OSError, PlanError):
+        return None
+    found = _LANGUAGE_LINE.search(text[:200_000])
+    return found.group(1) if found else None
+
+
+_LANGUAGE_LINE = re.compile(r"""^\s+language:\s*["']?(vi|en)\b""", re.MULTILINE)
+
+
+def _language_for(plan: str) -> str:
+    """The language to tell PLAN's problems in: --lang, PLANFLOW_LANG, the plan's, the locale's."""
+    ctx = click.get_current_context(silent=True)
+    option = ctx.params.get("lang") if ctx is not None else None
+    return resolve_language(option, _plan_language(plan))
+
+
 def load_or_exit(plan: str) -> LoadedPlan:
     """Load PLAN, or print its problems (FILE:LINE:COL) and exit with status 1.
 
-    A plan of a workspace with a workspace file (``tinh/c0001``) is loaded as the
-    workspace sees it: with its shared units, through its cache."""
+    The problems (and the warnings of a plan that loads) are told in the plan's
+    language: the plan is read in the language it asks for, once it is known. A plan
+    of a workspace with a workspace file (``tinh/c0001``) is loaded as the workspace
+    sees it: with its shared units, through its cache.
+    """
     from planflow.workspace.discovery import member_of
 
+    _current.argument = plan
+    language = _language_for(plan)
     try:
-        _current.argument = plan
-        found = member_of(plan)
-        if found is not None:
-            from planflow.workspace import Session, load_member
+        with use_language(language):
+            found = member_of(plan)
+            if found is not None:
+                from planflow.workspace import Session, load_member
 
-            _current.loaded = load_member(Session.open(found[0]), found[1])
-        else:
+                _current.loaded = load_member(Session.open(found[0]), found[1])
+                return _current.loaded
             _current.loaded = load(plan)
         return _current.loaded
     except PlanFileError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        n = len(exc.errors)
-        message = ngettext(
-            "{count} error; the plan was not loaded.",
-            "{count} errors; the plan was not loaded.",
-            n,
-        )
-        click.echo(message.format(count=n), err=True)
+        with use_language(language):
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            n = len(exc.errors)
+            message = ngettext(
+                "{count} error; the plan was not loaded.",
+                "{count} errors; the plan was not loaded.",
+                n,
+            )
+            click.echo(message.format(count=n), err=True)
         raise SystemExit(1) from None
 
 
@@ -139,3 +171,13 @@ def console() -> Any:
     # COLUMNS, when set, is the width asked for (rich reads it)
     wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
     return pipe_console(width=None if wide else 160)
+
+
+def vn_number(value: float) -> str:
+    """``1234.5`` → ``1.234,5`` in Vietnamese (the language in use decides)."""
+    return format_number(int(value) if value == int(value) else value)
+
+
+def vn_day(value: date | str) -> str:
+    """``2025-09-30`` → ``30/09/2025`` in Vietnamese (the language in use decides)."""
+    return format_date(date.fromisoformat(value) if isinstance(value, str) else value)

@@ -8,47 +8,80 @@ from typing import Any
 import click
 
 from planflow.cli.common import load_or_exit, located, plan_argument
+from planflow.cli.lang import TranslatedCommand, lang_option
 from planflow.cli.workspace_options import resolve_member, workspace_options
-from planflow.i18n import _
+from planflow.i18n import N_, _, ngettext
 from planflow.plan.errors import PlanError
 
 __all__ = ["export"]
 
 
-@click.command()
+_EXPORT_HELP = N_(
+    """Write iCalendar feeds: OUT/plan.ics and OUT/units/<unit>.ics for every unit.
+
+    Re-exporting an unchanged plan gives byte-identical files (and leaves them
+    untouched); SEQUENCE numbers are kept in OUT/.planflow-feed-state.json.
+
+    \b
+    Examples:
+      planflow export examples/boy_2025 --out feeds
+      planflow export examples/boy_2025 --out feeds --unit vhxh --expand
+      planflow export national.yaml --out feeds --jobs 2
+      planflow export examples/boy_2025 --out feeds --todos --progress
+    """
+)
+_EXPORT_WORKSPACE = N_(
+    """PLAN may be a workspace (docs/workspaces.md): each plan's feeds go to
+    OUT/PLAN-ID/, written in parallel; with --plan ID only that plan's.
+
+    \b
+    Example:
+      planflow export examples/tinh_quang_ngai --out /var/www/lich
+    """
+)
+
+
+@click.command(cls=TranslatedCommand, help=_EXPORT_HELP, epilog=_EXPORT_WORKSPACE)
 @plan_argument
 @click.option(
     "--out",
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, dir_okay=True, writable=True),
-    help="Folder to write plan.ics and units/<unit>.ics into.",
+    help=N_("Folder to write plan.ics and units/<unit>.ics into."),
 )
 @click.option(
     "--expand",
     is_flag=True,
-    help="One event per occurrence instead of recurring events (for clients with weak "
-    "RRULE support, such as Outlook).",
+    help=N_(
+        "One event per occurrence instead of recurring events (for clients with weak "
+        "RRULE support, such as Outlook)."
+    ),
 )
-@click.option("--unit", "unit_id", metavar="ID", help="Only this unit's feed.")
-@click.option("--todos", is_flag=True, help="Add a VTODO per occurrence (ignored by Google).")
+@click.option("--unit", "unit_id", metavar="ID", help=N_("Only this unit's feed."))
+@click.option("--todos", is_flag=True, help=N_("Add a VTODO per occurrence (ignored by Google)."))
 @click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Processes to write a large plan's feeds (or a workspace's plans) with (0: one "
-    "per CPU). The files are the same whatever the number.",
+    help=N_(
+        "Processes to write a large plan's feeds (or a workspace's plans) with (0: one "
+        "per CPU). The files are the same whatever the number."
+    ),
 )
 @click.option(
     "--progress",
     is_flag=True,
-    help="Mark what is recorded done (✔, STATUS:COMPLETED) and overdue, from the state "
-    "database (docs/running-the-year.md); with --todos or --expand.",
+    help=N_(
+        "Mark what is recorded done (✔, STATUS:COMPLETED) and overdue, from the state "
+        "database (docs/running-the-year.md); with --todos or --expand."
+    ),
 )
-@click.option("--db", metavar="URL", envvar="PLANFLOW_DB", help="State database (--progress).")
+@click.option("--db", metavar="URL", envvar="PLANFLOW_DB", help=N_("State database (--progress)."))
 @workspace_options(jobs=False)
+@lang_option
 def export(
     plan: str,
     out_dir: str,
@@ -61,23 +94,8 @@ def export(
     plan_id: str | None,
     show_all: bool,
     no_cache: bool,
+    lang: str | None,
 ) -> None:
-    """Write iCalendar feeds: OUT/plan.ics and OUT/units/<unit>.ics for every unit.
-
-    Re-exporting an unchanged plan gives byte-identical files (and leaves them
-    untouched); SEQUENCE numbers are kept in OUT/.planflow-feed-state.json.
-
-    PLAN may be a workspace (docs/workspaces.md): each plan's feeds go to
-    OUT/PLAN-ID/, written in parallel; with --plan ID only that plan's.
-
-    \b
-    Examples:
-      planflow export examples/boy_2025 --out feeds
-      planflow export examples/boy_2025 --out feeds --unit vhxh --expand
-      planflow export national.yaml --out feeds --jobs 2
-      planflow export examples/boy_2025 --out feeds --todos --progress
-      planflow export examples/tinh_quang_ngai --out /var/www/lich
-    """
     from planflow.cli.plugins import get_pm
     from planflow.feeds import export_feeds
     from planflow.workspace import is_workspace
@@ -121,7 +139,8 @@ def export(
     for path in paths:
         click.echo(str(path))
     n = len(paths)
-    click.echo(f"{n} feed{'s' if n != 1 else ''} written to {out_dir}", err=True)
+    written = ngettext("{count} feed written to {folder}", "{count} feeds written to {folder}", n)
+    click.echo(written.format(count=n, folder=out_dir), err=True)
 
 
 def _progress(plan: str, db: str | None) -> Any:

@@ -16,10 +16,18 @@ from typing import Any, TypeVar
 
 import click
 
-from planflow.i18n import LANGUAGES, N_, _, resolve_language, set_language, use_language
+from planflow.i18n import (
+    LANGUAGES,
+    N_,
+    _,
+    pgettext,
+    resolve_language,
+    set_language,
+    use_language,
+)
 from planflow.plan.model import Plan
 
-__all__ = ["TranslatedCommand", "lang_option", "speak"]
+__all__ = ["TranslatedCommand", "TranslatedGroup", "lang_option", "speak"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,33 +76,63 @@ def _language_of(ctx: click.Context | None) -> str:
     return resolve_language(option)
 
 
-class TranslatedCommand(click.Command):
-    """A click command whose help, and whose run, are in the user's language."""
+class _TranslatedHelp:
+    """The help of a command or group in the user's language: its text, usage, options."""
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The help, translated (``--lang`` before ``--help``, else the environment's)."""
+        assert isinstance(self, click.Command)
         with use_language(_language_of(ctx)), _translated_help(self):
-            super().format_help(ctx, formatter)
+            click.Command.format_help(self, ctx, formatter)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The usage line, with click's own word for "Usage" translated too."""
+        assert isinstance(self, click.Command)
         pieces = self.collect_usage_pieces(ctx)
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The options, under a translated heading; ``--help``'s own line translated too."""
+        """The options, under a translated heading; click's own lines translated too."""
+        assert isinstance(self, click.Command)
         records = []
         help_option = self.get_help_option(ctx)
         for param in self.get_params(ctx):
             record = param.get_help_record(ctx)
             if record is None or isinstance(param, click.Argument):
                 continue
+            if isinstance(param, click.Option):
+                record = (record[0], _option_help(param, ctx))
             if param is help_option:
                 record = (record[0], _("Show this message and exit."))
+            elif record[1] == "Show the version and exit.":
+                record = (record[0], _("Show the version and exit."))
             records.append(record)
         if records:
             with formatter.section(_("Options")):
                 formatter.write_dl(records)
+
+
+def _option_help(option: click.Option, ctx: click.Context) -> str:
+    """An option's help with click's own bracket (``[default: …; required]``) translated:
+    click words it with the process-wide gettext, which planflow leaves alone."""
+    extra = option.get_help_extra(ctx)
+    items = []
+    if "envvars" in extra:
+        items.append(_("env var: {var}").format(var=", ".join(extra["envvars"])))
+    if "default" in extra:
+        items.append(_("default: {default}").format(default=extra["default"]))
+    if "range" in extra:
+        items.append(extra["range"])
+    if "required" in extra:
+        items.append(pgettext("option", "required"))
+    text = option.help or ""
+    if items:
+        return f"{text}  [{'; '.join(items)}]" if text else f"[{'; '.join(items)}]"
+    return text
+
+
+class TranslatedCommand(_TranslatedHelp, click.Command):
+    """A click command whose help, and whose run, are in the user's language."""
 
     def get_short_help_str(self, limit: int = 45) -> str:
         """The one-line help the command list shows, translated."""
@@ -105,3 +143,26 @@ class TranslatedCommand(click.Command):
         """Run the command in the language ``--lang`` or the environment asks for."""
         with use_language(_language_of(ctx)):
             return super().invoke(ctx)
+
+
+class TranslatedGroup(_TranslatedHelp, click.Group):
+    """A click group whose help (its text, options and list of commands) is translated."""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The options, then the commands, under translated headings."""
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands with their one-line help, under a translated heading."""
+        commands = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                commands.append((name, command))
+        limit = formatter.width - 6 - max((len(name) for name, _c in commands), default=0)
+        rows = [(name, command.get_short_help_str(limit)) for name, command in commands]
+
+        if rows:
+            with formatter.section(_("Commands")):
+                formatter.write_dl(rows)

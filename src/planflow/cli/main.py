@@ -23,19 +23,18 @@ from planflow.cli.records import done_command, history_command, record_command, 
 from planflow.cli.report import gantt_command, heatmap_command, report_command
 from planflow.cli.resend import resend_command
 from planflow.cli.schema_command import schema_command
-from planflow.cli.serve import serve, tokens
+from planflow.cli.serve import serve
 from planflow.cli.simulate import simulate_command
 from planflow.cli.tables import export_table, import_table
+from planflow.cli.tokens import tokens
 from planflow.cli.year import run_command, status_command
+from planflow.i18n import N_
 from planflow.plan.errors import PlanError
 
 __all__ = ["cli", "main"]
 
 
-@click.group(cls=PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="planflow")
-@plugin_option
-def cli(plugin_opts: tuple[str, ...], traceback: bool) -> None:
+_CLI_HELP = N_(
     """planflow: run an official annual plan (kế hoạch) as a living schedule.
 
     \b
@@ -44,6 +43,16 @@ def cli(plugin_opts: tuple[str, ...], traceback: bool) -> None:
       planflow agenda examples/boy_2025 --unit vhxh
       planflow -p no:email simulate examples/boy_2025 --notify console
     """
+)
+
+
+@click.group(
+    cls=PluginGroup, help=_CLI_HELP, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.version_option(__version__, prog_name="planflow")
+@plugin_option
+def cli(plugin_opts: tuple[str, ...], traceback: bool) -> None:
+    """The root group (its help is ``_CLI_HELP``, translated)."""
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import attrs
 import click
 
-from planflow.cli.lang import TranslatedCommand, lang_option
+from planflow.cli.lang import TranslatedCommand, TranslatedGroup, lang_option
 from planflow.i18n import N_, _, resolve_language, use_language
 from planflow.plan.errors import PlanError
 
@@ -102,7 +102,7 @@ def _build(values: Sequence[str], options: CliOptions | None = None) -> Any:
     return pm
 
 
-class PluginGroup(click.Group):
+class PluginGroup(TranslatedGroup):
     """The root group: builds the plugin manager, adds the plugins' commands, and turns
     a plugin's failure or a closed output into a message and an exit status."""
 

@@ -12,8 +12,9 @@ from datetime import date, datetime
 
 import click
 
+from planflow.cli.common import vn_day, vn_number
 from planflow.cli.lang import TranslatedCommand
-from planflow.cli.year import _common, _day, _dump, _open, vn_day, vn_number
+from planflow.cli.year import _common, _day, _dump, _open, unit_json_options
 from planflow.i18n import N_, _
 from planflow.jobs.progress_records import HISTORY_WHAT
 from planflow.plan.errors import PlanError
@@ -30,18 +31,29 @@ __all__ = [
 MESSAGES: dict[str, str] = {
     "done": N_("Recorded: {occurrence} done on {day} ({unit})."),
     "undone": N_("The completion of {occurrence} is taken back; reason: {reason}."),
-    "recorded": N_("Recorded target {target}: {value} on {day}."),
+    "recorded": N_("Recorded indicator {target}: {value} measured on {day} ({unit})."),
     "no_history": N_("Nothing recorded yet."),
 }
 
 
-@click.command("done", cls=TranslatedCommand)
+_DONE_HELP = N_(
+    """Record that an occurrence was done (OCCURRENCE: duty#index or duty@YYYY-MM-DD).
+
+    \b
+    Examples:
+      planflow done examples/boy_2025 ar-integration@ca#10 --note "Đã lồng ghép"
+      planflow done examples/boy_2025 news@2025-03-20 --evidence https://boy.gov.vn/tin/12
+    """
+)
+
+
+@click.command("done", cls=TranslatedCommand, help=_DONE_HELP)
 @_common
 @click.argument("occurrence")
-@click.option("--by", "by", metavar="UNIT", help="The unit that did it [default: its lead].")
-@click.option("--date", "day", metavar="DATE", callback=_day, help="When [default: today].")
-@click.option("--note", metavar="TEXT", help="A note (what was done).")
-@click.option("--evidence", metavar="URL", help="A link to the evidence.")
+@click.option("--by", "by", metavar="UNIT", help=N_("The unit that did it [default: its lead]."))
+@click.option("--date", "day", metavar="DATE", callback=_day, help=N_("When [default: today]."))
+@click.option("--note", metavar="TEXT", help=N_("A note (what was done)."))
+@click.option("--evidence", metavar="URL", help=N_("A link to the evidence."))
 def done_command(
     plan: str,
     db: str | None,
@@ -53,13 +65,6 @@ def done_command(
     note: str | None,
     evidence: str | None,
 ) -> None:
-    """Record that an occurrence was done (OCCURRENCE: duty#index or duty@YYYY-MM-DD).
-
-    \b
-    Examples:
-      planflow done examples/boy_2025 ar-integration@ca#10 --note "Đã lồng ghép"
-      planflow done examples/boy_2025 news@2025-03-20 --evidence https://boy.gov.vn/tin/12
-    """
     from planflow.jobs.progress_records import mark_done
 
     with _open(plan, db, now) as year:
@@ -74,11 +79,21 @@ def done_command(
     )
 
 
-@click.command("undo", cls=TranslatedCommand)
+_UNDO_HELP = N_(
+    """Take back a recorded completion, saying why (the history keeps both).
+
+    \b
+    Example:
+      planflow undo examples/boy_2025 news#3 --reason "Nhầm kỳ"
+    """
+)
+
+
+@click.command("undo", cls=TranslatedCommand, help=_UNDO_HELP)
 @_common
 @click.argument("occurrence")
-@click.option("--reason", required=True, metavar="TEXT", help="Why it is taken back.")
-@click.option("--by", "by", metavar="UNIT", help="The unit (for a task led member by member).")
+@click.option("--reason", required=True, metavar="TEXT", help=N_("Why it is taken back."))
+@click.option("--by", "by", metavar="UNIT", help=N_("The unit (for a task led member by member)."))
 def undo_command(
     plan: str,
     db: str | None,
@@ -88,12 +103,6 @@ def undo_command(
     reason: str,
     by: str | None,
 ) -> None:
-    """Take back a recorded completion, saying why (the history keeps both).
-
-    \b
-    Example:
-      planflow undo examples/boy_2025 news#3 --reason "Nhầm kỳ"
-    """
     from planflow.jobs.progress_records import undo
 
     with _open(plan, db, now) as year:
@@ -104,33 +113,43 @@ def undo_command(
     click.echo(_(MESSAGES["undone"]).format(occurrence=rec.occurrence, reason=rec.reason))
 
 
-@click.command("record", cls=TranslatedCommand)
+_RECORD_HELP = N_(
+    """Record a measured value of a KPI indicator (TARGET: an id under indicators:).
+
+    VALUE is a number as written: 97,5 or 97.5 (a percentage from 0 to 100). Each
+    checkpoint is judged on the last value measured after the previous checkpoint and
+    on or before it (planflow status, report --from-state).
+
+    \b
+    Example:
+      planflow record examples/phu_lam_cds_2025 dvc-toan-trinh 72,5 --date 2025-06-30
+    """
+)
+
+
+@click.command("record", cls=TranslatedCommand, help=_RECORD_HELP)
 @_common
 @click.argument("target")
-@click.argument("value", type=float)
-@click.option("--date", "day", metavar="DATE", callback=_day, help="When [default: today].")
-@click.option("--by", "by", metavar="UNIT", help="The unit that measured it.")
-@click.option("--note", metavar="TEXT", help="A note.")
-@click.option("--evidence", metavar="URL", help="A link to the evidence.")
+@click.argument("value")
+@click.option(
+    "--date", "day", metavar="DATE", callback=_day, help=N_("Measured on [default: today].")
+)
+@click.option("--by", "by", metavar="UNIT", help=N_("The unit it measures [default: its owner]."))
+@click.option("--note", metavar="TEXT", help=N_("A note."))
+@click.option("--evidence", metavar="URL", help=N_("A link to the evidence."))
 def record_command(
     plan: str,
     db: str | None,
     now: datetime | None,
     lang: str | None,
     target: str,
-    value: float,
+    value: str,
     day: date | None,
     by: str | None,
     note: str | None,
     evidence: str | None,
 ) -> None:
-    """Record a measured value of a target (TARGET: a task with a target:).
-
-    \b
-    Example:
-      planflow record examples/boy_2025 dx-web-news 31 --date 2025-03-31 --by web
-    """
-    from planflow.jobs.progress_records import record_value
+    from planflow.jobs.kpi_records import record_value
 
     with _open(plan, db, now) as year:
         try:
@@ -139,15 +158,23 @@ def record_command(
             raise click.ClickException(str(exc)) from None
     click.echo(
         _(MESSAGES["recorded"]).format(
-            target=rec.target, value=vn_number(rec.value), day=vn_day(rec.day)
+            target=rec.target, value=vn_number(rec.value), day=vn_day(rec.day), unit=rec.by_unit
         )
     )
 
 
-@click.command("history", cls=TranslatedCommand)
-@_common
-@click.option("--unit", "unit", metavar="ID", help="Only what concerns this unit.")
-@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
+_HISTORY_HELP = N_(
+    """Every recorded change, oldest first: who, when, what (nothing is ever erased).
+
+    \b
+    Example:
+      planflow history examples/boy_2025 --unit vhxh
+    """
+)
+
+
+@click.command("history", cls=TranslatedCommand, help=_HISTORY_HELP)
+@unit_json_options(N_("Only what concerns this unit."), N_("Print the history as JSON."))
 def history_command(
     plan: str,
     db: str | None,
@@ -156,12 +183,6 @@ def history_command(
     unit: str | None,
     as_json: bool,
 ) -> None:
-    """Every recorded change, oldest first: who, when, what (nothing is ever erased).
-
-    \b
-    Example:
-      planflow history examples/boy_2025 --unit vhxh
-    """
     from planflow.jobs.progress_records import history
 
     with _open(plan, db, now) as year:

@@ -44,7 +44,13 @@ _OPTIONS = (
     click.option(
         "--host", default="127.0.0.1", show_default=True, help=N_("Address to listen on.")
     ),
-    click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535)),
+    click.option(
+        "--port",
+        default=8080,
+        show_default=True,
+        type=click.IntRange(0, 65535),
+        help=N_("Port to listen on."),
+    ),
     click.option(
         "--forwarded-allow-ips",
         default="127.0.0.1",
@@ -56,6 +62,7 @@ _OPTIONS = (
         default="info",
         show_default=True,
         type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+        help=N_("How much the server logs."),
     ),
     click.option(
         "--max-header-bytes",

@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 
 import click
 
+from planflow.cli.common import vn_day, vn_number
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
 from planflow.cli.workspace_options import resolve_member, workspace_options
-from planflow.i18n import N_, _, format_date, format_number
+from planflow.i18n import N_, _
 from planflow.plan.errors import PlanError, PlanFileError
 
 __all__ = ["MESSAGES", "run_command", "simulate_from_state", "status_command"]
@@ -38,39 +39,7 @@ MESSAGES: dict[str, str] = {
         "{moved} occurrences with a new due date."
     ),
     "archived": N_("Archived {n} results of occurrences no longer in the plan: {names}."),
-    "status_title": N_("{title} — where things stand on {day}"),
-    "attention": N_(
-        "Needs attention: {overdue} overdue, {week} due within 7 days, {blocked} waiting."
-    ),
-    "nothing": N_("Nothing overdue, due soon or waiting."),
-    "more": N_("… and {n} more (see --json or --unit)."),
-    "per_unit": N_("By unit"),
-    "waits_for": N_("waits for {names}"),
 }
-
-#: Column headings of ``status``.
-COLUMNS_ATTENTION = (N_("Duty"), N_("Unit"), N_("Due"), N_("State"))
-COLUMNS_UNITS = (
-    N_("Unit"),
-    N_("Overdue"),
-    N_("Due in 7 days"),
-    N_("Waiting"),
-    N_("In progress"),
-    N_("Done"),
-    N_("Missed"),
-)
-
-_SHOWN = 15  # attention rows on the first screen
-
-
-def vn_number(value: float) -> str:
-    """``1234.5`` → ``1.234,5`` in Vietnamese (the language in use decides)."""
-    return format_number(int(value) if value == int(value) else value)
-
-
-def vn_day(value: date | str) -> str:
-    """``2025-09-30`` → ``30/09/2025`` in Vietnamese (the language in use decides)."""
-    return format_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
@@ -97,17 +66,32 @@ def _common(fn: F) -> F:
         "--now",
         metavar="DATETIME",
         callback=_now,
-        help="Take this as now (YYYY-MM-DD[THH:MM], plan time zone) [default: the clock].",
+        help=N_("Take this as now (YYYY-MM-DD[THH:MM], plan time zone) [default: the clock]."),
     )(fn)
     fn = click.option(
         "--db",
         metavar="URL",
         envvar="PLANFLOW_DB",
-        help="State database: postgresql://… or a SQLite file "
-        "[default: PLAN_DIR/.planflow/state.db; env PLANFLOW_DB].",
+        help=N_(
+            "State database: postgresql://… or a SQLite file "
+            "[default: PLAN_DIR/.planflow/state.db; env PLANFLOW_DB]."
+        ),
     )(fn)
     fn = lang_option(fn)
     return click.argument("plan", type=click.Path(dir_okay=True, file_okay=True))(fn)
+
+
+def unit_json_options(unit_help: str, json_help: str) -> Callable[[F], F]:
+    """PLAN, ``--db``, ``--now``, ``--lang``, ``--unit ID`` and ``--json``: the options of
+    the commands that read the recorded year (``status``, ``history``). The command
+    takes ``(plan, db, now, lang, unit, as_json)``."""
+
+    def decorate(fn: F) -> F:
+        fn = click.option("--json", "as_json", is_flag=True, help=json_help)(fn)
+        fn = click.option("--unit", "unit", metavar="ID", help=unit_help)(fn)
+        return _common(fn)
+
+    return decorate
 
 
 def _open(plan: str, db: str | None, now: datetime | None, loaded: Any = None) -> Any:
@@ -139,21 +123,35 @@ def _dump(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.command("run", cls=TranslatedCommand)
+_RUN_HELP = N_(
+    """Advance the recorded year to now: send reminders, due and overdue notices once.
+
+    Meant for cron or a systemd timer (docs/running-the-year.md). Running it twice
+    sends nothing new; after days without a run each unit gets one digest.
+
+    \b
+    Examples:
+      planflow run examples/boy_2025 --now 2025-10-06T07:00 --notify console
+      planflow run examples/boy_2025 --notify email --db postgresql://planflow@db/tinh
+    """
+)
+
+
+@click.command("run", cls=TranslatedCommand, help=_RUN_HELP)
 @_common
-@click.option("--notify", multiple=True, metavar="NAME", help="Deliver through notifier NAME.")
+@click.option("--notify", multiple=True, metavar="NAME", help=N_("Deliver through notifier NAME."))
 @click.option(
     "--set",
     "set_items",
     multiple=True,
     metavar="NOTIFIER.KEY=VALUE",
-    help="Override a channel setting of the plan file; repeatable.",
+    help=N_("Override a channel setting of the plan file; repeatable."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print what the run did as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print what the run did as JSON."))
 @click.option(
     "--strict",
     is_flag=True,
-    help="Exit with status 3 when a delivery failed (it stays in the outbox for the next run).",
+    help=N_("Exit with status 3 when a delivery failed (it stays in the outbox for the next run)."),
 )
 def run_command(
     plan: str,
@@ -165,16 +163,6 @@ def run_command(
     as_json: bool,
     strict: bool,
 ) -> None:
-    """Advance the recorded year to now: send reminders, due and overdue notices once.
-
-    Meant for cron or a systemd timer (docs/running-the-year.md). Running it twice
-    sends nothing new; after days without a run each unit gets one digest.
-
-    \b
-    Examples:
-      planflow run examples/boy_2025 --now 2025-10-06T07:00 --notify console
-      planflow run examples/boy_2025 --notify email --db postgresql://planflow@db/tinh
-    """
     from planflow.cli.plugins import EXIT_STRICT, get_pm
     from planflow.hooks.channels import parse_overrides
     from planflow.hooks.failures import PluginFailed
@@ -241,6 +229,17 @@ def _print_run(report: Any) -> None:
         click.echo(m["archived"].format(n=len(names), names=", ".join(names)))
 
 
+_STATUS_HELP = N_(
+    """What needs attention today: overdue, due this week, blocked; then per unit, and
+    the indicators' checkpoints judged on the values recorded.
+
+    \b
+    Examples:
+      planflow status examples/boy_2025
+      planflow status examples/boy_2025 --unit vhxh --now 2025-10-06
+    """
+)
+
 _STATUS_WORKSPACE = N_(
     """PLAN may be a workspace, a folder of plans (docs/workspaces.md): each plan's
     counts are listed, the plans with most overdue work first; --plan ID shows one
@@ -249,10 +248,8 @@ _STATUS_WORKSPACE = N_(
 )
 
 
-@click.command("status", cls=TranslatedCommand, epilog=_STATUS_WORKSPACE)
-@_common
-@click.option("--unit", "unit", metavar="ID", help="Only this unit's duties.")
-@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.command("status", cls=TranslatedCommand, help=_STATUS_HELP, epilog=_STATUS_WORKSPACE)
+@unit_json_options(N_("Only this unit's duties and indicators."), N_("Print the status as JSON."))
 @workspace_options()
 def status_command(
     plan: str,
@@ -266,13 +263,7 @@ def status_command(
     no_cache: bool,
     jobs: int,
 ) -> None:
-    """What needs attention today: overdue, due this week, blocked; then per unit.
-
-    \b
-    Examples:
-      planflow status examples/boy_2025
-      planflow status examples/boy_2025 --unit vhxh --now 2025-10-06
-    """
+    from planflow.cli.status_view import print_status
     from planflow.jobs.status import status
     from planflow.workspace import is_workspace
 
@@ -293,52 +284,11 @@ def status_command(
             report = status(year, unit=unit)
         except PlanError as exc:
             raise click.ClickException(str(exc)) from None
-        title = year.plan.title
+        the_plan = year.plan
     if as_json:
         _dump(report.to_dict())
         return
-    _print_status(title, report)
-
-
-def _print_status(title: str, report: Any) -> None:
-    from rich.table import Table
-
-    from planflow.cli.common import console as _console
-    from planflow.jobs.status import CATEGORIES
-
-    m = {key: _(text) for key, text in MESSAGES.items()}
-    console = _console()
-    console.print(f"[bold]{m['status_title'].format(title=title, day=vn_day(report.as_of))}[/]")
-    attention = report.attention
-    n = {c: sum(1 for i in attention if i["category"] == c) for c in CATEGORIES}
-    if attention:
-        console.print(
-            m["attention"].format(
-                overdue=n["overdue"], week=n["due_this_week"], blocked=n["blocked"]
-            )
-        )
-        table = Table(*(_(c) for c in COLUMNS_ATTENTION))
-        for item in attention[:_SHOWN]:
-            what = _(CATEGORIES[item["category"]])
-            if item["blocked_by"]:
-                what += f" ({m['waits_for'].format(names=', '.join(item['blocked_by']))})"
-            name = f"{item['occurrence']} — {item['title'][:60]}"
-            table.add_row(name, item["unit"], vn_day(item["due"]), what)
-        console.print(table)
-        if len(attention) > _SHOWN:
-            console.print(m["more"].format(n=len(attention) - _SHOWN))
-    else:
-        console.print(m["nothing"])
-    table = Table(*(_(c) for c in COLUMNS_UNITS), title=m["per_unit"], title_justify="left")
-    for row in report.units:
-        table.add_row(
-            row["unit"],
-            *(
-                str(row[c])
-                for c in ("overdue", "due_this_week", "blocked", "open", "done", "missed")
-            ),
-        )
-    console.print(table)
+    print_status(the_plan, report)
 
 
 def simulate_from_state(

@@ -37,11 +37,11 @@ def _parallel_min_duties() -> int:
 
 def _chunks(
     renderer: Renderer, name: str, description: str,
-    items: Iterable[tuple[Duty, Role | None]],
+    items: Iterable[tuple[Duty, Role | None]], unit: str | None = None,
 ) -> Iterator[bytes]:  # fmt: skip
     yield renderer.header(name, description)
     for duty, role in items:
-        yield renderer.components(duty, role)
+        yield renderer.components(duty, role, unit)
     yield b"END:VCALENDAR\r\n"
 
 
@@ -68,7 +68,7 @@ def unit_chunks(
     renderer: Renderer, unit_id: str, items: Iterable[tuple[Duty, Role]]
 ) -> Iterator[bytes]:
     """One unit's feed, one component at a time."""
-    return _chunks(renderer, *_unit_header(renderer.plan, unit_id), items)
+    return _chunks(renderer, *_unit_header(renderer.plan, unit_id), items, unit_id)
 
 
 def export_feeds(
@@ -115,7 +115,6 @@ def export_feeds(
             expand=expand,
             todos=todos,
             state=state,
-            members=members,
             adjust=component_adjuster(plugins, plan),
             progress=progress,
         )

@@ -18,14 +18,17 @@ from functools import lru_cache
 import attrs
 
 from planflow.feeds._lines import categories, escape_text, fold, lines, param, stamp, text_line, ymd
+from planflow.feeds.coordination import Part, coordination_parts, hand_over_lines
 from planflow.feeds.hooks import Adjuster
 from planflow.feeds.progress import Mark, Progress, status_lines
-from planflow.feeds.selection import Members, Role
+from planflow.feeds.selection import Role
 from planflow.feeds.series import DateLines, Series, encode, rule_of
 from planflow.feeds.state import FeedState
 from planflow.plan.model import DependencyMode, Group, Offset, Period, Plan, Task, TimeRange, Window
 from planflow.timeline.occurrences import Duty, Occurrence, Timeline
-from planflow.timeline.schedule import effective_window
+from planflow.timeline.schedule import ScheduledDate, effective_window
+
+Schedule = tuple[ScheduledDate, ...]
 
 __all__ = ["PRODID", "REFRESH_INTERVAL", "Renderer"]
 
@@ -65,8 +68,9 @@ def _vtimezone(tzid: str, year: int) -> bytes:
 class _Entry:
     """A duty's components: the parts every feed shares, and the whole by role."""
 
-    renders: dict[Role | None, bytes] = attrs.field(factory=dict)
-    parts: list[tuple[bytes, bytes, str]] = attrs.field(factory=list)  # (head, tail, mark)
+    renders: dict[object, bytes] = attrs.field(factory=dict)  # by role (and coordinator)
+    # (head, tail, mark, the coordinators whose feeds show it: None for all)
+    parts: list[tuple[bytes, bytes, str, frozenset[str] | None]] = attrs.field(factory=list)
 
 
 class Renderer:
@@ -74,14 +78,13 @@ class Renderer:
 
     def __init__(
         self, plan: Plan, timeline: Timeline, *, expand: bool, todos: bool,
-        state: FeedState | None, members: Members | None = None,
+        state: FeedState | None,
         adjust: Adjuster | None = None, progress: Progress | None = None,
     ) -> None:  # fmt: skip
         timeline.check_size()  # a plan past the occurrence limits is refused before any work
         self.plan, self.timeline = plan, timeline
         self.progress = progress  # marks of finished and overdue occurrences, if any
         self.expand, self.todos, self.state = expand, todos, state
-        self.members = members or Members(plan)
         self.adjust = adjust  # plugins' planflow_calendar_component, when any
         self.tzid = plan.timezone
         self.utc = plan.timezone in _UTC_NAMES
@@ -97,6 +100,7 @@ class Renderer:
         self._event_dates: dict[tuple[int, TimeRange | None], bytes] = {}
         self._triggers: dict[tuple[int, Offset, bool], tuple[str, str]] = {}
         self._spans: dict[int, tuple[Window, str]] = {}
+        self._stretches: dict[tuple[int, date | None, date | None], Schedule] = {}
         self._header: tuple[bytes, bytes] | None = None
 
     # --- calendar ---------------------------------------------------------------
@@ -119,8 +123,9 @@ class Renderer:
         description_line = fold(f"X-WR-CALDESC:{escape_text(description)}")
         return b"%s%s\r\n%s\r\n%s" % (before, name_line, description_line, after)
 
-    def components(self, duty: Duty, role: Role | None) -> bytes:
-        """Every component of one duty as seen in a feed (``role`` None: the plan feed)."""
+    def components(self, duty: Duty, role: Role | None, unit: str | None = None) -> bytes:
+        """Every component of one duty as seen in a feed (``role`` None: the plan feed);
+        a coordinating ``unit`` sees only the stretches it coordinates."""
         cache = self._cache
         entry = cache.get(duty.id)
         if entry is None:
@@ -129,29 +134,38 @@ class Renderer:
                 cache.popitem(last=False)
         else:
             cache.move_to_end(duty.id)
-        found = entry.renders.get(role)
+        split = role is Role.COORDINATOR and any(part[3] is not None for part in entry.parts)
+        key = (role, unit) if split else role
+        found = entry.renders.get(key)
         if found is None:
-            marks = {part[2] for part in entry.parts}
-            texts = {mark: self._role_lines(duty, role, mark) for mark in marks}
-            found = b"".join([head + texts[mark] + common for head, common, mark in entry.parts])
+            parts = [p for p in entry.parts if not split or p[3] is None or unit in p[3]]
+            texts = {mark: self._role_lines(duty, role, mark) for mark in {p[2] for p in parts}}
+            found = b"".join([head + texts[mark] + common for head, common, mark, _ in parts])
             if self.adjust is not None:
                 found = self.adjust(duty, found)
-            entry.renders[role] = found
+            entry.renders[key] = found
         return found
 
     # --- one duty ---------------------------------------------------------------
 
     def _entry(self, duty: Duty) -> _Entry:
-        """Render what a duty's components share in every feed; the role lines vary."""
+        """Render what a duty's components share in every feed; the role lines vary.
+
+        When a coordinating unit ends (or begins) mid-year, each stretch with its own
+        coordinators is a component of its own (see :func:`coordination_parts`)."""
         occurrences = self.timeline.occurrences(duty.id)
         entry = _Entry()
         if not occurrences:
             return entry
-        task = duty.task
-        lead, coordinators = self.members.units_of(duty)
-        text = self._description(duty, lead, coordinators, occurrences)
-        description = text_line("DESCRIPTION", text)
-        people = self._people(lead, coordinators)
+        for part in coordination_parts(self.timeline, duty, occurrences):
+            self._part(entry, duty, part)
+        return entry
+
+    def _part(self, entry: _Entry, duty: Duty, part: Part) -> None:
+        task, occurrences = duty.task, part.occurrences
+        text = self._description(duty, duty.unit, part.units, self.timeline.occurrences(duty.id))
+        description = text_line("DESCRIPTION", text + part.note)
+        people = self._people(duty.unit, part.units)
         plain = self._role_lines(duty, None)
         units: list[tuple[bytes, str, bytes, Mark | None]] = []  # (kind, uid, common, mark)
         marks = self.progress or {}
@@ -162,14 +176,14 @@ class Renderer:
                 units.append((b"VEVENT", uid, dates + description + people
                               + self._alarm(task, (occ.due,)), marks.get(occ.key)))  # fmt: skip
         else:
-            key, days = self._series_of(duty, occurrences)
+            key, days = self._series_of(duty, occurrences, part)
             found = self._event_dates.get((key, task.time))
             if found is None:
                 series = self._series[key][2]
                 found = self._event_dates[key, task.time] = self.dates.event(task.time, series)
             alarm = self._series_alarm(task, key, days)
             common = found + description + people + alarm
-            units.append((b"VEVENT", duty.id + self.suffix, common, None))
+            units.append((b"VEVENT", duty.id + part.uid_tail + self.suffix, common, None))
         if self.todos:
             for occ in occurrences:
                 uid = f"{duty.id}/{ymd(occ.nominal)}/todo{self.suffix}"
@@ -186,8 +200,7 @@ class Renderer:
             head = b"BEGIN:%s\r\n%s\r\n%s" % (kind, fold("UID:" + uid), self._stamp(sequence))
             if kind == b"VEVENT":
                 common += b"TRANSP:OPAQUE\r\n" if task.time else b"TRANSP:TRANSPARENT\r\n"
-            entry.parts.append((head, common + b"END:%s\r\n" % kind, prefix))
-        return entry
+            entry.parts.append((head, common + b"END:%s\r\n" % kind, prefix, part.who))
 
     def _stamp(self, sequence: int) -> bytes:
         """DTSTAMP, LAST-MODIFIED (the plan's date plus SEQUENCE seconds) and SEQUENCE."""
@@ -200,18 +213,25 @@ class Renderer:
         return found
 
     def _series_of(
-        self, duty: Duty, occurrences: tuple[Occurrence, ...]
+        self, duty: Duty, occurrences: tuple[Occurrence, ...], part: Part
     ) -> tuple[int, tuple[date, ...]]:
-        """A key for the duty's dates (shared by every duty on the same schedule) and
-        its sorted due dates; the series is encoded the first time."""
+        """A key for the part's dates (shared by every duty on the same schedule and
+        stretch) and its sorted due dates; the series is encoded the first time."""
         task = duty.task
         schedule = self.timeline.duty_schedule(duty)
+        if part.who is not None:  # one stretch of a duty whose coordinators change
+            stretch = (id(schedule), part.since, part.until)
+            if stretch not in self._stretches:
+                dues = {o.due for o in occurrences}
+                self._stretches[stretch] = tuple(d for d in schedule if d[1] in dues)
+            schedule = self._stretches[stretch]
         key = id(schedule)
         found = self._series.get(key)
         if found is None:
             days = tuple(sorted({o.due for o in occurrences}))
             window = effective_window(task.window, self.plan.start) or task.window
-            series = encode(days, rule_of(task, self.plan), window.start, window.end)
+            end = min(window.end, part.until or window.end)
+            series = encode(days, rule_of(task, self.plan), window.start, end)
             found = self._series[key] = (schedule, days, series)
         return key, found[1]
 
@@ -279,7 +299,7 @@ class Renderer:
         if coordinators:
             rows.append("Phối hợp: " + "; ".join(self._name(u) for u in coordinators))
         rows.append(self._span(window))
-        rows.extend(self._hand_over(duty))
+        rows.extend(hand_over_lines(plan, duty))
         if task.recurring:
             pass
         elif task.period is Period.REPORTING and not window.continuous:
@@ -309,26 +329,6 @@ class Renderer:
             rows.append(f"Chờ: {title} ({_MODE_VI[dep.mode]}{lag})")
         rows.append(f"Kế hoạch: {plan.title} – {plan.issuer}")
         return "\n".join(rows)
-
-    def _hand_over(self, duty: Duty) -> list[str]:
-        """Who the duty came from, or goes to, when a unit begins or ends mid-year."""
-        rows = []
-        if duty.handed_from and duty.since is not None:
-            rows.append(
-                f"Tiếp nhận từ {self._name(duty.handed_from)} kể từ ngày {duty.since:%d/%m/%Y}."
-            )
-        unit = self.plan.unit(duty.unit)
-        if duty.until is not None and unit.until == duty.until:
-            if unit.successor:
-                rows.append(
-                    f"Bàn giao cho {self._name(unit.successor)} sau ngày {duty.until:%d/%m/%Y}."
-                )
-            else:
-                rows.append(
-                    f"Đơn vị kết thúc hoạt động ngày {duty.until:%d/%m/%Y}; "
-                    "các lần sau chưa có đơn vị tiếp nhận."
-                )
-        return rows
 
     # --- reminders --------------------------------------------------------------
 

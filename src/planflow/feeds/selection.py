@@ -2,7 +2,9 @@
 
 A unit leads a duty that is its own or its group's (a member of a group that leads
 together sees the group's duty); it coordinates a duty that names it, or a group it
-belongs to, among the coordinators. Leading wins over coordinating.
+belongs to, among the coordinators, as long as one of the duty's occurrences falls due
+while it exists (or names it as a successor: see :mod:`planflow.timeline.coordination`).
+Leading wins over coordinating.
 
 :class:`Index` answers that for every unit in one pass over the duties (a pass per
 unit would make a national export quadratic), stored compactly: per unit an array
@@ -12,10 +14,12 @@ of ``2 × duty position + role``.
 from __future__ import annotations
 
 from array import array
+from datetime import date
 from enum import StrEnum
 
 from planflow.plan.errors import ModelError
 from planflow.plan.model import Plan, suggest
+from planflow.timeline.coordination import named_on
 from planflow.timeline.occurrences import Duty, Timeline
 
 __all__ = ["Index", "Role", "check_unit"]
@@ -42,7 +46,7 @@ def check_unit(plan: Plan, unit_id: str) -> None:
 
 
 class Members:
-    """``plan.members`` and ``Timeline.units_of``, with each group's members computed once."""
+    """``plan.members``, with each group's members computed once."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -55,15 +59,6 @@ class Members:
             found = self._members[unit_id] = self.plan.members(unit_id)
         return found
 
-    def units_of(self, duty: Duty) -> tuple[str, tuple[str, ...]]:
-        """(the unit whose duty it is, the coordinating units, groups expanded)."""
-        coordinators: list[str] = []
-        for unit_id in duty.task.coordinators:
-            for member in self.of(unit_id):
-                if member != duty.unit and member not in coordinators:
-                    coordinators.append(member)
-        return duty.unit, tuple(coordinators)
-
 
 class Index:
     """unit id → the positions (in ``timeline.duties``) and roles of its duties."""
@@ -74,8 +69,15 @@ class Index:
         found: dict[str, array[int]] = {}
         for position, duty in enumerate(self.duties):
             leads = {duty.unit, *members.of(duty.unit)}
-            _, coordinators = members.units_of(duty)
-            named = (u for u in duty.task.coordinators if u not in coordinators)
+            # who coordinates one of its occurrences (not a unit that ended before them)
+            spans = timeline.coordination(duty)
+            coordinators = [u for span in spans for u in span.units]
+            named = (
+                u
+                for span in spans
+                for u in named_on(timeline.plan, duty.task, span.since or span.until or date.min)
+                if u not in coordinators
+            )
             for unit_id in leads:
                 _append(found, unit_id, 2 * position)
             for unit_id in dict.fromkeys((*coordinators, *named)):

@@ -21,9 +21,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from planflow.hooks.specs import ChannelSettings, Notifier, Setting
+from planflow.i18n import _
 from planflow.plan.errors import PlanError, Problem, Severity
 from planflow.plan.loading import LoadedPlan
-from planflow.plan.model import Group, Plan, format_path, suggest
+from planflow.plan.model import Group, Plan, show_path, suggest
 
 __all__ = [
     "check_channels",
@@ -231,7 +232,7 @@ def check_channels(loaded: LoadedPlan, notifiers: Mapping[str, Notifier]) -> lis
         severity: Severity = Severity.ERROR,
     ) -> None:
         file, line, column = loaded.document.origin(path, key=key)
-        shown = format_path(path[:-1] if key else path)
+        shown = show_path(path[:-1] if key else path)
         problems.append(Problem(message, file, line, column, shown, hint, severity))
 
     places: list[tuple[tuple[Any, ...], str, Mapping[str, Mapping[str, Any]]]] = [
@@ -245,9 +246,11 @@ def check_channels(loaded: LoadedPlan, notifiers: Mapping[str, Notifier]) -> lis
             if notifier is None:
                 problem(
                     at,
-                    f"unknown channel {name!r}: no loaded plugin declares this notifier",
+                    _("unknown channel {name!r}: no loaded plugin declares this notifier").format(
+                        name=name
+                    ),
                     suggest(str(name), sorted(notifiers))
-                    or "install its plugin (planflow plugins lists what is loaded)",
+                    or _("install its plugin (planflow plugins lists what is loaded)"),
                     key=True,
                     severity=Severity.WARNING,
                 )
@@ -271,7 +274,9 @@ def validate_settings(loaded: LoadedPlan, pm: Any) -> list[Problem]:
         if isinstance(result, Failure):
             problems.append(
                 Problem(
-                    f"plugin {plugin!r} failed in planflow_check_settings: {result.error}",
+                    _("plugin {plugin!r} failed in planflow_check_settings: {error}").format(
+                        plugin=plugin, error=result.error
+                    ),
                     loaded.file,
                     severity=Severity.WARNING,
                 )
@@ -280,7 +285,7 @@ def validate_settings(loaded: LoadedPlan, pm: Any) -> list[Problem]:
         for path, message in result or ():
             path = model_path(loaded.plan, tuple(path))
             file, line, column = loaded.document.origin(path)
-            problems.append(Problem(f"{message} [{plugin}]", file, line, column, format_path(path)))
+            problems.append(Problem(f"{message} [{plugin}]", file, line, column, show_path(path)))
     return sorted(problems, key=lambda p: (p.line, p.column, p.message))
 
 
@@ -289,27 +294,38 @@ def _check_one(
 ) -> None:
     declared = {s.name: s for s in notifier.settings if s.scope == scope}
     elsewhere = {s.name: s for s in notifier.settings if s.scope != scope}
-    other = "a unit's channels" if scope == "run" else "the plan's top-level channels"
+    other = _("a unit's channels") if scope == "run" else _("the plan's top-level channels")
     for key, value in given.items():
         setting = declared.get(str(key)) or elsewhere.get(str(key))
         if setting is None:
             problem(
                 (*at, key),
-                f"unknown setting {key!r} for channel {notifier.name!r}",
+                _("unknown setting {key!r} for channel {name!r}").format(
+                    key=key, name=notifier.name
+                ),
                 suggest(str(key), sorted(declared | elsewhere))
-                or f"its settings: {', '.join(sorted(declared | elsewhere)) or 'none'}",
+                or _("its settings: {names}").format(
+                    names=", ".join(sorted(declared | elsewhere)) or _("none")
+                ),
                 key=True,
             )
         elif setting.scope != scope:
-            problem((*at, key), f"{key!r} is not set here", f"write it under {other}", key=True)
+            problem(
+                (*at, key),
+                _("{key!r} is not set here").format(key=key),
+                _("write it under {place}").format(place=other),
+                key=True,
+            )
         elif isinstance(value, str) and _VAR.search(value):
             continue  # expanded (and checked) when the run starts
         else:
             if setting.secret and isinstance(value, str) and value:
                 problem(
                     (*at, key),
-                    f"{key!r} is a secret written in the plan file",
-                    f"write ${{{key.upper()}}} and set the environment variable instead",
+                    _("{key!r} is a secret written in the plan file").format(key=key),
+                    _("write {variable} and set the environment variable instead").format(
+                        variable="${" + str(key).upper() + "}"
+                    ),
                     severity=Severity.WARNING,
                 )
             try:
@@ -318,4 +334,7 @@ def _check_one(
                 problem((*at, key), str(exc), setting.help or None)
     for setting in notifier.settings:
         if setting.scope == scope and setting.required and setting.name not in given:
-            problem(at, f"channel {notifier.name!r} needs {setting.name!r}", setting.help or None)
+            message = _("channel {name!r} needs {setting!r}")
+            problem(
+                at, message.format(name=notifier.name, setting=setting.name), setting.help or None
+            )

@@ -7,10 +7,14 @@ note and an evidence link; what starts in the next 30 days; a form to record a
 target's measured value; and what was recorded recently. Server-rendered (Jinja2),
 Vietnamese, readable on a phone, no script.
 
-* The secret is the same private link as the unit's feed; a unit's token opens only
-  that unit's page and may mark only the duties that unit leads; an office token
-  (``planflow tokens --all``, for the *văn phòng*) opens every unit's page. A wrong
-  token, or a unit the token does not open, gets the same 404 as a wrong feed link.
+* The secret is the same private link as the unit's feed, checked by the feed
+  server's own access (:mod:`planflow.feeds.server.access`): a tokens file that goes
+  missing or breaks closes the pages too (503), never opens them. A unit's token opens
+  only that unit's page and may mark only the duties that unit leads, and record only
+  the indicators it owns; an office token (``planflow tokens --all``, for the *văn
+  phòng*) opens every unit's page, and so marks any duty and records any indicator
+  (on its owner's page). A wrong token, or a unit the token does not open, gets the
+  same 404 as a wrong feed link.
 * Every form carries a CSRF token, an HMAC of the token's id and the unit under a key
   kept in ``PLAN_DIR/.planflow/page.key`` (shared by every worker); a form without
   it is refused with 403 and changes nothing.
@@ -25,22 +29,17 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote
 
-from planflow.feeds.tokens import Token, TokenStore
-from planflow.i18n import N_, _, use_language
-from planflow.jobs.progress_records import (
-    HISTORY_WHAT,
-    find_occurrence,
-    history,
-    mark_done,
-    record_value,
-    targets,
-)
+from planflow.feeds.tokens import Token
+from planflow.i18n import N_, _, format_number, use_language
+from planflow.jobs.kpi_records import record_value, recordable
+from planflow.jobs.progress_records import HISTORY_WHAT, find_occurrence, history, mark_done
 from planflow.jobs.status import CATEGORIES, status
 from planflow.jobs.year import Year
 from planflow.plan.errors import PlanError
@@ -55,8 +54,8 @@ MESSAGES = {
     ),
     "not_yours": N_("Duty {occurrence} is not led by this unit."),
     "done": N_("Recorded as done: {occurrence}."),
-    "recorded": N_("Recorded target {target}."),
-    "bad_value": N_("The value {value!r} is not a number."),
+    "recorded": N_("Recorded indicator {target}."),
+    "bad_day": N_("{value!r} is not a date."),
 }
 
 #: The pages' language: their template is written in Vietnamese, so the messages shown
@@ -89,6 +88,18 @@ def csrf_token(key: bytes, token: Token, unit: str) -> str:
     return hmac.new(key, f"{token.id}\x1f{unit}".encode(), hashlib.sha256).hexdigest()
 
 
+def _verdict(row: dict[str, Any]) -> str:
+    from planflow.reports.labels import indicator_verdict
+
+    return indicator_verdict(row["state"], row["failed"], row["firmness"])
+
+
+def _firmness(value: str) -> str:
+    from planflow.reports.labels import firmness_name
+
+    return firmness_name(value)
+
+
 def _day(value: str | date) -> str:
     return (date.fromisoformat(value) if isinstance(value, str) else value).strftime("%d/%m/%Y")
 
@@ -111,14 +122,33 @@ def add_unit_pages(
     from starlette.responses import HTMLResponse, RedirectResponse, Response
     from starlette.routing import Route
 
+    from planflow.feeds.server.access import Access, Mode
+    from planflow.feeds.server.http_cache import unavailable
+
     templates = Environment(
         loader=PackageLoader("planflow.jobs", "templates"), autoescape=select_autoescape()
     )
-    folder = Path(Year.open(plan_path, db).loaded.file).parent  # fails early on a bad plan
-    key = page_key(folder)
+    with Year.open(plan_path, db) as first:  # fails early on a bad plan
+        plan_file = Path(first.loaded.file)
+    key = page_key(plan_file.parent)
+
+    loaded: list[tuple[tuple[int, ...], Year]] = []  # the plan as last read, by its file's stat
+    loading = threading.Lock()
 
     def open_year() -> Year:
-        return Year.open(plan_path, db, now=clock() if clock else None)
+        """The year for one request: the plan is read again only when its file changed
+        (loading and expanding it is most of a page's cost), the store is the request's."""
+        now = clock() if clock else None
+        st = plan_file.stat()
+        sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+        with loading:
+            if not loaded or loaded[0][0] != sig:
+                fresh = Year.open(plan_path, db)
+                list(fresh.timeline)  # expanded once here, then only read by the threads
+                fresh.close()
+                loaded[:] = [(sig, fresh)]
+            template = loaded[0][1]
+        return template.again(db, now=now)
 
     def marks() -> dict[tuple[str, int], Any]:
         from planflow.jobs.reports import feed_progress
@@ -133,8 +163,21 @@ def add_unit_pages(
         feeds.progress = marks
         feeds.refresh(force=True)
 
+    # the feed server's access (fail-closed: a tokens file in use that goes missing or
+    # breaks answers 503); an app without feeds gets its own, looked at on every request
+    access: Access = feeds.access if feeds is not None else Access(Path(tokens_path))
+
+    def look() -> None:
+        if feeds is None:
+            access.refresh()
+        elif feeds.due():
+            feeds.refresh()
+
+    def closed() -> bool:
+        return access.mode is Mode.CLOSED
+
     def allowed(secret: str, unit: str, year: Year) -> Token | None:
-        token = TokenStore.load(tokens_path).match(secret)
+        token = access.token(secret)
         if token is None or not token.opens(unit):
             return None
         return token if unit in {u.id for u in year.plan.units} else None
@@ -164,7 +207,7 @@ def add_unit_pages(
         for occ in timeline:
             if occ.unit == unit and today < occ.start <= today + timedelta(days=30):
                 task = plan.task(occ.plan_task)
-                coordinators = timeline.units_of(timeline.duty(occ.task))[1]
+                coordinators = timeline.coordinators_of(occ)
                 upcoming.append(
                     {
                         "title": task.title,
@@ -174,10 +217,26 @@ def add_unit_pages(
                         "coordinators": ", ".join(names.get(c, c) for c in coordinators),
                     }
                 )
+        judged: dict[str, list[dict[str, Any]]] = {}
+        for row in report.indicators:
+            judged.setdefault(row["indicator"], []).append(
+                {
+                    **row,
+                    "checkpoint": _day(row["checkpoint"]),
+                    "value": None if row["value"] is None else format_number(row["value"]),
+                    "said": _verdict(row),
+                }
+            )
         own = [
-            (tid, text)
-            for tid, text in targets(year).items()
-            if token.all or plan.task(tid).lead == unit
+            {
+                "id": ind.id,
+                "text": ind.text,
+                "goal": str(ind.goal) + ("%" if ind.metric.percentage else ""),
+                "firmness": _firmness(ind.firmness.value),
+                "checkpoints": ", ".join(_day(d) for d in ind.checkpoints),
+                "judged": judged.get(ind.id, []),
+            }
+            for ind in recordable(plan, unit)
         ]
         zone = year.zone()
         recent = [
@@ -215,6 +274,9 @@ def add_unit_pages(
         return f"/pages/{quote(secret, safe='')}/units/{quote(unit, safe='')}"
 
     def page_sync(secret: str, unit: str, base: str, notice: str) -> Response:
+        look()
+        if closed():
+            return unavailable()
         with use_language(PAGE_LANGUAGE), open_year() as year:
             token = allowed(secret, unit, year)
             if token is None:
@@ -230,6 +292,9 @@ def add_unit_pages(
         return await run_in_threadpool(page_sync, p["token"], p["unit"], base_of(request), text)
 
     def change_sync(secret: str, unit: str, base: str, form: dict[str, str], what: str) -> Response:
+        look()
+        if closed():
+            return unavailable()
         with use_language(PAGE_LANGUAGE), open_year() as year:
             token = allowed(secret, unit, year)
             if token is None:
@@ -256,13 +321,13 @@ def add_unit_pages(
                     done = quote(f"{occ.task}#{occ.index}", safe="")
                     return RedirectResponse(f"{base}?ghi-nhan={done}", status_code=303)
                 try:
-                    value = float(form.get("value", "").replace(",", "."))
+                    day = date.fromisoformat(form["day"]) if form.get("day") else None
                 except ValueError:
-                    error = _(MESSAGES["bad_value"]).format(value=form.get("value"))
+                    error = _(MESSAGES["bad_day"]).format(value=form.get("day"))
                     return HTMLResponse(render(year, token, unit, base, error=error), 400)
                 target = form.get("target", "")
-                record_value(year, target, value, by=unit, evidence=form.get("evidence") or None,
-                             who=who)  # fmt: skip
+                record_value(year, target, form.get("value", ""), day=day, by=unit,
+                             evidence=form.get("evidence") or None, who=who)  # fmt: skip
                 notice = _(MESSAGES["recorded"]).format(target=target)
                 return HTMLResponse(render(year, token, unit, base, notice=notice))
             except PlanError as exc:

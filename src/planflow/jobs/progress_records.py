@@ -1,9 +1,10 @@
-"""Recording the year: ``done``, ``undo``, measured values, and the history.
+"""Recording the year: ``done``, ``undo``, and the history (measured indicator values:
+:mod:`planflow.jobs.kpi_records`).
 
 ::
 
     from datetime import date
-    from planflow.jobs.progress_records import history, mark_done, record_value, undo
+    from planflow.jobs.progress_records import history, mark_done, undo
     from planflow.jobs.year import Year
 
     with Year.open("examples/boy_2025") as year:
@@ -30,7 +31,7 @@ from planflow.i18n import N_, _
 from planflow.jobs.year import Year, current_user
 from planflow.plan.errors import PlanError
 from planflow.plan.model import suggest
-from planflow.run.store import AlreadyDone, CompletionRecord, MeasurementRecord, NotDone
+from planflow.run.store import AlreadyDone, CompletionRecord, NotDone
 from planflow.timeline.occurrences import Occurrence
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
     "find_occurrence",
     "history",
     "mark_done",
-    "record_value",
     "undo",
 ]
 
@@ -60,8 +60,6 @@ MESSAGES = {
     ),
     "not_done": N_("{occurrence} is not recorded as done: nothing to take back"),
     "no_reason": N_("give the reason for taking it back (--reason)"),
-    "unknown_target": N_("{target!r} is not a target of the plan"),
-    "unknown_target_hint": N_("the targets: {targets}"),
     "future": N_("the completion date {day} has not come yet (today is {today})"),
 }
 
@@ -206,42 +204,6 @@ def undo(
         )
     except NotDone:
         raise _error("not_done", occurrence=f"{occ.task}#{occ.index}") from None
-
-
-def targets(year: Year) -> dict[str, str]:
-    """The plan's targets a value can be recorded for: task id → what is counted."""
-    return {t.id: str(t.target) for t in year.plan.tasks if t.target is not None}
-
-
-def record_value(
-    year: Year,
-    target: str,
-    value: float,
-    *,
-    day: date | None = None,
-    by: str | None = None,
-    note: str | None = None,
-    evidence: str | None = None,
-    who: str | None = None,
-) -> MeasurementRecord:
-    """Record a measured value of ``target`` (a task with a ``target:``) on ``day``."""
-    known = targets(year)
-    if target not in known:
-        hint = suggest(target, sorted(known)) or _(MESSAGES["unknown_target_hint"]).format(
-            targets=", ".join(sorted(known)) or "-"
-        )
-        raise _error("unknown_target", hint, target=target)
-    _check_unit(year, by)
-    return year.store.add_measurement(
-        year.plan.id,
-        target,
-        value,
-        day=day or year.today(),
-        by_unit=by,
-        note=note,
-        evidence=evidence,
-        who=who or current_user(),
-    )
 
 
 def history(year: Year, *, unit: str | None = None) -> list[dict[str, Any]]:

@@ -14,6 +14,8 @@ An occurrence is *overdue* once the working day after its due date has come and
 it is not done; *due this week* when its due date is within the next 7 days;
 *blocked* while it waits for a predecessor (``blocked_by`` says which); *open*
 when it has started and is none of those; *done* (on time or late) or *missed*.
+Each KPI indicator's checkpoints reached by then are judged on the values the units
+reported (``indicators``; see :mod:`planflow.jobs.kpi_records`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ class Status:
     as_of: date
     items: list[dict[str, Any]]
     units: list[dict[str, Any]]
+    indicators: list[dict[str, Any]] = attrs.field(factory=list)
+    """The KPI checkpoints reached, judged on the values the units reported
+    (:func:`planflow.run.indicators.verdict_row` rows)."""
 
     @property
     def attention(self) -> list[dict[str, Any]]:
@@ -60,13 +65,15 @@ class Status:
         return sorted(chosen, key=lambda i: (order[i["category"]], i["due"], i["occurrence"]))
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``--json`` object: ``plan``, ``as_of``, ``attention``, ``units``, ``items``."""
+        """The ``--json`` object: ``plan``, ``as_of``, ``attention``, ``units``, ``items``,
+        ``indicators``."""
         return {
             "plan": self.plan,
             "as_of": self.as_of.isoformat(),
             "attention": self.attention,
             "units": self.units,
             "items": self.items,
+            "indicators": self.indicators,
         }
 
 
@@ -115,7 +122,7 @@ def status(year: Year, *, as_of: date | None = None, unit: str | None = None) ->
                 "ref": task.ref,
                 "title": task.title,
                 "unit": occ.unit,
-                "coordinators": list(year.timeline.units_of(year.timeline.duty(occ.task))[1]),
+                "coordinators": list(year.timeline.coordinators_of(occ)),
                 "category": category,
                 "state": outcome.state.value,
                 "start": occ.start.isoformat(),
@@ -129,4 +136,5 @@ def status(year: Year, *, as_of: date | None = None, unit: str | None = None) ->
             }
         )
     units = [{"unit": u.id, "name": u.name, **counts[u.id]} for u in plan.units if u.id in counts]
-    return Status(plan.id, today, items, units)
+    indicators = [r for r in state.result.indicators() if unit is None or r["unit"] == unit]
+    return Status(plan.id, today, items, units, indicators)

@@ -48,12 +48,14 @@ from planflow.hooks.channels import resolve_settings
 from planflow.hooks.failures import Failure
 from planflow.hooks.manager import PluginManager, call_each
 from planflow.hooks.specs import ChannelSettings, Notifier
+from planflow.jobs.digest import digest_event
 from planflow.jobs.records import ChannelRecord, failure_place
 from planflow.jobs.simulate import OnFailure, _pick, deliver_one
 from planflow.plan.errors import PlanError
 from planflow.plan.loading import LoadedPlan, load
 from planflow.plan.model import Plan
-from planflow.run.events import Event, EventKind, event_id
+from planflow.run.events import Event
+from planflow.run.indicators import Measurements
 from planflow.run.recorded import Replay, replay
 from planflow.run.store import Store
 from planflow.timeline.occurrences import Timeline
@@ -111,6 +113,16 @@ class Year:
             year.fixed_now = now if now.tzinfo else now.replace(tzinfo=year.zone())
         return year
 
+    def again(self, db: str | None = None, *, now: datetime | None = None) -> Year:
+        """The same loaded plan and timeline (nothing re-read) with a store of its own:
+        what a server hands each request while the plan file stays the same."""
+        year = Year(
+            self.loaded, Store.for_plan(self.loaded.file, db), self.timeline, self.plan_hash
+        )
+        if now is not None:
+            year.fixed_now = now if now.tzinfo else now.replace(tzinfo=year.zone())
+        return year
+
     @property
     def plan(self) -> Plan:
         """The plan."""
@@ -134,9 +146,24 @@ class Year:
         """``(duty, index) → day`` of every occurrence recorded as done."""
         return {key: rec.day for key, rec in self.store.done(self.plan.id).items() if rec.day}
 
+    def measurements(self) -> Measurements:
+        """The indicator values the units reported (``planflow record``), per unit, in
+        the order recorded; judged by the checkpoint rule of
+        :func:`planflow.run.indicators.reported_value`."""
+        reported: dict[str, dict[str, list[tuple[date, float]]]] = {
+            i.id: {} for i in self.plan.indicators
+        }
+        for rec in self.store.measurements(self.plan.id):
+            if rec.target in reported and rec.by_unit:
+                reported[rec.target].setdefault(rec.by_unit, []).append((rec.day, rec.value))
+        return Measurements(reported=reported)
+
     def replay(self, until: date) -> Replay:
-        """The year replayed with the recorded completions up to ``until``."""
-        return replay(self.timeline, self.completions(), until=until)
+        """The year replayed with the recorded completions (and the reported indicator
+        values) up to ``until``."""
+        return replay(
+            self.timeline, self.completions(), until=until, measurements=self.measurements()
+        )
 
     def close(self) -> None:
         """Close the store."""
@@ -186,26 +213,6 @@ class RunReport:
             "deliveries": {k: v.to_dict() for k, v in self.deliveries.items()},
             "changes": self.changes,
         }
-
-
-def digest_event(plan: str, unit: str, gathered: Sequence[Event], today: date) -> Event:
-    """One unit's digest of ``gathered`` events (their kinds counted), dated ``today``."""
-    first = min(e.time for e in gathered)
-    last = max(e.time for e in gathered)
-    counts = Counter(e.kind.value for e in gathered)
-    return Event(
-        id=event_id(plan, f"digest:{unit}:{first}:{last}", 0, EventKind.DIGEST),
-        kind=EventKind.DIGEST,
-        time=today,
-        plan=plan,
-        task=f"digest:{unit}",
-        index=0,
-        period=f"{first.isoformat()}..{last.isoformat()}",
-        start=first,
-        due=last,
-        unit=unit,
-        counts=tuple(sorted(counts.items())),
-    )
 
 
 def _configure(

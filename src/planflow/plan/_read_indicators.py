@@ -6,6 +6,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from planflow.i18n import _
 from planflow.plan import goals
 from planflow.plan._read_tasks import TaskReader
 from planflow.plan.model import Indicator, Metric, ReportingPeriod, Section
@@ -71,7 +72,8 @@ class IndicatorReader(TaskReader):
         before = len(self.problems)
         iid = self.ident((*path, "id"), m["id"])
         owner = self.unit_ref((*path, "owner"), m["owner"])
-        parsed = self.attempt((*path, "target"), lambda: goals.parse_goal(m["target"]))
+        target, of_what = goals.split_goal(m["target"])
+        parsed = self.attempt((*path, "target"), lambda: goals.parse_goal(target))
         fields: dict[str, Any] = {}
         if m.get("firmness") is not None:
             fields["firmness"] = self.attempt(
@@ -79,6 +81,14 @@ class IndicatorReader(TaskReader):
             )
         if m.get("metric") is not None:
             fields["metric"] = self.choice((*path, "metric"), m["metric"], Metric)
+            if fields["metric"] is Metric.COUNT and parsed is not None and parsed[1]:
+                self.fail(
+                    (*path, "metric"),
+                    _("the target {target!r} is a percentage, not a count").format(
+                        target=m["target"]
+                    ),
+                    hint=_("leave 'metric' out, or write the target without '%'"),
+                )
         elif parsed is not None:
             fields["metric"] = Metric.PERCENT if parsed[1] else Metric.COUNT
         checkpoints = self.checkpoints(path, m, year, periods)
@@ -94,7 +104,7 @@ class IndicatorReader(TaskReader):
                 text=self.text((*path, "text"), m["text"]),
                 goal=parsed[0],
                 owner=owner,
-                denominator=self.text((*path, "denominator"), m.get("denominator")),
+                denominator=self.text((*path, "denominator"), m.get("denominator") or of_what),
                 excluding=[self.text((*path, "excluding", j), e) for j, e in enumerate(excluding)],
                 section=self.text((*path, "section"), m.get("section")),
                 ref=self.text((*path, "ref"), m.get("ref")),

@@ -6,6 +6,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from planflow.i18n import _
 from planflow.plan import forms
 from planflow.plan._read_units import UnitReader
 from planflow.plan._shapes import _kind
@@ -157,7 +158,7 @@ class TaskReader(UnitReader):
             seen = len(self.problems)
             title = self.text(at("title"), m["title"])
             if not title and len(self.problems) == seen:
-                self.fail(at("title"), "the title is empty")
+                self.fail(at("title"), _("the title is empty"))
         if len(self.problems) > before or tid is None or lead is None or window is None:
             return None
         if not title:
@@ -185,8 +186,8 @@ class TaskReader(UnitReader):
             unknown = set(value) - {"start", "end", "label", "continuous"}
             if unknown:
                 raise PlanError(
-                    f"unknown window field {sorted(unknown)[0]!r}",
-                    hint="a window mapping has start, end, label and continuous",
+                    _("unknown window field {key!r}").format(key=sorted(unknown)[0]),
+                    hint=_("a window mapping has start, end, label and continuous"),
                 )
             start, end = value.get("start"), value.get("end")
             if isinstance(start, str):
@@ -195,11 +196,11 @@ class TaskReader(UnitReader):
                 end = forms.parse_day(end)
             if not isinstance(start, date) or not isinstance(end, date):
                 raise PlanError(
-                    "a window mapping needs start and end dates (YYYY-MM-DD or DD/MM/YYYY)"
+                    _("a window mapping needs start and end dates (YYYY-MM-DD or DD/MM/YYYY)")
                 )
             continuous = value.get("continuous", False)
             if not isinstance(continuous, bool):
-                raise PlanError("window continuous must be true or false")
+                raise PlanError(_("window continuous must be true or false"))
             label = str(value.get("label") or f"{start}..{end}")
             return Window(start, end, label, continuous)
         return forms.parse_window(value, year)
@@ -216,7 +217,7 @@ class TaskReader(UnitReader):
             lag = self.attempt((*path, "lag"), lambda: forms.parse_offset(m["lag"])) or lag
         task = m["task"]
         if not isinstance(task, str):
-            self.fail((*path, "task"), f"expected a task id, got {_kind(task)}")
+            self.fail((*path, "task"), _("expected a task id, got {kind}").format(kind=_kind(task)))
             return None
         return self.attempt(
             path,
@@ -227,8 +228,8 @@ class TaskReader(UnitReader):
         if not isinstance(value, str):
             self.fail(
                 path,
-                f"expected a recurrence rule or shorthand, got {_kind(value)}",
-                "write e.g. 'monthly', 'every 2 weeks' or 'FREQ=MONTHLY;BYMONTHDAY=15'",
+                _("expected a recurrence rule or shorthand, got {kind}").format(kind=_kind(value)),
+                _("write e.g. 'monthly', 'every 2 weeks' or 'FREQ=MONTHLY;BYMONTHDAY=15'"),
             )
             return None
         return self.attempt(path, lambda: normalise_recurrence(value))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from planflow.i18n import _
 from planflow.plan import forms
 from planflow.plan._shapes import ShapeReader, _kind
 from planflow.plan.model import Group, Unit, suggest
@@ -38,9 +39,13 @@ class UnitReader(ShapeReader):
                 elif m is not None and m.get("id") is not None:
                     self.failed_ids.add(str(m["id"]))
         if not raw and "units" not in top:
-            self.fail((), "missing required key 'units'", "list the units that lead or coordinate")
+            self.fail(
+                (),
+                _("missing required key {key!r}").format(key="units"),
+                _("list the units that lead or coordinate"),
+            )
         # every id, name and alias names its unit, so tasks may use any of them
-        for path, m, _ in raw:
+        for path, m, _group in raw:
             uid = self.ident((*path, "id"), m["id"])
             if uid is None:
                 self.failed_ids.add(str(m["id"]))
@@ -58,8 +63,10 @@ class UnitReader(ShapeReader):
                 if other is not None and other != uid:
                     self.fail(
                         (*path, *sub),
-                        f"name {spelling!r} already names unit {other!r}",
-                        "each spelling may name only one unit",
+                        _("name {name!r} already names unit {id!r}").format(
+                            name=spelling, id=other
+                        ),
+                        _("each spelling may name only one unit"),
                     )
                 self.names[norm] = uid
         units: list[Unit] = []
@@ -107,7 +114,7 @@ class UnitReader(ShapeReader):
 
     def unit_ref(self, path: tuple[Any, ...], value: Any) -> str | None:
         if not isinstance(value, str) or not value.strip():
-            self.fail(path, f"expected a unit id or name, got {_kind(value)}")
+            self.fail(path, _("expected a unit id or name, got {kind}").format(kind=_kind(value)))
             return None
         if value in self.unit_ids:
             return value
@@ -118,10 +125,12 @@ class UnitReader(ShapeReader):
             return found
         self.fail(
             path,
-            f"unknown unit {value!r}",
+            _("unknown unit {id!r}").format(id=value),
             suggest(value, self.unit_ids)
             or forms.suggest_with_diacritics(value, self.names)
-            or "list it under units: or groups:, or use the id "
-            "or one of the aliases of a listed unit",
+            or _(
+                "list it under units: or groups:, or use the id "
+                "or one of the aliases of a listed unit"
+            ),
         )
         return None

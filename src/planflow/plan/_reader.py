@@ -12,8 +12,9 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from planflow.i18n import _, format_date
 from planflow.plan import forms
-from planflow.plan._read_indicators import IndicatorReader
+from planflow.plan._read_checks import CheckReader
 from planflow.plan.errors import Severity
 from planflow.plan.limits import MAX_YEAR, unknown_country
 from planflow.plan.model import (
@@ -64,7 +65,7 @@ _PLAN_KEYS = {
 _CALENDAR_KEYS = {"country", "shift", "reminder", "check_in", "days_off", "working_days"}
 
 
-class PlanReader(IndicatorReader):
+class PlanReader(CheckReader):
     """Reads a whole plan document: metadata, calendar, units and groups, tasks."""
 
     def read(self) -> Plan | None:
@@ -73,15 +74,17 @@ class PlanReader(IndicatorReader):
             if self.doc.data is None:
                 self.problems.clear()
                 self.fail(
-                    (), "the plan file is empty", "start from the example in docs/plan-format.md"
+                    (),
+                    _("the plan file is empty"),
+                    _("start from the example in docs/plan-format.md"),
                 )
             return None
         version = top.get("planflow", FORMAT_VERSION)
         if version != FORMAT_VERSION:
             self.fail(
                 ("planflow",),
-                f"unknown format version {version!r}",
-                f"this planflow reads format {FORMAT_VERSION}",
+                _("unknown format version {version!r}").format(version=version),
+                _("this planflow reads format {version}").format(version=FORMAT_VERSION),
             )
         meta = self.mapping(
             ("plan",), top.get("plan"), _PLAN_KEYS, ("id", "title", "issuer", "year")
@@ -92,8 +95,10 @@ class PlanReader(IndicatorReader):
             if year is not None:
                 self.fail(
                     ("plan", "year"),
-                    f"expected a year such as 2025, got {year!r}",
-                    f"plan years run from 1900 to {MAX_YEAR} (the timeline needs the next year)"
+                    _("expected a year such as 2025, got {year!r}").format(year=year),
+                    _(
+                        "plan years run from 1900 to {last} (the timeline needs the next year)"
+                    ).format(last=MAX_YEAR)
                     if isinstance(year, int)
                     else None,
                 )
@@ -146,45 +151,17 @@ class PlanReader(IndicatorReader):
         # cross-checks run even when some entries failed, so every problem shows at once;
         # references to entries that failed to load are not reported a second time
         for problem in plan_problems(plan):
-            if problem.message.startswith(("unknown task", "unknown unit")) and (
-                problem.message.split("'")[1] in self.failed_ids
-            ):
+            if problem.unknown is not None and problem.unknown in self.failed_ids:
                 continue
-            if self.year_unknown and "outside the plan year" in problem.message:
+            if self.year_unknown and problem.outside_year:
                 continue
+
             self.fail(self.file_path(problem.path), problem.message, problem.hint)
         if any(p.severity is Severity.ERROR for p in self.problems):
             return None
         self.check_start(plan)
         self.check_check_ins(plan)
         return plan
-
-    def check_check_ins(self, plan: Plan) -> None:
-        """A ``check_in`` rhythm only applies to continuous work: say so instead of ignoring it."""
-        for task, i in zip(plan.tasks, self.task_paths, strict=True):
-            if "check_in" in self.inherited.get(task.id, ()):
-                continue  # a plan-wide default applies only where it can
-            if task.check_in is not None and not (task.window.continuous and not task.recurring):
-                why = "it has its own dates" if task.recurring else "its window is not continuous"
-                self.fail(
-                    ("tasks", i, "check_in"),
-                    f"check_in is ignored: {why}",
-                    "check-ins apply to 'Thường xuyên trong năm' work without a recurrence; "
-                    "remove check_in, or make the window continuous",
-                    severity=Severity.WARNING,
-                )
-
-    def check_checkpoints(self, plan: Plan, start: date) -> None:
-        """Warn about indicator checkpoints before the plan takes effect."""
-        for i, ind in enumerate(plan.indicators):
-            for j, day in enumerate(ind.checkpoints):
-                if day < start:
-                    self.fail(
-                        ("indicators", i, "checkpoints", j),
-                        f"checkpoint {day} is before the plan takes effect ({start})",
-                        "measure from the plan's start on",
-                        severity=Severity.WARNING,
-                    )
 
     def number(self, value: Any) -> str:
         """The plan's document number, kept exactly as printed (only NFC-normalised)."""
@@ -193,58 +170,21 @@ class PlanReader(IndicatorReader):
         if not isinstance(value, str):
             self.fail(
                 ("plan", "number"),
-                f"expected the document number as text, got {value!r}",
-                'quote it exactly as printed, e.g. number: "132/KH-UBND"',
+                _("expected the document number as text, got {value!r}").format(value=value),
+                _('quote it exactly as printed, e.g. number: "132/KH-UBND"'),
             )
             return ""
         return unicodedata.normalize("NFC", value)
-
-    def check_start(self, plan: Plan) -> None:
-        """Warn about windows and dates that lie before the plan takes effect."""
-        start = plan.start
-        if start is None:
-            return
-        if plan.effective and plan.issued and plan.effective < plan.issued:
-            self.fail(
-                ("plan", "effective"),
-                f"the plan takes effect ({plan.effective}) before it is issued ({plan.issued})",
-                "a plan applies from its issue date at the earliest; check both dates",
-                severity=Severity.WARNING,
-            )
-        self.check_checkpoints(plan, start)
-        for task, i in zip(plan.tasks, self.task_paths, strict=True):
-            window = task.window
-            if window.end < start:
-                self.fail(
-                    ("tasks", i, "window"),
-                    f"window {window.label or window.start} ends before the plan takes effect "
-                    f"({start}): the task has no occurrence",
-                    "move the window after the plan's start or leave the task out",
-                    severity=Severity.WARNING,
-                )
-            elif window.start < start and task.id in self.explicit_windows:
-                self.fail(
-                    ("tasks", i, "window"),
-                    f"window starts {window.start}, before the plan takes effect ({start}); "
-                    f"it is read from {start}",
-                    f"write the window from {start}, or set plan.effective if the plan "
-                    "applies earlier",
-                    severity=Severity.WARNING,
-                )
-            for j, day in enumerate(task.dates):
-                if day < start and window.end >= start:
-                    self.fail(
-                        ("tasks", i, "dates", j),
-                        f"date {day} is before the plan takes effect ({start}) and is dropped",
-                        "remove it, or set plan.effective if the plan applies earlier",
-                        severity=Severity.WARNING,
-                    )
 
     def read_language(self, value: Any) -> str:
         """``plan.language``: ``vi`` or ``en`` (empty when not given)."""
         text = self.text(("plan", "language"), value).strip().lower()
         if text and text not in _LANGUAGES:
-            self.fail(("plan", "language"), f"unknown language {value!r}", "write vi or en")
+            self.fail(
+                ("plan", "language"),
+                _("unknown language {value!r}").format(value=value),
+                _("write vi or en"),
+            )
             return ""
         return text
 
@@ -282,8 +222,8 @@ class PlanReader(IndicatorReader):
         except (ZoneInfoNotFoundError, ValueError):
             self.fail(
                 ("plan", "timezone"),
-                f"unknown time zone {name!r}",
-                "use an IANA name such as Asia/Ho_Chi_Minh",
+                _("unknown time zone {name!r}").format(name=name),
+                _("use an IANA name such as Asia/Ho_Chi_Minh"),
             )
 
     def read_legal(self, value: Any) -> list[LegalBasis]:
@@ -343,8 +283,8 @@ class PlanReader(IndicatorReader):
                 day = self.day((*path, "date"), m.get("date"))
                 reason = self.text((*path, "reason"), m.get("reason"))
                 if m.get("reason") is not None and not reason.strip():
-                    self.fail((*path, "reason"), "the reason is empty",
-                              'say why, e.g. "Nghỉ bù Tết Nguyên đán"')  # fmt: skip
+                    self.fail((*path, "reason"), _("the reason is empty"),
+                              _('say why, e.g. "Nghỉ bù Tết Nguyên đán"'))  # fmt: skip
                 if day is not None:  # (a missing reason is an error: the plan does not load)
                     notes.append((day, reason, self.text((*path, "source"), m.get("source"))))
             out[key] = notes
@@ -354,8 +294,10 @@ class PlanReader(IndicatorReader):
         for day in sorted(clash):
             self.fail(
                 ("calendar", "working_days"),
-                f"{day} is listed both as a day off and as a working day",
-                "keep it in one list only",
+                _("{day} is listed both as a day off and as a working day").format(
+                    day=format_date(day)
+                ),
+                _("keep it in one list only"),
             )
         return out
 

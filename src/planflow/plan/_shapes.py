@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, TypeVar
 
+from planflow.i18n import _, format_date
 from planflow.plan import forms
 from planflow.plan.errors import PlanError, Problem, Severity
 from planflow.plan.model import (
     ID_PATTERN,
-    format_path,
+    show_path,
     suggest,
 )
 from planflow.plan.yamldoc import Document
@@ -57,7 +58,7 @@ class ShapeReader:
         severity: Severity = Severity.ERROR,
     ) -> None:
         file, line, column = self.doc.origin(path, key=key)
-        shown = format_path(path[:-1] if key else path)
+        shown = show_path(path[:-1] if key else path)
         problem = Problem(message, file, line, column, shown, hint, severity)
         if problem not in self._reported:  # a wrong default is reported once, not per task
             self._reported.add(problem)
@@ -79,18 +80,20 @@ class ShapeReader:
         self, path: tuple[Any, ...], value: Any, allowed: set[str], required: Iterable[str] = ()
     ) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.fail(path, f"expected a mapping (key: value lines), got {_kind(value)}")
+            self.fail(
+                path,
+                _("expected a mapping (key: value lines), got {kind}").format(kind=_kind(value)),
+            )
             return None
         for key in value:
             if key not in allowed:
-                hint = (
-                    suggest(str(key), sorted(allowed))
-                    or f"allowed keys: {', '.join(sorted(allowed))}"
+                hint = suggest(str(key), sorted(allowed)) or _("allowed keys: {keys}").format(
+                    keys=", ".join(sorted(allowed))
                 )
-                self.fail((*path, key), f"unknown key {key!r}", hint, key=True)
+                self.fail((*path, key), _("unknown key {key!r}").format(key=key), hint, key=True)
         for key in required:
             if value.get(key) is None:
-                self.fail(path, f"missing required key {key!r}")
+                self.fail(path, _("missing required key {key!r}").format(key=key))
         return value
 
     def sequence(self, path: tuple[Any, ...], value: Any, *, single_ok: bool = False) -> list[Any]:
@@ -100,25 +103,30 @@ class ShapeReader:
             return value
         if single_ok and isinstance(value, str | int | date):
             return [value]
-        self.fail(path, f"expected a list, got {_kind(value)}", "write one '- item' per line")
+        self.fail(
+            path,
+            _("expected a list, got {kind}").format(kind=_kind(value)),
+            _("write one '- item' per line"),
+        )
         return []
 
     def text(self, path: tuple[Any, ...], value: Any, *, required: bool = False) -> str:
         if value is None:
             if required:
-                self.fail(path, "missing required text")
+                self.fail(path, _("missing required text"))
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail(path, f"expected a text, got {_kind(value)}")
+            self.fail(path, _("expected a text, got {kind}").format(kind=_kind(value)))
             return ""
         text = unicodedata.normalize("NFC", str(value)).strip()
         hidden = next((c for c in text if c in _INVISIBLE), None)
         if hidden is not None:
             self.fail(
                 path,
-                f"the text contains an invisible character U+{ord(hidden):04X} "
-                f"({unicodedata.name(hidden, 'control')})",
-                "delete it: it hides or reorders letters, so the text does not read as it shows",
+                _("the text contains an invisible character {code} ({name})").format(
+                    code=f"U+{ord(hidden):04X}", name=unicodedata.name(hidden, "control")
+                ),
+                _("delete it: it hides or reorders letters, so the text does not read as it shows"),
                 severity=Severity.WARNING,
             )
         return text
@@ -127,13 +135,13 @@ class ShapeReader:
         import re
 
         if not isinstance(value, str):
-            self.fail(path, f"expected an id, got {_kind(value)}")
+            self.fail(path, _("expected an id, got {kind}").format(kind=_kind(value)))
             return None
         if not re.fullmatch(ID_PATTERN, value):
             self.fail(
                 path,
-                f"{value!r} is not a valid id",
-                "use lower-case ASCII letters, digits, '-', '_' or '.' (write 'đ' as 'dd')",
+                _("{value!r} is not a valid id").format(value=value),
+                _("use lower-case ASCII letters, digits, '-', '_' or '.' (write 'đ' as 'dd')"),
             )
             return None
         return value
@@ -150,8 +158,8 @@ class ShapeReader:
                 return None
         self.fail(
             path,
-            f"expected a date (YYYY-MM-DD or DD/MM/YYYY), got {value!r}",
-            "write e.g. 2025-01-15 or 15/01/2025",
+            _("expected a date (YYYY-MM-DD or DD/MM/YYYY), got {value!r}").format(value=value),
+            _("write e.g. 2025-01-15 or 15/01/2025"),
         )
         return None
 
@@ -161,7 +169,7 @@ class ShapeReader:
         if not isinstance(channels, dict) or not all(
             isinstance(v, dict) for v in channels.values()
         ):
-            self.fail(path, "channels must map a channel name to its settings")
+            self.fail(path, _("channels must map a channel name to its settings"))
             return {}
         return channels
 
@@ -172,7 +180,11 @@ class ShapeReader:
         text = str(value).strip().lower().replace("_", "-").replace(" ", "-")
         if text in options:
             return enum(text)
-        self.fail(path, f"{value!r} is not one of {', '.join(options)}", suggest(text, options))
+        self.fail(
+            path,
+            _("{value!r} is not one of {options}").format(value=value, options=", ".join(options)),
+            suggest(text, options),
+        )
         return None
 
     # --- the document ---------------------------------------------------
@@ -181,7 +193,7 @@ class ShapeReader:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.fail(path, f"expected a mapping of texts, got {_kind(value)}")
+            self.fail(path, _("expected a mapping of texts, got {kind}").format(kind=_kind(value)))
             return {}
         return {str(k): self.text((*path, k), v) for k, v in value.items()}
 
@@ -196,15 +208,15 @@ _INVISIBLE = frozenset(
 
 def _kind(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return f"{str(value).lower()} (a yes/no value)"
+        return _("{value} (a yes/no value)").format(value=str(value).lower())
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, date):
-        return f"a date ({value})"
+        return _("a date ({value})").format(value=format_date(value))
     if isinstance(value, int | float):
-        return f"a number ({value})"
-    return f"{type(value).__name__} {value!r}"
+        return _("a number ({value})").format(value=value)
+    return _("{kind} {value!r}").format(kind=type(value).__name__, value=value)

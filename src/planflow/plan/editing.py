@@ -14,6 +14,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from planflow.i18n import _
 from planflow.plan.errors import PlanError
 
 __all__ = ["append_task", "task_block"]
@@ -59,8 +60,8 @@ def append_task(text: str, task: dict[str, Any]) -> str:
         and (not isinstance(tasks, CommentedSeq) or tasks.fa.flow_style())
     ):
         raise PlanError(
-            "tasks: is written on one line ([...]); add-task appends to a block list",
-            hint="write each task as a '- id: …' block, or add this one by hand",
+            _("tasks: is written on one line ([...]); add-task appends to a block list"),
+            hint=_("write each task as a '- id: …' block, or add this one by hand"),
         )
     if not isinstance(data, CommentedMap) or "tasks" not in data:
         prefix = text if not text or text.endswith("\n") else text + "\n"

@@ -22,6 +22,8 @@ from enum import Enum
 
 import attrs
 
+from planflow.i18n import _
+
 __all__ = [
     "CycleError",
     "ModelError",
@@ -58,7 +60,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}: "
-        level = "warning: " if self.severity is Severity.WARNING else ""
+        level = _("warning: ") if self.severity is Severity.WARNING else ""
         path = f"{self.path}: " if self.path else ""
         hint = f" — {self.hint}" if self.hint else ""
         return f"{where}{level}{path}{self.message}{hint}"

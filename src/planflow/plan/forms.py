@@ -11,10 +11,13 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from datetime import date, time
+from datetime import date
 
+from planflow.i18n import N_, _, ngettext
 from planflow.plan.errors import PlanError
-from planflow.plan.model import Offset, Period, Target, TimeRange, Window
+from planflow.plan.model import Offset, Period, Target, Window
+from planflow.plan.times import TIME_FORMS as TIME_FORMS
+from planflow.plan.times import parse_time_range as parse_time_range
 
 __all__ = [
     "TIME_FORMS",
@@ -53,13 +56,14 @@ _HALF = re.compile(r"H([12])\s*/\s*(\d{4})")
 _MONTH = re.compile(r"(?:(\d{1,2})\s*/\s*(\d{4})|(\d{4})-(\d{2}))")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*(?:\.\.|–|TO)\s*(\d{4}-\d{2}-\d{2})")
 
-WINDOW_FORMS = (
+_WINDOW_FORMS = N_(
     "2025, 'Q4/2025', 'Q3-Q4/2025', 'H1/2025', '03/2025', '2025-01-15..2025-03-31', "
-    "'throughout the year', or {start: 2025-01-15, end: 2025-03-31}; or as plans write it: "
+    "'throughout the year', or {{start: 2025-01-15, end: 2025-03-31}}; or as plans write it: "
     "'Năm 2025', 'Quý IV/2025', 'Quý III, IV/2025', '6 tháng cuối năm 2025', 'tháng 3/2025', "
     "'Từ tháng 7 đến tháng 12/2025', 'từ ngày 15/01/2025 đến ngày 31/03/2025', "
     "'Sáng ngày 13/02/2025', 'Thường xuyên trong năm'"
 )
+WINDOW_FORMS = _WINDOW_FORMS.format()  # (the msgid doubles its braces)
 
 
 def _quarter(arabic: str | None, roman: str | None) -> int:
@@ -79,7 +83,8 @@ def parse_window(value: object, year: int) -> Window:
         raise
     except ValueError as exc:  # a date the calendar cannot hold, such as year 0
         raise PlanError(
-            f"cannot read {value!r} as a window: {exc}", hint="years run from 1900 to 9999"
+            _("cannot read {value!r} as a window: {why}").format(value=value, why=exc),
+            hint=_("years run from 1900 to 9999"),
         ) from None
 
 
@@ -87,7 +92,7 @@ def _parse_window(value: object, year: int) -> Window:
     if isinstance(value, int) and not isinstance(value, bool):
         return _year_window(value)
     if not isinstance(value, str):
-        raise PlanError(f"cannot read {value!r} as a window", hint=f"write {WINDOW_FORMS}")
+        raise _not_a_window(value)
     text = _canon(value)
     if m := _THROUGHOUT.fullmatch(text):
         y = int(m.group(1) or m.group(2) or year)
@@ -100,7 +105,8 @@ def _parse_window(value: object, year: int) -> Window:
         y = int(m.group(5))
         if last < first:
             raise PlanError(
-                f"quarter range {value!r} ends before it starts", hint=f"write Q{last}-Q{first}/{y}"
+                _("quarter range {value!r} ends before it starts").format(value=value),
+                hint=_("write {example}").format(example=f"Q{last}-Q{first}/{y}"),
             )
         label = f"Q{first}/{y}" if first == last else f"Q{first}-Q{last}/{y}"
         return Window(date(y, 3 * first - 2, 1), _month_end(y, 3 * last), label)
@@ -111,7 +117,7 @@ def _parse_window(value: object, year: int) -> Window:
         month = int(m.group(1) or m.group(4))
         y = int(m.group(2) or m.group(3))
         if not 1 <= month <= 12:
-            raise PlanError(f"month {month} does not exist", hint="months are 1 to 12")
+            raise _no_month(month)
         return Window(date(y, month, 1), _month_end(y, month), f"{month:02d}/{y}")
     if m := _RANGE.fullmatch(text):
         start, end = (_iso(m.group(i)) for i in (1, 2))
@@ -119,7 +125,20 @@ def _parse_window(value: object, year: int) -> Window:
     found = _vietnamese_window(text, value)
     if found is not None:
         return found
-    raise PlanError(f"cannot read {value!r} as a window", hint=f"write {WINDOW_FORMS}")
+    raise _not_a_window(value)
+
+
+def _not_a_window(value: object) -> PlanError:
+    return PlanError(
+        _("cannot read {value!r} as a window").format(value=value),
+        hint=_("write {forms}").format(forms=_(_WINDOW_FORMS).format()),
+    )
+
+
+def _no_month(month: int) -> PlanError:
+    return PlanError(
+        _("month {month} does not exist").format(month=month), hint=_("months are 1 to 12")
+    )
 
 
 _DMY = re.compile(
@@ -136,14 +155,15 @@ def parse_day(value: str) -> date:
             return date(year, month, day)
         except ValueError:
             raise PlanError(
-                f"{value.strip()!r} is not a real date", hint="write DD/MM/YYYY, e.g. 15/01/2025"
+                _("{value!r} is not a real date").format(value=value.strip()),
+                hint=_("write DD/MM/YYYY, e.g. 15/01/2025"),
             ) from None
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise PlanError(
-            f"expected a date (YYYY-MM-DD or DD/MM/YYYY), got {value!r}",
-            hint="write e.g. 2025-01-15 or 15/01/2025",
+            _("expected a date (YYYY-MM-DD or DD/MM/YYYY), got {value!r}").format(value=value),
+            hint=_("write e.g. 2025-01-15 or 15/01/2025"),
         ) from None
 
 
@@ -165,14 +185,16 @@ def _vietnamese_window(text: str, value: str) -> Window | None:
         start, end = date(y0, first, 1), _month_end(y, last)
         if end < start:
             raise PlanError(
-                f"{value.strip()!r} ends before it starts", hint="write the earlier month first"
+                _("{value!r} ends before it starts").format(value=value.strip()),
+                hint=_("write the earlier month first"),
             )
         return Window(start, end, f"{first:02d}-{last:02d}/{y}")
     if m := _DAYS_VI.fullmatch(text):
         start, end = parse_day(m.group(1)), parse_day(m.group(2))
         if end < start:
             raise PlanError(
-                f"{value.strip()!r} ends before it starts", hint="write the earlier date first"
+                _("{value!r} ends before it starts").format(value=value.strip()),
+                hint=_("write the earlier date first"),
             )
         return Window(start, end, f"{start}..{end}")
     if m := _ONE_DAY_VI.fullmatch(text):
@@ -183,7 +205,7 @@ def _vietnamese_window(text: str, value: str) -> Window | None:
 
 def _check_month(month: int) -> None:
     if not 1 <= month <= 12:
-        raise PlanError(f"month {month} does not exist", hint="months are 1 to 12")
+        raise _no_month(month)
 
 
 def is_explicit_window(value: object) -> bool:
@@ -198,7 +220,7 @@ def is_explicit_window(value: object) -> bool:
 
 def _year_window(y: int) -> Window:
     if not 1900 <= y <= 9999:
-        raise PlanError(f"year {y} is out of range")
+        raise PlanError(_("year {year} is out of range").format(year=y))
     return Window(date(y, 1, 1), date(y, 12, 31), str(y))
 
 
@@ -210,7 +232,9 @@ def _iso(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise PlanError(f"{text!r} is not a real date", hint="write YYYY-MM-DD") from None
+        raise PlanError(
+            _("{value!r} is not a real date").format(value=text), hint=_("write YYYY-MM-DD")
+        ) from None
 
 
 _OFFSET = re.compile(
@@ -230,19 +254,20 @@ def parse_offset(value: object) -> Offset:
     if isinstance(value, int) and not isinstance(value, bool):
         if abs(value) > MAX_OFFSET_DAYS:
             raise PlanError(
-                f"{value!r} days is more than a year",
-                hint=f"an offset is at most {MAX_OFFSET_DAYS} days",
+                _("{value!r} days is more than a year").format(value=value),
+                hint=_("an offset is at most {days} days").format(days=MAX_OFFSET_DAYS),
             )
         return Offset(value)
     if not isinstance(value, str) or not (m := _OFFSET.fullmatch(_canon(value))):
         raise PlanError(
-            f"cannot read {value!r} as a number of days",
-            hint="write e.g. '+5 working days', '3 days' or '-2 working days'",
+            _("cannot read {value!r} as a number of days").format(value=value),
+            hint=_("write e.g. '+5 working days', '3 days' or '-2 working days'"),
         )
     days = int(m.group(2))
     if days > MAX_OFFSET_DAYS:  # later date arithmetic would overflow
         raise PlanError(
-            f"{value!r} is more than a year", hint=f"an offset is at most {MAX_OFFSET_DAYS} days"
+            _("{value!r} is more than a year").format(value=value),
+            hint=_("an offset is at most {days} days").format(days=MAX_OFFSET_DAYS),
         )
     if m.group(1) == "-" or m.group(4) in ("BEFORE", "TRƯỚC"):
         days = -days
@@ -279,70 +304,39 @@ def parse_target(value: object) -> Target:
         unknown = sorted(map(str, set(value) - {"count", "per", "approximate", "unit"}))
         if unknown:
             names = ", ".join(repr(k) for k in unknown)
+            message = ngettext(
+                "unknown target field {names}", "unknown target fields {names}", len(unknown)
+            )
             raise PlanError(
-                f"unknown target field{'s' if len(unknown) > 1 else ''} {names}",
-                hint="a target has count, per, approximate and unit",
+                message.format(names=names),
+                hint=_("a target has count, per, approximate and unit"),
             )
         count = value.get("count")
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise PlanError("target count must be a whole number of at least 1")
+            raise PlanError(_("target count must be a whole number of at least 1"))
         per = _PERIOD_WORDS.get(_canon(str(value.get("per", "year"))))
         if per is None:
             raise PlanError(
-                f"unknown target period {value.get('per')!r}",
-                hint="use day, week, month, quarter, half, year, window or reporting",
+                _("unknown target period {value!r}").format(value=value.get("per")),
+                hint=_("use day, week, month, quarter, half, year, window or reporting"),
             )
         approximate = value.get("approximate", False)
         unit = value.get("unit", "")
         if not isinstance(approximate, bool) or not isinstance(unit, str):
-            raise PlanError("target approximate must be true/false and unit a text")
+            raise PlanError(_("target approximate must be true/false and unit a text"))
         return Target(count, per, approximate, unit)
     if isinstance(value, str) and (m := _TARGET.fullmatch(_canon(value))):
         count = int(m.group(2))
         if count < 1:
-            raise PlanError("a target must be at least 1")
+            raise PlanError(_("a target must be at least 1"))
         unit = m.group(3).strip().lower()
         return Target(count, _PERIOD_WORDS[m.group(4)], bool(m.group(1)), unit)
     raise PlanError(
-        f"cannot read {value!r} as a target",
-        hint="write e.g. '24 per year', 'about 3 per month' or {count: 24, per: year}",
+        _("cannot read {value!r} as a target").format(value=value),
+        hint=_("write e.g. {examples}").format(
+            examples=_("'24 per year', 'about 3 per month' or {{count: 24, per: year}}").format()
+        ),
     )
-
-
-_CLOCK = r"(\d{1,2})(?:\s*[:H]\s*(\d{2})?|\s*GIỜ(?:\s*(\d{2}))?(?:\s*PHÚT)?)"
-_TIME_RANGE = re.compile(rf"(?:TỪ\s+)?{_CLOCK}\s*(?:-|–|TO|ĐẾN)\s*{_CLOCK}")
-#: The parts of a working day as government offices keep them.
-_PARTS_OF_DAY = {
-    "SÁNG": (time(7, 30), time(11, 30)),
-    "BUỔI SÁNG": (time(7, 30), time(11, 30)),
-    "CHIỀU": (time(13, 30), time(17, 0)),
-    "BUỔI CHIỀU": (time(13, 30), time(17, 0)),
-}
-TIME_FORMS = (
-    "'08:00-11:30', '8h00 - 11h30', 'từ 8 giờ đến 11 giờ', '8 giờ 30 - 11 giờ', "
-    "'sáng' (07:30-11:30) or 'chiều' (13:30-17:00)"
-)
-
-
-def parse_time_range(value: object) -> TimeRange:
-    """``08:00-11:30``, ``từ 8 giờ đến 11 giờ 30``, ``8h-11h30``, ``sáng``, ``chiều``
-    (local wall-clock times in the plan's time zone)."""
-    text = _canon(value) if isinstance(value, str) else ""
-    if text in _PARTS_OF_DAY:
-        return TimeRange(*_PARTS_OF_DAY[text])
-    if m := _TIME_RANGE.fullmatch(text):
-        g = m.groups()
-        h1, m1 = int(g[0]), int(g[1] or g[2] or 0)
-        h2, m2 = int(g[3]), int(g[4] or g[5] or 0)
-        try:
-            return TimeRange(time(h1, m1), time(h2, m2))
-        except PlanError as exc:  # ends at or before it starts
-            raise PlanError(
-                f"{value!r}: {exc.message}", hint="the end time must be later than the start"
-            ) from None
-        except ValueError as exc:
-            raise PlanError(f"{value!r}: {exc}", hint="hours are 0-23, minutes 0-59") from None
-    raise PlanError(f"cannot read {value!r} as a time range", hint=f"write {TIME_FORMS}")
 
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-"})
@@ -368,7 +362,7 @@ def suggest_with_diacritics(name: str, names: dict[str, str]) -> str | None:
     if len(found) != 1:
         return None
     uid = found.pop()
-    return f"did you mean unit {uid!r}? names must be written with their diacritics"
+    return _("did you mean unit {id!r}? names must be written with their diacritics").format(id=uid)
 
 
 def normalise_name(name: str) -> str:

@@ -13,14 +13,22 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
+from planflow.i18n import N_, _
 from planflow.plan.errors import PlanError
 from planflow.plan.model import Comparator, Firmness, Goal, ReportingPeriod
 
-__all__ = ["GOAL_FORMS", "parse_checkpoints", "parse_firmness", "parse_goal"]
+__all__ = [
+    "GOAL_FORMS",
+    "parse_checkpoints",
+    "parse_firmness",
+    "parse_goal",
+    "split_goal",
+]
 
-GOAL_FORMS = (
+GOAL_FORMS = N_(
     "'100%', '≥ 80%', '> 50%', '= 100%', '≤ 10%', '60 – 70%', 'từ 60% đến 70%', "
-    "'tối thiểu 5%', 'hơn 50%', 'không quá 10%', or a count such as '≥ 20'"
+    "'tối thiểu 5%', 'hơn 50%', 'không quá 10%', a percentage of something "
+    "('tối thiểu 5% GRDP'), or a count such as '≥ 20'"
 )
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _WORDS = {
@@ -59,6 +67,19 @@ def _float(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+_OF_WHAT = re.compile(r"(.*?\d\s*%)\s+(\S.*)", re.S)
+
+
+def split_goal(value: object) -> tuple[object, str | None]:
+    """A target as plans write it, ``"tối thiểu 5% GRDP"``, split into the goal
+    (``"tối thiểu 5%"``) and what the percentage is of (``"GRDP"``), or ``None``."""
+    if isinstance(value, str) and (
+        m := _OF_WHAT.fullmatch(unicodedata.normalize("NFC", value).strip())
+    ):
+        return m.group(1), m.group(2).strip()
+    return value, None
+
+
 def parse_goal(value: object) -> tuple[Goal, bool]:
     """A goal and whether it was written as a percentage."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -69,13 +90,18 @@ def parse_goal(value: object) -> tuple[Goal, bool]:
             low, high = _float(m.group(1)), _float(m.group(3))
             if high < low:
                 raise PlanError(
-                    f"the range {value.strip()!r} ends below where it starts",
-                    hint=f"write it low to high, e.g. '{m.group(3)} – {m.group(1)}%'",
+                    _("the range {value!r} ends below where it starts").format(value=value.strip()),
+                    hint=_("write it low to high, e.g. {example}").format(
+                        example=f"'{m.group(3)} – {m.group(1)}%'"
+                    ),
                 )
             return Goal(Comparator.RANGE, low, high), bool(m.group(2) or m.group(4))
         if m := _SINGLE.fullmatch(text):
             return Goal(_WORDS[m.group(1) or ""], _float(m.group(2))), bool(m.group(3))
-    raise PlanError(f"cannot read {value!r} as a target", hint=f"write {GOAL_FORMS}")
+    raise PlanError(
+        _("cannot read {value!r} as a target").format(value=value),
+        hint=_("write {forms}").format(forms=_(GOAL_FORMS)),
+    )
 
 
 _FIRMNESS = {
@@ -95,9 +121,11 @@ def parse_firmness(value: object) -> Firmness:
         if found is not None:
             return found
     raise PlanError(
-        f"cannot read {value!r} as a firmness",
-        hint="write one of: đặt mục tiêu (required), phấn đấu (strive), hướng đến (aim), "
-        "khuyến khích (encouraged), dự kiến (expected)",
+        _("cannot read {value!r} as a firmness").format(value=value),
+        hint=_(
+            "write one of: đặt mục tiêu (required), phấn đấu (strive), hướng đến (aim), "
+            "khuyến khích (encouraged), dự kiến (expected)"
+        ),
     )
 
 
@@ -107,7 +135,7 @@ _EVERY = {
     **dict.fromkeys(("6 THÁNG", "CUỐI MỖI 6 THÁNG", "HALF-YEAR ENDS"), 6),
     **dict.fromkeys(("CUỐI NĂM", "YEAR END", "NĂM"), 12),
 }
-CHECKPOINT_FORMS = (
+CHECKPOINT_FORMS = N_(
     "a list of dates, 'cuối mỗi quý' (quarter ends), 'cuối mỗi tháng', '6 tháng', "
     "'cuối năm' (year end) or 'kỳ báo cáo' (the ends of the plan's reporting periods)"
 )
@@ -122,11 +150,15 @@ def parse_checkpoints(
         days = sorted({p.end for p in periods if p.end.year == year})
         if not days:
             raise PlanError(
-                "the plan has no reporting periods ending in its year",
-                hint="list reporting_periods, or write the checkpoint dates",
+                _("the plan has no reporting periods ending in its year"),
+                hint=_("list reporting_periods, or write the checkpoint dates"),
             )
         return tuple(days)
     step = _EVERY.get(text)
     if step is None:
-        raise PlanError(f"cannot read {value!r} as checkpoints", hint=f"write {CHECKPOINT_FORMS}")
+        raise PlanError(
+            _("cannot read {value!r} as checkpoints").format(value=value),
+            hint=_("write {forms}").format(forms=_(CHECKPOINT_FORMS)),
+        )
+
     return tuple(date(year, m, calendar.monthrange(year, m)[1]) for m in range(step, 13, step))

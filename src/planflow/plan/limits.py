@@ -147,19 +147,35 @@ class CountryProblem:
     hint: str
 
 
-@cache
 def unknown_country(code: str) -> CountryProblem | None:
     """A problem when the ``holidays`` package knows no public holidays for ``code``.
 
     ``VN`` (the default) is answered without importing ``holidays`` (a few tenths of
-    a second).
+    a second). The answer is told in the language in use.
     """
+    found = _country_check(code)
+    if found is None:
+        return None
+    kind, close = found
+    hint = (
+        _("did you mean {name!r}?").format(name=close)
+        if close
+        else _("use an ISO 3166 code such as 'VN'")
+    )
+    if kind == "not-a-code":
+        return CountryProblem(_("{code!r} is not a country code").format(code=code[:40]), hint)
+    return CountryProblem(
+        _("no public holidays known for country {code!r}").format(code=code), hint
+    )
+
+
+@cache
+def _country_check(code: str) -> tuple[str, str | None] | None:
+    """``None`` for a known country, else what is wrong and the closest known code."""
     if code == "VN":
         return None
     if not (code.isascii() and code.isalpha() and len(code) in (2, 3)):
-        return CountryProblem(
-            f"{code[:40]!r} is not a country code", "use an ISO 3166 code such as 'VN'"
-        )
+        return ("not-a-code", None)
     import difflib
 
     import holidays
@@ -168,7 +184,4 @@ def unknown_country(code: str) -> CountryProblem | None:
     if code in known:
         return None
     close = difflib.get_close_matches(code, list(known), n=1)
-    return CountryProblem(
-        f"no public holidays known for country {code!r}",
-        f"did you mean {close[0]!r}?" if close else "use an ISO 3166 code such as 'VN'",
-    )
+    return ("unknown", close[0] if close else None)

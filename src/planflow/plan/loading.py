@@ -21,7 +21,7 @@ from planflow.plan.errors import PlanFileError, Problem, Severity
 from planflow.plan.limits import BYTES
 from planflow.plan.model import (
     Plan,
-    format_path,
+    show_path,
 )
 from planflow.plan.templates import SourceFile, compose
 from planflow.plan.yamldoc import Document, parse_yaml
@@ -69,7 +69,7 @@ class LoadedPlan:
     ) -> Problem:
         """A :class:`Problem` located at ``path`` in the plan file (e.g. ``("tasks", 3)``)."""
         file, line, column = self.document.origin(path)
-        return Problem(message, file, line, column, format_path(path), hint, severity)
+        return Problem(message, file, line, column, show_path(path), hint, severity)
 
 
 def resolve_plan_path(path: str | os.PathLike[str]) -> Path:
@@ -82,9 +82,9 @@ def resolve_plan_path(path: str | os.PathLike[str]) -> Path:
         raise PlanFileError(
             [
                 Problem(
-                    f"no plan.yaml in folder {str(p)!r}",
+                    _("no plan.yaml in folder {folder!r}").format(folder=str(p)),
                     str(p),
-                    hint="give the plan file itself, or a folder holding plan.yaml",
+                    hint=_("give the plan file itself, or a folder holding plan.yaml"),
                 )
             ]
         )
@@ -115,16 +115,18 @@ def _read_text(name: str) -> str:
         raise PlanFileError(
             [
                 Problem(
-                    "no such file",
+                    _("no such file"),
                     name,
-                    hint="check the path; PLAN may also be a folder holding plan.yaml",
+                    hint=_("check the path; PLAN may also be a folder holding plan.yaml"),
                 )
             ]
         ) from None
     except IsADirectoryError:  # a template named by a folder (a plan folder is resolved first)
-        raise PlanFileError([Problem("is a folder", name)]) from None
+        raise PlanFileError([Problem(_("is a folder"), name)]) from None
     except OSError as exc:
-        raise PlanFileError([Problem(f"cannot read the file: {exc.strerror}", name)]) from None
+        raise PlanFileError(
+            [Problem(_("cannot read the file: {why}").format(why=exc.strerror), name)]
+        ) from None
     return _decode(raw, name)
 
 
@@ -166,11 +168,11 @@ def _decode(raw: bytes, file: str) -> str:
         raise PlanFileError(
             [
                 Problem(
-                    f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    _("the file is not UTF-8 (byte {byte})").format(byte=f"0x{raw[exc.start]:02x}"),
                     file,
                     line,
                     column,
-                    hint="save the file as UTF-8 (Vietnamese text needs it)",
+                    hint=_("save the file as UTF-8 (Vietnamese text needs it)"),
                 )
             ]
         ) from None
@@ -180,11 +182,11 @@ def _decode(raw: bytes, file: str) -> str:
         raise PlanFileError(
             [
                 Problem(
-                    "the file contains NUL characters",
+                    _("the file contains NUL characters"),
                     file,
                     line,
                     column,
-                    hint="this looks like a binary file, not a plan",
+                    hint=_("this looks like a binary file, not a plan"),
                 )
             ]
         )
@@ -219,6 +221,7 @@ def loads(
     errors = [p for p in reader.problems if p.severity is Severity.ERROR]
     if plan is None or errors:
         if not errors:  # pragma: no cover - read() returns None only after an error
-            errors.append(Problem("the plan could not be read", file))
+            errors.append(Problem(_("the plan could not be read"), file))
+
         raise PlanFileError(reader.problems)
     return LoadedPlan(plan, doc, tuple(reader.problems), sources)

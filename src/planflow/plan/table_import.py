@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 import yaml
 
+from planflow.i18n import _
 from planflow.plan import forms
 from planflow.plan.errors import PlanError, Problem
 from planflow.plan.rules.text import normalise_recurrence
@@ -47,7 +48,7 @@ class UnitNames:
 
     def suggestion(self, text: str) -> str | None:
         close = difflib.get_close_matches(plain(text), list(self.loose), n=1, cutoff=0.6)
-        return f"did you mean {self.loose[close[0]]!r}?" if close else None
+        return _("did you mean {name!r}?").format(name=self.loose[close[0]]) if close else None
 
     def split(self, text: str) -> tuple[list[str], list[str]]:
         """Unit ids named in a cell, and the parts naming no unit."""
@@ -85,7 +86,9 @@ def window_text(cell: Cell, year: int) -> str | int:
     try:
         candidates = _window_candidates(cell, year)
     except ValueError as exc:  # 30/2/2025
-        raise PlanError(f"{cell.text!r} is not a date: {exc}") from None
+        raise PlanError(
+            _("{text!r} is not a date: {why}").format(text=cell.text, why=exc)
+        ) from None
     for candidate in candidates:
         try:
             forms.parse_window(candidate, year)
@@ -93,9 +96,11 @@ def window_text(cell: Cell, year: int) -> str | int:
             continue
         return candidate
     raise PlanError(
-        f"cannot read {cell.text!r} as a time",
-        hint="write e.g. Năm 2025, Quý III/2025, Tháng 3/2025, 15/3/2025, Trước 30/6/2025 "
-        "or Thường xuyên",
+        _("cannot read {text!r} as a time").format(text=cell.text),
+        hint=_(
+            "write e.g. Năm 2025, Quý III/2025, Tháng 3/2025, 15/3/2025, Trước 30/6/2025 "
+            "or Thường xuyên"
+        ),
     )
 
 
@@ -166,7 +171,7 @@ def rows_to_tasks(table: Table, units: UnitNames, year: int) -> Imported:
 
         for field in ("title", "lead", "window"):
             if not texts.get(field):
-                bad(field, f"the {FIELD_NAMES[field]} cell is empty")
+                bad(field, _("the {column} cell is empty").format(column=FIELD_NAMES[field]))
         uid = texts.get("id") or slug(texts.get("title", ""))[:40].strip("-") or "nhiem-vu"
         base, n = uid, 2
         while uid in taken:
@@ -182,15 +187,21 @@ def rows_to_tasks(table: Table, units: UnitNames, year: int) -> Imported:
             if lead is None:
                 bad(
                     "lead",
-                    f"unknown unit {texts['lead']!r}",
+                    _("unknown unit {name!r}").format(name=texts["lead"]),
                     units.suggestion(texts["lead"])
-                    or "add it to the units (the Đơn vị sheet or --units), or write a listed name",
+                    or _(
+                        "add it to the units (the Đơn vị sheet or --units), or write a listed name"
+                    ),
                 )
             task["lead"] = lead
         if texts.get("coordinators"):
             found, unknown = units.split(texts["coordinators"])
             for name in unknown:
-                bad("coordinators", f"unknown unit {name!r}", units.suggestion(name))
+                bad(
+                    "coordinators",
+                    _("unknown unit {name!r}").format(name=name),
+                    units.suggestion(name),
+                )
             if found:
                 task["coordinators"] = found
         source: dict[str, str] = {}

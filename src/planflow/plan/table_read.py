@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from planflow.i18n import _
 from planflow.plan.errors import PlanFileError, Problem
 
 __all__ = ["FIELD_NAMES", "HEADERS", "Cell", "Table", "column_letter", "plain", "read_table"]
@@ -190,30 +191,40 @@ def read_table(path: str | Path) -> Table:
     units_grid = None
     try:
         if file.suffix.lower() in (".xlsx", ".xlsm"):
-            grid, units_grid, _ = _grid_xlsx(file)
+            grid, units_grid, _sheet = _grid_xlsx(file)
         elif file.suffix.lower() in (".csv", ".txt"):
             grid = _grid_csv(file)
         else:
             raise PlanFileError(
-                [Problem(f"unknown table type {file.suffix!r}", name, hint="give a .xlsx or .csv")]
+                [
+                    Problem(
+                        _("unknown table type {suffix!r}").format(suffix=file.suffix),
+                        name,
+                        hint=_("give a .xlsx or .csv"),
+                    )
+                ]
             )
     except FileNotFoundError:
-        raise PlanFileError([Problem("no such file", name)]) from None
+        raise PlanFileError([Problem(_("no such file"), name)]) from None
     except UnicodeDecodeError:
         raise PlanFileError(
-            [Problem("the file is not UTF-8", name, hint="save the CSV as UTF-8")]
+            [Problem(_("the file is not UTF-8"), name, hint=_("save the CSV as UTF-8"))]
         ) from None
     except (OSError, ValueError, KeyError) as exc:  # not a workbook, a damaged one
-        raise PlanFileError([Problem(f"cannot read the table: {exc}", name)]) from None
+        raise PlanFileError(
+            [Problem(_("cannot read the table: {why}").format(why=exc), name)]
+        ) from None
     r = _find_header(grid)
     if r is None:
         raise PlanFileError(
             [
                 Problem(
-                    "no header row with a Nội dung (title) column",
+                    _("no header row with a Nội dung (title) column"),
                     name,
-                    hint="the table needs headers such as Nội dung, Cơ quan chủ trì, "
-                    "Thời gian thực hiện in one of its first rows",
+                    hint=_(
+                        "the table needs headers such as Nội dung, Cơ quan chủ trì, "
+                        "Thời gian thực hiện in one of its first rows"
+                    ),
                 )
             ]
         )
@@ -223,13 +234,14 @@ def read_table(path: str | Path) -> Table:
         raise PlanFileError(
             [
                 Problem(
-                    f"no column for {FIELD_NAMES[field]}",
+                    _("no column for {column}").format(column=FIELD_NAMES[field]),
                     name,
                     r + 1,
                     1,
-                    hint="name the column's header, e.g. "
-                    + {"lead": "Cơ quan chủ trì", "window": "Thời gian thực hiện"}.get(
-                        field, "Nội dung"
+                    hint=_("name the column's header, e.g. {header}").format(
+                        header={"lead": "Cơ quan chủ trì", "window": "Thời gian thực hiện"}.get(
+                            field, "Nội dung"
+                        )
                     ),
                 )
                 for field in missing

@@ -34,8 +34,9 @@ from typing import Any
 
 import attrs
 
+from planflow.i18n import _
 from planflow.plan.errors import PlanFileError, Problem
-from planflow.plan.model import format_path
+from planflow.plan.model import show_path
 from planflow.plan.yamldoc import Document, parse_yaml
 
 __all__ = ["MAX_DEPTH", "TEMPLATE_KEYS", "SourceFile", "compose"]
@@ -134,7 +135,7 @@ class _Composer:
         self, doc: Document, path: tuple[Any, ...], message: str, hint: str | None = None
     ) -> None:
         line, column = doc.where(path)
-        self.problems.append(Problem(message, doc.file, line, column, format_path(path), hint))
+        self.problems.append(Problem(message, doc.file, line, column, show_path(path), hint))
 
     def layer(self, doc: Document, chain: tuple[str, ...]) -> _Node:
         """The document with its own templates merged under it (``drop`` applied)."""
@@ -165,8 +166,10 @@ class _Composer:
                 self.problem(
                     doc,
                     entry.path,
-                    f"expected the path of a template file, got {entry.value!r}",
-                    "write e.g. 'extends: ../tinh/template.yaml' (relative to this file)",
+                    _("expected the path of a template file, got {value!r}").format(
+                        value=entry.value
+                    ),
+                    _("write e.g. 'extends: ../tinh/template.yaml' (relative to this file)"),
                 )
         return out
 
@@ -179,18 +182,25 @@ class _Composer:
             self.problem(
                 doc,
                 path,
-                f"template {name!r} extends itself (through {' → '.join(chain)})",
-                "a template may not extend, directly or not, the plan that extends it",
+                _("template {name!r} extends itself (through {chain})").format(
+                    name=name, chain=" → ".join(chain)
+                ),
+                _("a template may not extend, directly or not, the plan that extends it"),
             )
             return None
         if len(chain) > MAX_DEPTH:
-            self.problem(doc, path, f"templates are nested more than {MAX_DEPTH} deep")
+            self.problem(
+                doc,
+                path,
+                _("templates are nested more than {depth} deep").format(depth=MAX_DEPTH),
+            )
             return None
         try:
             text = self.read_text(file)
         except PlanFileError as exc:
             first = exc.problems[0]
-            self.problem(doc, path, f"cannot read template {name!r}: {first.message}", first.hint)
+            message = _("cannot read template {name!r}: {why}").format(name=name, why=first.message)
+            self.problem(doc, path, message, first.hint)
             return None
         self.sources.append(SourceFile(file, _digest(text)))
         try:
@@ -202,8 +212,8 @@ class _Composer:
             self.problem(
                 doc,
                 path,
-                f"template {name!r} is not a plan (key: value lines)",
-                "a template is a plan file, possibly incomplete",
+                _("template {name!r} is not a plan (key: value lines)").format(name=name),
+                _("a template is a plan file, possibly incomplete"),
             )
             return None
         return self.layer(base_doc, (*chain, real))
@@ -218,8 +228,8 @@ class _Composer:
                 self.problem(
                     doc,
                     entry.path,
-                    f"no template defines a task {entry.value!r} to drop",
-                    "drop: lists ids of tasks in the templates this plan extends",
+                    _("no template defines a task {id!r} to drop").format(id=entry.value),
+                    _("drop: lists ids of tasks in the templates this plan extends"),
                 )
             known = [n for n in known if n not in found]
         if tasks is not None and merged is not None:
@@ -244,15 +254,24 @@ class _Composer:
                 self.problem(
                     node.doc,
                     node.path,
-                    f"'${{{name}}}' is not a placeholder name",
-                    "placeholder names are letters, digits and '_'; write '$${' for a literal '${'",
+                    _("{placeholder!r} is not a placeholder name").format(
+                        placeholder="${" + name + "}"
+                    ),
+                    _(
+                        "placeholder names are letters, digits and '_'; "
+                        "write '$${{' for a literal '${{'"
+                    ).format(),
                 )
             elif name not in values:
                 self.problem(
                     node.doc,
                     node.path,
-                    f"placeholder ${{{name}}} has no value",
-                    f"the plan extending this template gives it: placeholders: {{{name}: …}}",
+                    _("placeholder {placeholder} has no value").format(
+                        placeholder="${" + name + "}"
+                    ),
+                    _("the plan extending this template gives it: {example}").format(
+                        example="placeholders: {" + name + ": …}"
+                    ),
                 )
             else:
                 return str(values[name])
@@ -275,8 +294,8 @@ class _Composer:
             self.problem(
                 node.doc,
                 node.path,
-                "placeholders must map a name to its value",
-                "write e.g. placeholders: {commune: Bờ Y}",
+                _("placeholders must map a name to its value"),
+                _("write e.g. {example}").format(example="placeholders: {commune: Bờ Y}"),
             )
             return {}
         values = {}
@@ -285,7 +304,9 @@ class _Composer:
                 self.problem(
                     value.doc,
                     value.path,
-                    f"placeholder {name!r} must be a name with a text, number or date value",
+                    _(
+                        "placeholder {name!r} must be a name with a text, number or date value"
+                    ).format(name=name),
                 )
                 continue
             values[str(name)] = value.value

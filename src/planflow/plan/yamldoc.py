@@ -87,42 +87,39 @@ def parse_yaml(text: str, file: str) -> Document:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        raise PlanFileError(
-            [
-                Problem(
-                    f"YAML syntax error: {what}{context}", file, line, col, hint=_syntax_hint(what)
-                )
-            ]
-        ) from None
+        message = _("YAML syntax error: {what}").format(what=f"{what}{context}")
+        raise PlanFileError([Problem(message, file, line, col, hint=_syntax_hint(what))]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line, col = _reader_position(text, exc.position)
         char = chr(exc.character) if isinstance(exc.character, int) else exc.character
         raise PlanFileError(
             [
                 Problem(
-                    f"the file contains the character {char!r}, which YAML does not allow "
-                    f"({exc.reason})",
+                    _(
+                        "the file contains the character {char!r}, which YAML does not allow "
+                        "({reason})"
+                    ).format(char=char, reason=exc.reason),
                     file,
                     line,
                     col,
-                    hint="delete it, or write it as an escape inside double quotes",
+                    hint=_("delete it, or write it as an escape inside double quotes"),
                 )
             ]
         ) from None
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
-        raise PlanFileError([Problem(f"YAML error: {first}", file)]) from None
+        raise PlanFileError([Problem(_("YAML error: {what}").format(what=first), file)]) from None
     except UnicodeEncodeError as exc:  # a lone surrogate in a str given to loads()
         line = text.count("\n", 0, exc.start) + 1
         col = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
         raise PlanFileError(
             [
                 Problem(
-                    "the text contains a lone surrogate, which is not a character",
+                    _("the text contains a lone surrogate, which is not a character"),
                     file,
                     line,
                     col,
-                    hint="decode the file as UTF-8 before loading it",
+                    hint=_("decode the file as UTF-8 before loading it"),
                 )
             ]
         ) from None
@@ -173,22 +170,22 @@ def _over_budget(limit: Limit, file: str) -> Problem:
 
 def _too_deep(file: str) -> Problem:
     return Problem(
-        "the document is nested too deeply",
+        _("the document is nested too deeply"),
         file,
         1,
         1,
-        hint="a plan file needs only a few levels of indentation",
+        hint=_("a plan file needs only a few levels of indentation"),
     )
 
 
 def _syntax_hint(problem: str) -> str | None:
     if "tab" in problem:
-        return "indent with spaces, not tabs"
+        return _("indent with spaces, not tabs")
     if "mapping values are not allowed" in problem:
-        return "a text containing ': ' must be quoted"
+        return _("a text containing ': ' must be quoted")
     if "found character '@'" in problem or "found character '`'" in problem:
-        return "quote texts that start with '@' or '`'"
-    return "check indentation and quoting around this place"
+        return _("quote texts that start with '@' or '`'")
+    return _("check indentation and quoting around this place")
 
 
 class _Builder:
@@ -233,15 +230,15 @@ class _Builder:
             line, col = self._pos(node)
             why = getattr(exc, "problem", None) or exc
             if isinstance(exc, LookupError):
-                why = f"not a valid {node.tag.rsplit(':', 1)[-1]} value"
+                why = _("not a valid {tag} value").format(tag=node.tag.rsplit(":", 1)[-1])
             self.problems.append(
                 Problem(
-                    f"cannot read {node.value!r}: {why}",
+                    _("cannot read {value!r}: {why}").format(value=node.value, why=why),
                     self.doc.file,
                     line,
                     col,
                     _dotted(path),
-                    hint="quote the value to keep it as text",
+                    hint=_("quote the value to keep it as text"),
                 )
             )
             return node.value
@@ -253,7 +250,7 @@ class _Builder:
                 line, col = self._pos(key_node)
                 self.problems.append(
                     Problem(
-                        "a mapping key must be a plain text",
+                        _("a mapping key must be a plain text"),
                         self.doc.file,
                         line,
                         col,
@@ -268,12 +265,12 @@ class _Builder:
                 line, col = self._pos(key_node)
                 self.problems.append(
                     Problem(
-                        f"key {key!r} appears twice",
+                        _("key {key!r} appears twice").format(key=key),
                         self.doc.file,
                         line,
                         col,
                         _dotted(path),
-                        hint="YAML keeps only the last one; remove or merge the duplicates",
+                        hint=_("YAML keeps only the last one; remove or merge the duplicates"),
                     )
                 )
             self.doc.key_positions[(*path, key)] = self._pos(key_node)
@@ -302,7 +299,7 @@ class _Builder:
                     else:
                         line, col = self._pos(source)
                         self.problems.append(
-                            Problem("'<<' must merge a mapping", self.doc.file, line, col)
+                            Problem(_("'<<' must merge a mapping"), self.doc.file, line, col)
                         )
             else:
                 own.append((key_node, value_node))
@@ -319,6 +316,6 @@ class _Builder:
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
-    from planflow.plan.model import format_path
+    from planflow.plan.model import show_path
 
-    return format_path(path)
+    return show_path(path)

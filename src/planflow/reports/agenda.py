@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from planflow.i18n import _, format_date, get_language
-from planflow.plan.errors import PlanError
 from planflow.timeline.occurrences import Occurrence, Timeline
 
 __all__ = ["agenda_csv", "agenda_markdown", "agenda_rows", "agenda_xlsx", "unit_cell"]
@@ -47,7 +46,7 @@ def agenda_rows(timeline: Timeline, rows: Sequence[tuple[Occurrence, str]]) -> l
     for occ, role in rows:
         duty = timeline.duty(occ.task)
         task = duty.task
-        _lead, coordinators = timeline.units_of(duty)
+        coordinators = timeline.coordinators_of(occ)
         out.append(
             [
                 occ.start,
@@ -85,37 +84,13 @@ def agenda_markdown(timeline: Timeline, rows: Sequence[tuple[Occurrence, str]]) 
 
 def agenda_xlsx(timeline: Timeline, rows: Sequence[tuple[Occurrence, str]]) -> bytes:
     """A workbook with the table: real dates, widths, frozen header, print set-up."""
-    try:
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font
-        from openpyxl.worksheet.properties import PageSetupProperties
-    except ImportError:
-        raise PlanError(
-            _("the xlsx form needs openpyxl"), hint=_("pip install 'planflow[report]'")
-        ) from None
+    from planflow.reports.sheets import new_workbook, write_table
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.worksheets[0]
     ws.title = _("Agenda")
-    ws.append(_headings())
-    for cells in agenda_rows(timeline, rows):
-        ws.append(cells)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=2):
-        row[0].number_format = row[1].number_format = "dd/mm/yyyy"
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFGHI", (12, 12, 12, 10, 60, 14, 12, 30, 24), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    ws.print_area = f"A1:I{ws.max_row}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    widths = (12, 12, 12, 10, 60, 14, 12, 30, 24)
+    write_table(ws, _headings(), agenda_rows(timeline, rows), widths, date_columns=(1, 2))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

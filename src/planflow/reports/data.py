@@ -33,6 +33,7 @@ from planflow.reports.periods import ReportPeriod
 from planflow.reports.rows import Chain, Counts, IndicatorRow, Item, TargetRow, TaskRow, UnitRow
 from planflow.run.engine import Outcome
 from planflow.run.events import State
+from planflow.timeline.coordination import named_on
 from planflow.timeline.occurrences import Timeline
 
 __all__ = [
@@ -205,14 +206,18 @@ def build_report(
     coordinated: Counter[str] = Counter()
     roles: dict[str, str] = {}
     workload: dict[str, Counter[str]] = {}
+    named: dict[str, dict[str, None]] = {}  # per task: who coordinated in the period, as named
     for task in tasks_in_order:
         for duty in timeline.duties_of(task):
-            lead, coordinators = timeline.units_of(duty)
-            if unit is not None and unit not in (lead, *coordinators, task.lead):
-                continue
-            if unit is not None:
-                roles.setdefault(task.id, "lead" if unit in (lead, task.lead) else "coordinator")
+            lead = duty.unit
             for occ in timeline.occurrences(duty.id):
+                # a coordinating unit that ended coordinates what fell due while it existed
+                coordinators = timeline.coordinators_of(occ)
+                if unit is not None and unit not in (lead, *coordinators, task.lead):
+                    continue
+                if unit is not None:
+                    role = "lead" if unit in (lead, task.lead) else "coordinator"
+                    roles.setdefault(task.id, role)
                 o = outcomes.get(occ.key)
                 st = o.state if o else State.SCHEDULED
                 in_period = period.start <= occ.due <= period.end
@@ -236,6 +241,7 @@ def build_report(
                 if not in_period:
                     continue
                 per_task.setdefault(task.id, []).append(st)
+                named.setdefault(task.id, {}).update(dict.fromkeys(named_on(plan, task, occ.due)))
                 per_unit.setdefault(lead, []).append(st)
                 coordinated.update(coordinators)
                 week = _week(o.completed if o and o.completed else occ.due)
@@ -249,7 +255,10 @@ def build_report(
             t.ref,
             t.title,
             t.lead,
-            t.coordinators,
+            # as they stood in the period (a unit that ended before it is not listed)
+            tuple(named[t.id])
+            if t.id in named
+            else named_on(plan, t, min(period.end, t.window.end)),
             Counts.of(per_task.get(t.id, [])),
             roles.get(t.id, "lead"),
         )

@@ -85,7 +85,7 @@ def indicator_rows(
                 section=ind.section,
                 unit=v.unit,
                 checkpoint=v.checkpoint,
-                goal=str(ind.goal) + ("%" if ind.metric.value == "percent" else ""),
+                goal=str(ind.goal) + ("%" if ind.metric.percentage else ""),
                 value=v.value,
                 state=v.state.value,
                 firmness=ind.firmness.value,

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from planflow.plan.model import Offset
+from planflow.timeline.coordination import Coordination
 from planflow.timeline.occurrences import Occurrence, Timeline
 
 # The kinds of queue entries; the value is also the phase (order within a day).
@@ -132,7 +133,7 @@ class Layout:
             occs = timeline.occurrences(duty.id)
             here = positions[duty.id] = array("i", [0]) * len(occs)
             duty_info[duty.id] = (here, occs, rid)
-        self.units: dict[str, tuple[str, tuple[str, ...]]] = {}  # filled by units_of
+        self.units: dict[str, tuple[Coordination, ...]] = {}  # filled by units_of
         self.index = Index(positions, occurrences)
         reminder_of = {rid: pair for pair, rid in reminder_ids.items()}
 
@@ -217,13 +218,13 @@ class Layout:
             bucket_end.append(len(order))
         self.order, self.bucket_tp, self.bucket_end = order, bucket_tp, bucket_end
 
-    def units_of(self, timeline: Timeline, duty: str) -> tuple[str, tuple[str, ...]]:
-        """The duty's unit and coordinating units (cached; no reference to the timeline
-        is kept, so that the layout does not keep its timeline alive)."""
-        found = self.units.get(duty)
-        if found is None:
-            found = self.units[duty] = timeline.units_of(timeline.duty(duty))
-        return found
+    def units_of(self, timeline: Timeline, occ: Occurrence) -> tuple[str, tuple[str, ...]]:
+        """The occurrence's unit and coordinating units (its duty's coordination cached; no
+        reference to the timeline is kept, so that the layout does not keep it alive)."""
+        spans = self.units.get(occ.task)
+        if spans is None:
+            spans = self.units[occ.task] = timeline.coordination(timeline.duty(occ.task))
+        return occ.unit, next((s.units for s in spans if s.covers(occ.due)), ())
 
     def day(self, t: int) -> date:
         """The date of ordinal ``t`` (cached)."""

@@ -283,7 +283,7 @@ class Engine(EngineCore):
         if self.quiet:
             return _QUIET
         occ = self.occurrences[i]
-        lead, coordinators = self._layout.units_of(self.timeline, occ.task)
+        lead, coordinators = self._layout.units_of(self.timeline, occ)
         event = Event(
             id=event_id(self.plan.id, occ.task, occ.index, kind),
             kind=kind,

@@ -8,7 +8,7 @@ values that just reach each goal; in a real run they are what the units report.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 
@@ -16,7 +16,15 @@ from attrs import field, frozen
 
 from planflow.plan.model import Indicator, Plan
 
-__all__ = ["FIRMNESS_VI", "Measurements", "Verdict", "VerdictState", "judge", "owners_of"]
+__all__ = [
+    "FIRMNESS_VI",
+    "Measurements",
+    "Verdict",
+    "VerdictState",
+    "judge",
+    "owners_of",
+    "reported_value",
+]
 
 #: How reports name each firmness (Vietnamese as plans write it).
 FIRMNESS_VI = {
@@ -41,21 +49,48 @@ class Measurements:
     """Values recorded at indicator checkpoints.
 
     ``values``: indicator id → {checkpoint date, or ``None`` for every checkpoint →
-    value}; ``reach``: a checkpoint with no recorded value records one that just
-    meets the goal (the ``on-time`` model).
+    value} (a simulation's scenario); ``reach``: a checkpoint with no value records one
+    that just meets the goal (the ``on-time`` model); ``reported``: what the units
+    reported in a real run (``planflow record``), indicator id → unit → ``(day,
+    value)`` in the order recorded, judged by :func:`reported_value`.
     """
 
     values: Mapping[str, Mapping[date | None, float]] = field(factory=dict)
     reach: bool = False
+    reported: Mapping[str, Mapping[str, Sequence[tuple[date, float]]]] = field(factory=dict)
 
-    def value(self, indicator: Indicator, checkpoint: date) -> float | None:
-        """The value recorded for ``indicator`` at ``checkpoint``, or None."""
+    def value(
+        self, indicator: Indicator, checkpoint: date, unit: str | None = None
+    ) -> float | None:
+        """The value of ``indicator`` at ``checkpoint`` (for ``unit``, when units
+        reported their own), or None."""
+        if indicator.id in self.reported:
+            series = self.reported[indicator.id].get(unit or "", ())
+            return reported_value(indicator, checkpoint, series)
         recorded = self.values.get(indicator.id, {})
         if checkpoint in recorded:
             return recorded[checkpoint]
         if None in recorded:
             return recorded[None]
         return indicator.goal.reaching_value() if self.reach else None
+
+
+def reported_value(
+    indicator: Indicator, checkpoint: date, series: Sequence[tuple[date, float]]
+) -> float | None:
+    """The checkpoint rule of a real run: the value measured **after the previous
+    checkpoint and on or before this one** counts; of several, the one measured last
+    (the same day: the one recorded last, a correction). None (no data) when the
+    unit reported nothing in that span: a value does not carry over to the next
+    checkpoint, each checkpoint needs its own report.
+    """
+    earlier = [d for d in indicator.checkpoints if d < checkpoint]
+    after = max(earlier) if earlier else date.min
+    best: tuple[date, int, float] | None = None
+    for order, (day, value) in enumerate(series):
+        if after < day <= checkpoint and (best is None or (day, order) >= best[:2]):
+            best = (day, order, value)
+    return None if best is None else best[2]
 
 
 @frozen
@@ -106,17 +141,16 @@ def judge(plan: Plan, measurements: Measurements, until: date | None = None) -> 
                 continue
             if plan.start is not None and day < plan.start:
                 continue
-            value = measurements.value(indicator, day)
-            if value is None:
-                state = VerdictState.NO_DATA
-            elif indicator.goal.met_by(value):
-                state = VerdictState.MET
-            else:
-                state = VerdictState.NOT_MET
-            out.extend(
-                Verdict(indicator, u, day, value, state) for u in owners_of(plan, indicator, day)
-            )
+            for unit in owners_of(plan, indicator, day):
+                value = measurements.value(indicator, day, unit)
+                out.append(Verdict(indicator, unit, day, value, _state(indicator, value)))
     return out
+
+
+def _state(indicator: Indicator, value: float | None) -> VerdictState:
+    if value is None:
+        return VerdictState.NO_DATA
+    return VerdictState.MET if indicator.goal.met_by(value) else VerdictState.NOT_MET
 
 
 def verdict_row(verdict: Verdict) -> dict[str, object]:
@@ -129,7 +163,7 @@ def verdict_row(verdict: Verdict) -> dict[str, object]:
         "section": ind.section,
         "unit": verdict.unit,
         "checkpoint": verdict.checkpoint.isoformat(),
-        "goal": str(ind.goal) + ("%" if ind.metric.value == "percent" else ""),
+        "goal": str(ind.goal) + ("%" if ind.metric.percentage else ""),
         "value": verdict.value,
         "state": verdict.state.value,
         "firmness": ind.firmness.value,

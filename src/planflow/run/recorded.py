@@ -21,6 +21,7 @@ from attrs import frozen
 
 from planflow.run.engine import Engine
 from planflow.run.events import FINAL_STATES, Event, State
+from planflow.run.indicators import Measurements
 from planflow.run.results import SimulationResult
 from planflow.timeline.occurrences import Occurrence, Timeline
 
@@ -49,8 +50,10 @@ def replay(
     *,
     until: date,
     capacity: int = 5,
+    measurements: Measurements | None = None,
 ) -> Replay:
-    """Replay ``timeline`` with ``completions`` (``(duty, index) → day``) up to ``until``."""
+    """Replay ``timeline`` with ``completions`` (``(duty, index) → day``) up to ``until``;
+    ``measurements`` are the indicator values the units reported (judged by the result)."""
     plan = timeline.plan
     engine = Engine(timeline)
     unknown = []
@@ -76,6 +79,7 @@ def replay(
         counts,
         outcomes,
         capacity,
+        measurements or Measurements(),
     )
     states = {o.occurrence.key: o.state for o in outcomes}
     return Replay(until, events, result, states, tuple(unknown))

@@ -238,8 +238,8 @@ class SimulationResult:
         weeks: dict[str, Counter[str]] = defaultdict(Counter)
         for o in self.outcomes:
             label = _week_label(o.completed or o.occurrence.due, self.plan.year)
-            lead, coordinators = self.timeline.units_of(self.timeline.duty(o.occurrence.task))
-            for unit_id in (lead, *coordinators):
+            coordinators = self.timeline.coordinators_of(o.occurrence)
+            for unit_id in (o.occurrence.unit, *coordinators):
                 weeks[unit_id][label] += 1
         rows = []
         for unit in self.plan.units:

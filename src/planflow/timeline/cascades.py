@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from attrs import frozen
 
+from planflow.i18n import _
 from planflow.plan.model import DependencyMode, Shift
 from planflow.timeline.occurrences import Occurrence, Timeline
 
@@ -35,13 +36,18 @@ class Collapse:
     def __str__(self) -> str:
         same = [o for p, o in self.pairs if p.due == o.due]
         dates = ", ".join(f"{o.due:%d/%m/%Y}" for _, o in self.pairs[:4])
-        more = f" and {len(self.pairs) - 4} more" if len(self.pairs) > 4 else ""
+        if len(self.pairs) > 4:
+            dates = _("{dates} and {count} more").format(dates=dates, count=len(self.pairs) - 4)
         p, o = self.pairs[0]
-        how = "fall due on the same day" if len(same) == len(self.pairs) else "collapse or reverse"
-        return (
-            f"the cascade {self.pred_task} → {self.task} ({p.nominal:%d/%m} then {o.nominal:%d/%m}"
-            f" as written) loses its order: days off make them {how} on {dates}{more}"
-        )
+        if len(same) == len(self.pairs):
+            how = _("fall due on the same day")
+        else:
+            how = _("collapse or reverse")
+        return _(
+            "the cascade {before} → {after} ({first} then {then} as written) loses its order: "
+            "days off make them {how} on {dates}"
+        ).format(before=self.pred_task, after=self.task, first=f"{p.nominal:%d/%m}",
+                 then=f"{o.nominal:%d/%m}", how=how, dates=dates)  # fmt: skip
 
 
 @frozen
@@ -56,10 +62,10 @@ class Unmatched:
 
     def __str__(self) -> str:
         shown = ", ".join(self.periods[:4]) + (" …" if len(self.periods) > 4 else "")
-        return (
-            f"{len(self.periods)} occurrence(s) wait for no occurrence of {self.pred_task!r} "
-            f"({self.mode.value}; periods {shown}): the dependency has no effect there"
-        )
+        return _(
+            "{count} occurrence(s) wait for no occurrence of {task!r} "
+            "({mode}; periods {periods}): the dependency has no effect there"
+        ).format(count=len(self.periods), task=self.pred_task, mode=self.mode.value, periods=shown)
 
 
 def _preds(timeline: Timeline, occ: Occurrence, pred_task: str) -> list[Occurrence]:
@@ -89,13 +95,16 @@ def collapses(timeline: Timeline) -> Iterator[Collapse]:
                 moved = ", ".join(
                     f"{calendar.shift(o.nominal, Shift.NEXT):%d/%m}" for _, o in pairs[:4]
                 )
-                hint = f"give {task.id!r} 'shift: next': its deadlines then move to {moved}"
+                hint = _("give {task!r} 'shift: next': its deadlines then move to {days}").format(
+                    task=task.id, days=moved
+                )
             elif pred_policy is not Shift.PREVIOUS and all(
                 calendar.shift(p.nominal, Shift.PREVIOUS) < o.due for p, o in pairs
             ):
-                hint = f"give {dep.task!r} 'shift: previous' so that it stays before {task.id!r}"
+                hint = _("give {before!r} 'shift: previous' so that it stays before {after!r}")
+                hint = hint.format(before=dep.task, after=task.id)
             else:
-                hint = (
+                hint = _(
                     "no shift keeps the order on these days: set the written dates further "
                     "apart, or list the exact dates with 'dates:'"
                 )

@@ -8,6 +8,7 @@ from datetime import date
 
 from attrs import frozen
 
+from planflow.i18n import _, format_date
 from planflow.plan.model import Period, Window
 from planflow.timeline._occurrence import Occurrence, OccurrenceKey
 from planflow.timeline.duties import Duty
@@ -27,10 +28,11 @@ class Conflict:
     def __str__(self) -> str:
         o = self.occurrence
         waits = ", ".join(f"{t}#{i}" for t, i in self.blocking)
-        return (
-            f"{o.task}#{o.index} ({o.period}) is due {o.due} but cannot be done before "
-            f"{self.earliest}: it waits for {waits}"
-        )
+        return _(
+            "{occurrence} ({period}) is due {due} but cannot be done before {earliest}: "
+            "it waits for {waits}"
+        ).format(occurrence=f"{o.task}#{o.index}", period=o.period, due=format_date(o.due),
+                 earliest=format_date(self.earliest), waits=waits)  # fmt: skip
 
 
 @frozen

@@ -16,7 +16,7 @@ from attrs import frozen
 
 from planflow.plan.model import Group, LeadMode, Plan, Task
 
-__all__ = ["Duty", "Segment", "duties_of", "segments_of", "units_of"]
+__all__ = ["Duty", "Segment", "duties_of", "segments_of"]
 
 
 @frozen
@@ -107,13 +107,3 @@ def duties_of(plan: Plan, task: Task) -> tuple[Duty, ...]:
             if not seg.absorbed
         )
     return tuple(out)
-
-
-def units_of(plan: Plan, duty: Duty) -> tuple[str, tuple[str, ...]]:
-    """(the unit whose duty it is, the coordinating units, groups expanded)."""
-    coordinators: list[str] = []
-    for unit_id in duty.task.coordinators:
-        for member in plan.members(unit_id):
-            if member != duty.unit and member not in coordinators:
-                coordinators.append(member)
-    return duty.unit, tuple(coordinators)

@@ -35,7 +35,8 @@ from planflow.timeline import checks, dependencies, schedule
 from planflow.timeline import schedule as schedule_module
 from planflow.timeline._occurrence import Occurrence, OccurrenceKey
 from planflow.timeline.checks import Conflict, TargetCheck
-from planflow.timeline.duties import Duty, duties_of, segments_of, units_of
+from planflow.timeline.coordination import Coordination, coordination_of
+from planflow.timeline.duties import Duty, duties_of, segments_of
 from planflow.timeline.periods import default_period, period_label
 from planflow.timeline.schedule import (
     ScheduledDate,
@@ -75,6 +76,7 @@ class Timeline:
         self._owned: dict[tuple[object, ...], tuple[ScheduledDate, ...]] = {}
         self._visiting: set[str] = set()
         self._size: int | None = None  # occurrences counted by check_size()
+        self._coordination: dict[str, tuple[Coordination, ...]] = {}
 
     # --- duties ---------------------------------------------------------
 
@@ -96,7 +98,8 @@ class Timeline:
         """Count the occurrences without building them; the number of occurrences.
 
         Runs before the first occurrence is built, so that a plan past a limit costs
-        its schedules (shared by tasks with the same dates), not its occurrences.
+        its schedules (shared by tasks with the same dates, and by duties with the same
+        span), not its occurrences.
 
         :raises LimitError: one task, or the whole plan, has more occurrences than
             :data:`~planflow.plan.limits.TASK_OCCURRENCES` or
@@ -108,8 +111,8 @@ class Timeline:
         overall = occurrence_limit(len(self.plan.units) + len(self.plan.tasks))
         total = 0
         for task_id, duties in self._duties_by_task.items():
-            task = duties[0].task
-            count = len(self._schedule(task)) * len(duties)
+            # per duty: a hand-over splits one schedule between two duties, it does not double it
+            count = sum(len(self.duty_schedule(duty)) for duty in duties)
             if count > per_task:
                 raise LimitError(TASK_OCCURRENCES, count, where=_of_task(task_id), task=task_id)
             total += count
@@ -140,8 +143,24 @@ class Timeline:
         return self._duty_by_id[duty_id]
 
     def units_of(self, duty: Duty) -> tuple[str, tuple[str, ...]]:
-        """(the unit whose duty it is, the coordinating units, groups expanded)."""
-        return units_of(self.plan, duty)
+        """(the unit whose duty it is, every unit that coordinates one of its occurrences,
+        groups expanded); :meth:`coordinators_of` says which coordinate a given one."""
+        spans = self.coordination(duty)
+        return duty.unit, tuple(dict.fromkeys(u for span in spans for u in span.units))
+
+    def coordination(self, duty: Duty) -> tuple[Coordination, ...]:
+        """Who coordinates the duty when (see :mod:`planflow.timeline.coordination`)."""
+        found = self._coordination.get(duty.id)
+        if found is None:
+            dues = lambda: [d[1] for d in self.duty_schedule(duty)]  # noqa: E731
+            found = coordination_of(self.plan, duty.task, duty.unit, dues)
+            self._coordination[duty.id] = found
+        return found
+
+    def coordinators_of(self, occ: Occurrence) -> tuple[str, ...]:
+        """The units that coordinate this occurrence: those existing on its due date."""
+        spans = self.coordination(self.duty(occ.task))
+        return next((s.units for s in spans if s.covers(occ.due)), ())
 
     # --- occurrences ----------------------------------------------------
 

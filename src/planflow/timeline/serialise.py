@@ -185,7 +185,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 def occurrence_to_dict(occ: Occurrence, timeline: Timeline) -> dict[str, Any]:
     """``{"task", "index", "start", "due", "period", "unit", "waits_for", ...}``."""
     duty = timeline.duty(occ.task)
-    _, coordinators = timeline.units_of(duty)
+    coordinators = timeline.coordinators_of(occ)
     return {
         "task": occ.task,
         "index": occ.index,

@@ -2,7 +2,9 @@
 
 * quantity targets the recurrence rule does not meet (``24 per year`` against a rule
   yielding 26 dates);
-* plan conflicts: an occurrence due before what it waits for (plus lag) can be done.
+* plan conflicts: an occurrence due before what it waits for (plus lag) can be done;
+* duties no unit holds, and coordinating units that end (with no successor) or begin
+  while the task still falls due.
 
 Each warning is a located :class:`~planflow.plan.errors.Problem` so that editors and CI
 logs point at the right line.
@@ -12,10 +14,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from planflow.i18n import _, format_date, ngettext
 from planflow.plan.errors import Problem, Severity
 from planflow.plan.loading import LoadedPlan
 from planflow.plan.model import DependencyMode, Shift
 from planflow.timeline import cascades
+from planflow.timeline.coordination import holder_on
 from planflow.timeline.occurrences import Orphan, Timeline
 
 __all__ = ["plan_warnings"]
@@ -33,17 +37,27 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
         task = plan.task(check.plan_task)
         target = task.target
         assert target is not None
-        who = f" for {check.duty.split('@', 1)[1]}" if "@" in check.duty else ""
+        window = task.window.label or _("the window")
+        if "@" in check.duty:
+            message = _(
+                "target {target} means {expected} in {window} for {unit}, but the rule yields "
+                "{actual}"
+            ).format(unit=check.duty.split("@", 1)[1], target=target, window=window,
+                     expected=check.expected, actual=check.actual)  # fmt: skip
+        else:
+            message = _(
+                "target {target} means {expected} in {window}, but the rule yields {actual}"
+            ).format(target=target, window=window, expected=check.expected, actual=check.actual)
         out.append(
             loaded.problem(
                 ("tasks", index[check.plan_task], "target"),
-                f"target {target} means {check.expected} in {task.window.label or 'the window'}"
-                f"{who}, but the rule yields {check.actual}",
-                hint="change the recurrence or the target (or mark the target 'about')",
+                message,
+                hint=_("change the recurrence or the target (or mark the target 'about')"),
                 severity=Severity.WARNING,
             )
         )
     out.extend(_orphan_warnings(loaded, timeline, index))
+    out.extend(_coordinator_warnings(loaded, timeline))
     out.extend(_pile_warnings(loaded, timeline, index))
     seen: set[tuple[str, int]] = set()
     for collapse in cascades.collapses(timeline):
@@ -60,16 +74,16 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
         labels = {o.period for o in timeline.of_task(found.pred_task)}
         own = {o.period for o in timeline.of_task(found.task)}
         if found.mode in (DependencyMode.SAME_PERIOD, DependencyMode.ALL) and not labels & own:
-            hint = (
+            hint = _(
                 "the two tasks label their periods differently (a monthly and a quarterly "
                 "rhythm): use 'mode: in-period' to wait for what falls in this occurrence's "
                 "period"
             )
         else:
-            hint = (
-                f"{found.pred_task!r} has no occurrence in those periods (its window, its dates "
+            hint = _(
+                "{task!r} has no occurrence in those periods (its window, its dates "
                 "or the plan's start leave them out): nothing is waited for there"
-            )
+            ).format(task=found.pred_task)
         out.append(
             loaded.problem(
                 ("tasks", index[found.task], "after", found.dep),
@@ -86,8 +100,8 @@ def plan_warnings(loaded: LoadedPlan, timeline: Timeline | None = None) -> list[
         out.append(
             loaded.problem(
                 ("tasks", index[occ.plan_task], "after"),
-                f"plan conflict: {conflict}",
-                hint="add lag before it, move its dates, or drop the dependency",
+                _("plan conflict: {conflict}").format(conflict=conflict),
+                hint=_("add lag before it, move its dates, or drop the dependency"),
                 severity=Severity.WARNING,
             )
         )
@@ -107,22 +121,74 @@ def _orphan_warnings(
         first = orphans[0]
         unit = plan.unit(first.unit)
         dates = ", ".join(f"{o.due:%d/%m/%Y}" for o in orphans[:3])
-        more = f" and {len(orphans) - 3} more" if len(orphans) > 3 else ""
+        if len(orphans) > 3:
+            dates = _("{dates} and {count} more").format(dates=dates, count=len(orphans) - 3)
         if first.ended:
-            why = f"unit {unit.id!r} ends on {unit.until} and has no successor"
-            hint = f"give unit {unit.id!r} a successor, or end the task's window by {unit.until}"
+            why = _("unit {id!r} ends on {day} and has no successor")
+            hint = _("give unit {id!r} a successor, or end the task's window by {day}")
+            day = format_date(unit.until)
         else:
-            why = f"unit {unit.id!r} begins on {unit.since}"
-            hint = f"start the task's window on {unit.since}, or name the unit it takes over from"
+            why = _("unit {id!r} begins on {day}")
+            hint = _("start the task's window on {day}, or name the unit it takes over from")
+            day = format_date(unit.since)
+        why, hint = why.format(id=unit.id, day=day), hint.format(id=unit.id, day=day)
         who = f" ({duty_id})" if duty_id != task_id else ""
+        message = ngettext(
+            "{count} occurrence{who} left with no owner: {why}; due {dates}",
+            "{count} occurrences{who} left with no owner: {why}; due {dates}",
+            len(orphans),
+        ).format(count=len(orphans), who=who, why=why, dates=dates)
         out.append(
             loaded.problem(
                 ("tasks", index[task_id], "lead"),
-                f"{len(orphans)} occurrence(s){who} left with no owner: {why}; due {dates}{more}",
+                message,
                 hint=hint,
                 severity=Severity.WARNING,
             )
         )
+    return out
+
+
+def _coordinator_warnings(loaded: LoadedPlan, timeline: Timeline) -> list[Problem]:
+    """One warning per coordinating unit that misses some of a task's occurrences: it
+    ended with no successor (nobody takes its part) or it had not begun yet."""
+    plan, out = loaded.plan, []
+    for i, task in enumerate(plan.tasks):
+        dues = sorted({occ.due for occ in timeline.of_task(task.id)})
+        for j, named in enumerate(task.coordinators):
+            for member in plan.members(named):
+                missed = [d for d in dues if holder_on(plan, member, d) is None]
+                if not missed:
+                    continue
+                unit = plan.unit(member)
+                shown = ", ".join(f"{d:%d/%m/%Y}" for d in missed[:3])
+                if len(missed) > 3:
+                    shown = _("{dates} and {count} more").format(dates=shown, count=len(missed) - 3)
+                if unit.since is not None and missed[0] < unit.since:
+                    why = _("coordinating unit {id!r} begins on {day}").format(
+                        id=member, day=format_date(unit.since)
+                    )
+                    hint = _("coordinators join from the day they begin")
+                else:
+                    why = _(
+                        "coordinating unit {id!r} ends on {day} and no successor takes its part"
+                    ).format(id=member, day=format_date(unit.until))
+                    hint = _(
+                        "give unit {id!r} a successor, or name who coordinates after it"
+                    ).format(id=member)
+                message = ngettext(
+                    "{why}: it does not coordinate {count} occurrence due {dates}",
+                    "{why}: it does not coordinate {count} occurrences due {dates}",
+                    len(missed),
+                ).format(why=why, count=len(missed), dates=shown)
+                out.append(
+                    loaded.problem(
+                        ("tasks", i, "coordinators", j),
+                        message,
+                        hint=hint,
+                        severity=Severity.WARNING,
+                    )
+                )
     return out
 
 
@@ -143,11 +209,21 @@ def _pile_warnings(loaded: LoadedPlan, timeline: Timeline, index: dict[str, int]
         out.append(
             loaded.problem(
                 ("tasks", index[task.id], "recurrence" if task.recurrence else "dates"),
-                f"days off move {len(nominal)} occurrences ({nominal[0]:%d/%m}–{nominal[-1]:%d/%m})"
-                f" onto {due:%d/%m/%Y}"
-                + (f", and {len(crowded) - 1} more such day(s)" if len(crowded) > 1 else ""),
-                hint="leave out the days off (a rule with BYDAY=MO,TU,WE,TH,FR, or 'except:'), "
-                "or 'shift: keep' to keep them on their own days",
+                _("days off move {count} occurrences ({first}–{last}) onto {day}").format(
+                    count=len(nominal),
+                    first=f"{nominal[0]:%d/%m}",
+                    last=f"{nominal[-1]:%d/%m}",
+                    day=f"{due:%d/%m/%Y}",
+                )
+                + (
+                    _(", and {count} more such days").format(count=len(crowded) - 1)
+                    if len(crowded) > 1
+                    else ""
+                ),
+                hint=_(
+                    "leave out the days off (a rule with BYDAY=MO,TU,WE,TH,FR, or 'except:'), "
+                    "or 'shift: keep' to keep them on their own days"
+                ),
                 severity=Severity.WARNING,
             )
         )

@@ -22,7 +22,7 @@ from enum import Enum
 from pathlib import Path
 
 from planflow.feeds.server.wording import say
-from planflow.feeds.tokens import TokenStore
+from planflow.feeds.tokens import Token, TokenStore
 from planflow.i18n import N_
 from planflow.plan.errors import PlanError
 
@@ -110,6 +110,14 @@ class Access:
             return False
         token = store.match(secret)
         return token is not None and token.opens(unit)
+
+    def token(self, secret: str) -> Token | None:
+        """The token behind ``secret`` in the current mode: only while private (a public
+        server has no tokens, a closed one trusts none)."""
+        store = self.store
+        if self.mode is not Mode.PRIVATE or store is None:
+            return None
+        return store.match(secret)
 
 
 def warn_if_readable(path: Path) -> bool:

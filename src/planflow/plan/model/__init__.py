@@ -17,10 +17,15 @@ The classes live in submodules (:mod:`~planflow.plan.model.enums`,
 
 from __future__ import annotations
 
+from types import FunctionType as _FunctionType
+
 from planflow.plan.model._fields import ID_PATTERN
 from planflow.plan.model.enums import Category, DependencyMode, LeadMode, Period
 from planflow.plan.model.enums import Shift as Shift
 from planflow.plan.model.indicators import Comparator, Firmness, Goal, Indicator, Metric, Section
+from planflow.plan.model.places import entry as entry
+from planflow.plan.model.places import show_path as show_path
+from planflow.plan.model.places import suggest as suggest
 from planflow.plan.model.plan import LegalBasis, Plan
 from planflow.plan.model.plan import unchecked as unchecked
 from planflow.plan.model.problems import Path as Path
@@ -28,7 +33,6 @@ from planflow.plan.model.problems import PathItem as PathItem
 from planflow.plan.model.problems import PlanProblem, plan_problems
 from planflow.plan.model.problems import find_cycle as find_cycle
 from planflow.plan.model.problems import format_path as format_path
-from planflow.plan.model.problems import suggest as suggest
 from planflow.plan.model.tasks import Dependency, Target, Task
 from planflow.plan.model.timing import Offset, ReportingPeriod, TimeRange, Window
 from planflow.plan.model.units import Group, Unit
@@ -62,33 +66,10 @@ __all__ = [
     "plan_problems",
 ]
 
-# documented, pickled and shown as planflow.plan.model.<name>, as before the split
-for _cls in (
-    Category,
-    Comparator,
-    Dependency,
-    DependencyMode,
-    Firmness,
-    Goal,
-    Group,
-    Indicator,
-    LeadMode,
-    LegalBasis,
-    Metric,
-    Offset,
-    Period,
-    Plan,
-    PlanProblem,
-    ReportingPeriod,
-    Section,
-    Shift,
-    Target,
-    Task,
-    TimeRange,
-    Unit,
-    Window,
-):
-    _cls.__module__ = __name__
-for _fn in (find_cycle, format_path, plan_problems, suggest, unchecked):
-    _fn.__module__ = __name__
-del _cls, _fn
+# documented, pickled and shown as planflow.plan.model.<name>, as before the split: every
+# class and function imported above from a submodule (tests/test_exports.py checks that
+# the imports and ``__all__`` agree)
+for _value in list(globals().values()):
+    if isinstance(_value, type | _FunctionType) and _value.__module__.startswith(__name__ + "."):
+        _value.__module__ = __name__
+del _value

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from planflow.i18n import _
 from planflow.plan.errors import ModelError
 
 __all__ = ["ID_PATTERN"]
@@ -19,15 +20,17 @@ _ID_RE = re.compile(ID_PATTERN)
 def _check_id(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     if not isinstance(value, str) or not _ID_RE.fullmatch(value):
         raise ModelError(
-            f"{attribute.name} {value!r} is not a valid id",
-            hint="use lower-case ASCII letters, digits, '-', '_' or '.', starting with a letter "
-            "or digit (write 'đ' as 'dd')",
+            _("{name} {value!r} is not a valid id").format(name=attribute.name, value=value),
+            hint=_(
+                "use lower-case ASCII letters, digits, '-', '_' or '.', starting with a letter "
+                "or digit (write 'đ' as 'dd')"
+            ),
         )
 
 
 def _non_empty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ModelError(f"{attribute.name} must be a non-empty text")
+        raise ModelError(_("{name} must be a non-empty text").format(name=attribute.name))
 
 
 def _at_least(low: int) -> Any:
@@ -35,7 +38,8 @@ def _at_least(low: int) -> Any:
 
     def check(instance: Any, attribute: attrs.Attribute[Any], value: int) -> None:
         if value < low:
-            raise ModelError(f"{attribute.name} must be at least {low}, got {value}")
+            message = _("{name} must be at least {low}, got {value}")
+            raise ModelError(message.format(name=attribute.name, low=low, value=value))
 
     return check
 

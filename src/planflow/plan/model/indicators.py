@@ -14,6 +14,7 @@ import attrs
 from attrs import field, frozen
 from attrs.validators import instance_of, optional
 
+from planflow.i18n import _
 from planflow.plan.errors import ModelError
 from planflow.plan.model._fields import _check_id, _non_empty, _tuple_of_str
 
@@ -58,6 +59,11 @@ class Metric(str, Enum):
     COUNT = "count"
     SHARE = "share"
 
+    @property
+    def percentage(self) -> bool:
+        """Whether values are percentages (of a denominator, or of an external figure)."""
+        return self is not Metric.COUNT
+
 
 @frozen
 class Goal:
@@ -70,7 +76,8 @@ class Goal:
     @high.validator
     def _range(self, attribute: attrs.Attribute[float | None], value: float | None) -> None:
         if self.comparator is Comparator.RANGE and (value is None or value < self.low):
-            raise ModelError(f"a range goal needs low <= high, got {self.low} and {value}")
+            message = _("a range goal needs low <= high, got {low} and {high}")
+            raise ModelError(message.format(low=self.low, high=value))
 
     def met_by(self, value: float) -> bool:
         """Whether a measured value reaches the goal."""
@@ -143,4 +150,6 @@ class Indicator:
     @checkpoints.validator
     def _some(self, attribute: attrs.Attribute[tuple[date, ...]], value: tuple[date, ...]) -> None:
         if not value or not all(isinstance(d, date) for d in value):
-            raise ModelError(f"indicator {self.id} needs at least one checkpoint date")
+            raise ModelError(
+                _("indicator {id} needs at least one checkpoint date").format(id=self.id)
+            )

@@ -7,14 +7,16 @@ column in the file.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
 from attrs import frozen
 
+from planflow.i18n import _, format_date
+from planflow.plan.model.cycles import cycles
 from planflow.plan.model.enums import DependencyMode
+from planflow.plan.model.places import entry, suggest
+from planflow.plan.model.successions import succession_problems
 from planflow.plan.model.units import Group
 
 if TYPE_CHECKING:
@@ -22,11 +24,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PlanProblem",
+    "cycles",
     "find_cycle",
     "find_group_cycle",
     "format_path",
     "plan_problems",
-    "suggest",
 ]
 
 PathItem: TypeAlias = str | int
@@ -40,6 +42,10 @@ class PlanProblem:
     path: Path
     message: str
     hint: str | None = None
+    #: the id the problem names when it is an unknown reference (``unknown unit 'x'``)
+    unknown: str | None = None
+    #: the problem is a date outside the plan year (not checked when the year is unknown)
+    outside_year: bool = False
 
     @property
     def dotted(self) -> str:
@@ -58,12 +64,6 @@ def format_path(path: Path) -> str:
     return out
 
 
-def suggest(name: str, candidates: list[str] | tuple[str, ...]) -> str | None:
-    """A "did you mean …?" hint for a misspelt id, or None."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
-
-
 def plan_problems(plan: Plan) -> list[PlanProblem]:
     """Every cross-reference problem of a plan, in file order.
 
@@ -77,8 +77,8 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
             problems.append(
                 PlanProblem(
                     ("units", i, "id"),
-                    f"duplicate unit id {unit.id!r}",
-                    f"units[{unit_ids[unit.id]}] already uses it",
+                    _("duplicate unit id {id!r}").format(id=unit.id),
+                    _("{entry} already uses it").format(entry=entry("units", unit_ids[unit.id])),
                 )
             )
         else:
@@ -87,7 +87,12 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
 
     def unknown_unit(path: Path, unit_id: str) -> None:
         problems.append(
-            PlanProblem(path, f"unknown unit {unit_id!r}", suggest(unit_id, known_units))
+            PlanProblem(
+                path,
+                _("unknown unit {id!r}").format(id=unit_id),
+                suggest(unit_id, known_units),
+                unknown=unit_id,
+            )
         )
 
     for i, unit in enumerate(plan.units):
@@ -99,7 +104,7 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
                     problems.append(
                         PlanProblem(
                             ("units", i, "members", j),
-                            f"group {unit.id!r} lists itself as a member",
+                            _("group {id!r} lists itself as a member").format(id=unit.id),
                         )
                     )
 
@@ -111,11 +116,14 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
         problems.append(
             PlanProblem(
                 ("units", first, "members"),
-                f"groups contain each other: {format_cycle(group_cycle)}",
-                "a group may list groups below it, never one that lists it back",
+                _("groups contain each other: {cycle}").format(cycle=format_cycle(group_cycle)),
+                _("a group may list groups below it, never one that lists it back"),
             )
         )
-    problems.extend(_succession_problems(plan, unit_ids))
+    problems.extend(
+        PlanProblem(path, message, hint, unknown=unknown)
+        for path, message, hint, unknown in succession_problems(plan, unit_ids)
+    )
 
     task_ids: dict[str, int] = {}
     for i, task in enumerate(plan.tasks):
@@ -123,8 +131,8 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
             problems.append(
                 PlanProblem(
                     ("tasks", i, "id"),
-                    f"duplicate task id {task.id!r}",
-                    f"tasks[{task_ids[task.id]}] already uses it",
+                    _("duplicate task id {id!r}").format(id=task.id),
+                    _("{entry} already uses it").format(entry=entry("tasks", task_ids[task.id])),
                 )
             )
         else:
@@ -142,9 +150,15 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
             problems.append(
                 PlanProblem(
                     ("tasks", i, "window"),
-                    f"window {task.window.start}..{task.window.end} "
-                    f"is outside the plan year {plan.year}",
-                    f"plans cover one year; use dates between {year_start} and {year_end}",
+                    _("window {start}..{end} is outside the plan year {year}").format(
+                        start=format_date(task.window.start),
+                        end=format_date(task.window.end),
+                        year=plan.year,
+                    ),
+                    _("plans cover one year; use dates between {first} and {last}").format(
+                        first=format_date(year_start), last=format_date(year_end)
+                    ),
+                    outside_year=True,
                 )
             )
         for key, days in (("dates", task.dates), ("except", task.except_dates)):
@@ -153,8 +167,11 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
                     problems.append(
                         PlanProblem(
                             ("tasks", i, key, j),
-                            f"date {day} is outside the task's window "
-                            f"{task.window.start}..{task.window.end}",
+                            _("date {day} is outside the task's window {start}..{end}").format(
+                                day=format_date(day),
+                                start=format_date(task.window.start),
+                                end=format_date(task.window.end),
+                            ),
                         )
                     )
         for j, dep in enumerate(task.after):
@@ -162,16 +179,17 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
                 problems.append(
                     PlanProblem(
                         ("tasks", i, "after", j),
-                        f"unknown task {dep.task!r}",
+                        _("unknown task {id!r}").format(id=dep.task),
                         suggest(dep.task, known_tasks),
+                        unknown=dep.task,
                     )
                 )
             elif dep.task == task.id and dep.mode is not DependencyMode.PREVIOUS:
                 problems.append(
                     PlanProblem(
                         ("tasks", i, "after", j),
-                        f"task {task.id!r} waits for itself",
-                        "only 'mode: previous' may name the task itself",
+                        _("task {id!r} waits for itself").format(id=task.id),
+                        _("only 'mode: previous' may name the task itself"),
                     )
                 )
     problems.extend(_indicator_problems(plan, unit_ids, task_ids))
@@ -184,8 +202,8 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
             problems.append(
                 PlanProblem(
                     ("tasks", first, "after"),
-                    f"dependency cycle: {format_cycle(cycle)}",
-                    "remove one of these dependencies",
+                    _("dependency cycle: {cycle}").format(cycle=format_cycle(cycle)),
+                    _("remove one of these dependencies"),
                 )
             )
     return problems
@@ -202,24 +220,27 @@ def _indicator_problems(
             problems.append(
                 PlanProblem(
                     ("reporting_periods", i, "id"),
-                    f"duplicate reporting period id {period.id!r}",
-                    f"reporting_periods[{period_ids.index(period.id)}] already uses it; "
-                    "occurrences are labelled with these ids",
+                    _("duplicate reporting period id {id!r}").format(id=period.id),
+                    _("{entry} already uses it; occurrences are labelled with these ids").format(
+                        entry=entry("reporting_periods", period_ids.index(period.id))
+                    ),
                 )
             )
     sections = [s.id for s in plan.sections]
     for i, section in enumerate(plan.sections):
         if sections.index(section.id) != i:
             problems.append(
-                PlanProblem(("sections", i, "id"), f"duplicate section id {section.id!r}")
+                PlanProblem(
+                    ("sections", i, "id"), _("duplicate section id {id!r}").format(id=section.id)
+                )
             )
 
     def unknown_section(path: Path, section: str) -> None:
         problems.append(
             PlanProblem(
                 path,
-                f"unknown section {section!r}",
-                suggest(section, sections) or "list it under sections:",
+                _("unknown section {id!r}").format(id=section),
+                suggest(section, sections) or _("list it under sections:"),
             )
         )
 
@@ -233,8 +254,8 @@ def _indicator_problems(
             problems.append(
                 PlanProblem(
                     (*path, "id"),
-                    f"duplicate indicator id {ind.id!r}",
-                    f"indicators[{seen[ind.id]}] already uses it",
+                    _("duplicate indicator id {id!r}").format(id=ind.id),
+                    _("{entry} already uses it").format(entry=entry("indicators", seen[ind.id])),
                 )
             )
         seen.setdefault(ind.id, i)
@@ -242,16 +263,18 @@ def _indicator_problems(
             problems.append(
                 PlanProblem(
                     (*path, "owner"),
-                    f"unknown unit {ind.owner!r}",
+                    _("unknown unit {id!r}").format(id=ind.owner),
                     suggest(ind.owner, tuple(unit_ids)),
+                    unknown=ind.owner,
                 )
             )
         if ind.task and ind.task not in task_ids:
             problems.append(
                 PlanProblem(
                     (*path, "task"),
-                    f"unknown task {ind.task!r}",
+                    _("unknown task {id!r}").format(id=ind.task),
                     suggest(ind.task, tuple(task_ids)),
+                    unknown=ind.task,
                 )
             )
         if ind.section and ind.section not in sections:
@@ -261,75 +284,17 @@ def _indicator_problems(
                 problems.append(
                     PlanProblem(
                         (*path, "checkpoints", j),
-                        f"checkpoint {day} is outside the plan year {plan.year}",
-                        "a plan measures its indicators within its year (see 'One plan per year')",
+                        _("checkpoint {day} is outside the plan year {year}").format(
+                            day=format_date(day), year=plan.year
+                        ),
+                        _(
+                            "a plan measures its indicators within its year "
+                            "(see 'One plan per year')"
+                        ),
+                        outside_year=True,
                     )
                 )
     return problems
-
-
-def _succession_problems(plan: Plan, unit_ids: dict[str, int]) -> list[PlanProblem]:
-    """Successors that do not exist, name the unit itself, or go round in a circle."""
-    problems: list[PlanProblem] = []
-    circles = _successor_circles(plan, unit_ids)
-    for i, unit in enumerate(plan.units):
-        if unit.successor is None:
-            continue
-        path: Path = ("units", i, "successor")
-        if unit.successor not in unit_ids:
-            problems.append(
-                PlanProblem(
-                    path,
-                    f"unknown unit {unit.successor!r}",
-                    suggest(unit.successor, tuple(unit_ids)),
-                )
-            )
-        elif unit.successor == unit.id:
-            problems.append(PlanProblem(path, f"unit {unit.id!r} names itself as its successor"))
-        elif unit.until is None:
-            problems.append(
-                PlanProblem(
-                    path,
-                    f"unit {unit.id!r} has a successor but no end date",
-                    "add 'until: YYYY-MM-DD', the last day the unit exists",
-                )
-            )
-        elif unit.id in circles:
-            problems.append(
-                PlanProblem(
-                    path,
-                    f"successors go round in a circle: {' → '.join(circles[unit.id])}",
-                    "the last unit of a hand-over chain has no successor",
-                )
-            )
-    return problems
-
-
-def _successor_circles(plan: Plan, unit_ids: dict[str, int]) -> dict[str, list[str]]:
-    """Each circle of successors, keyed by its first unit in plan order: the circle from
-    that unit back to it, as ``[a, b, a]`` (one error per circle, not per unit on it).
-
-    Every unit has at most one successor, so each walk is followed once (units already
-    walked are not walked again): linear in the number of units, however long the
-    hand-over chains (a chain of thousands of units stays cheap).
-    """
-    walked: set[str] = set()
-    circles: dict[str, list[str]] = {}
-    for unit in plan.units:
-        path: list[str] = []
-        on_path: dict[str, int] = {}
-        nxt: str | None = unit.id
-        while nxt is not None and nxt in unit_ids and nxt not in walked:
-            walked.add(nxt)
-            on_path[nxt] = len(path)
-            path.append(nxt)
-            nxt = plan.units[unit_ids[nxt]].successor
-            if nxt is not None and nxt in on_path:
-                circle = path[on_path[nxt] :]
-                k = min(range(len(circle)), key=lambda j: unit_ids[circle[j]])
-                circles[circle[k]] = [*circle[k:], *circle[:k], circle[k]]
-                break
-    return circles
 
 
 def find_cycle(plan: Plan) -> list[str] | None:
@@ -342,8 +307,8 @@ def find_cycle(plan: Plan) -> list[str] | None:
     for task, dep in plan.dependencies():
         if dep.task != task.id and dep.task in edges:
             edges[task.id].append(dep.task)
-    cycle = _first_cycle(edges)
-    return list(reversed(cycle)) if cycle else None
+    found = cycles(edges)
+    return list(reversed(found[0])) if found else None
 
 
 def find_group_cycle(plan: Plan) -> list[str] | None:
@@ -356,30 +321,5 @@ def find_group_cycle(plan: Plan) -> list[str] | None:
         if isinstance(unit, Group):
             edges.setdefault(unit.id, []).extend(m for m in unit.members if m != unit.id)
     edges = {node: [c for c in children if c in edges] for node, children in edges.items()}
-    return _first_cycle(edges)
-
-
-def _first_cycle(edges: dict[str, list[str]]) -> list[str] | None:
-    """The first cycle a depth-first walk of ``edges`` meets, as the path ``[x, …, x]``."""
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    for root in edges:
-        if root in state:
-            continue
-        stack: list[tuple[str, Iterator[str]]] = [(root, iter(edges[root]))]
-        path = [root]
-        state[root] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                path.pop()
-                state[node] = 2
-            elif state.get(child) == 1:
-                # path runs from the root; the cycle starts where child first appears
-                return [*path[path.index(child) :], child]
-            elif child not in state:
-                state[child] = 1
-                path.append(child)
-                stack.append((child, iter(edges[child])))
-    return None
+    found = cycles(edges)
+    return found[0] if found else None

@@ -10,6 +10,7 @@ import attrs
 from attrs import field, frozen
 from attrs.validators import instance_of, optional
 
+from planflow.i18n import _
 from planflow.plan.errors import ModelError
 from planflow.plan.model._fields import _at_least, _check_id, _non_empty, _to_dict, _tuple_of_str
 from planflow.plan.model.enums import DependencyMode, LeadMode, Period, Shift
@@ -77,13 +78,15 @@ class Task:
         for unit in value:
             _check_id(self, attribute, unit)
         if self.lead in value:
-            raise ModelError(f"unit {self.lead!r} cannot both lead and coordinate task {self.id}")
+            message = _("unit {unit!r} cannot both lead and coordinate task {task}")
+            raise ModelError(message.format(unit=self.lead, task=self.id))
 
     @after.validator
     def _after_deps(self, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
         for dep in value:
             if not isinstance(dep, Dependency):
-                raise ModelError(f"after must hold Dependency values, got {dep!r}")
+                message = _("after must hold Dependency values, got {value!r}")
+                raise ModelError(message.format(value=dep))
 
     @property
     def recurring(self) -> bool:

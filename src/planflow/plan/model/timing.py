@@ -8,6 +8,7 @@ import attrs
 from attrs import field, frozen
 from attrs.validators import instance_of, optional
 
+from planflow.i18n import _, format_date
 from planflow.plan.errors import ModelError
 from planflow.plan.model._fields import _check_id, _non_empty
 
@@ -45,8 +46,10 @@ class Window:
     def _end_after_start(self, attribute: attrs.Attribute[date], value: date) -> None:
         if value < self.start:
             raise ModelError(
-                f"window ends ({value}) before it starts ({self.start})",
-                hint="swap the dates or fix the end",
+                _("window ends ({end}) before it starts ({start})").format(
+                    end=format_date(value), start=format_date(self.start)
+                ),
+                hint=_("swap the dates or fix the end"),
             )
 
     def __contains__(self, day: object) -> bool:
@@ -68,7 +71,8 @@ class TimeRange:
     @end.validator
     def _end_after_start(self, attribute: attrs.Attribute[time], value: time) -> None:
         if value <= self.start:
-            raise ModelError(f"time range ends ({value}) at or before it starts ({self.start})")
+            message = _("time range ends ({end}) at or before it starts ({start})")
+            raise ModelError(message.format(end=value, start=self.start))
 
 
 @frozen
@@ -86,13 +90,14 @@ class ReportingPeriod:
     @end.validator
     def _end_after_start(self, attribute: attrs.Attribute[date], value: date) -> None:
         if value < self.start:
-            raise ModelError(f"reporting period {self.id} ends before it starts")
+            raise ModelError(_("reporting period {id} ends before it starts").format(id=self.id))
 
     @due.validator
     def _due_after_end(self, attribute: attrs.Attribute[date | None], value: date | None) -> None:
         if value is not None and value < self.end:
             raise ModelError(
-                f"the report for period {self.id} is due ({value}) before the period ends "
-                f"({self.end})",
-                hint="a report covers a period that is over: move 'due' after 'end'",
+                _(
+                    "the report for period {id} is due ({due}) before the period ends ({end})"
+                ).format(id=self.id, due=format_date(value), end=format_date(self.end)),
+                hint=_("a report covers a period that is over: move 'due' after 'end'"),
             )

@@ -10,6 +10,7 @@ import attrs
 from attrs import field, frozen
 from attrs.validators import instance_of, optional
 
+from planflow.i18n import _, format_date
 from planflow.plan.errors import ModelError
 from planflow.plan.model._fields import _check_id, _non_empty, _to_dict, _tuple_of_str
 
@@ -40,8 +41,10 @@ class Unit:
     ) -> None:
         if value is not None and self.since is not None and value < self.since:
             raise ModelError(
-                f"unit {self.id} ends ({value}) before it begins ({self.since})",
-                hint="swap 'from' and 'until' or fix one of them",
+                _("unit {id} ends ({end}) before it begins ({start})").format(
+                    id=self.id, end=format_date(value), start=format_date(self.since)
+                ),
+                hint=_("swap 'from' and 'until' or fix one of them"),
             )
 
     def active_on(self, day: date) -> bool:

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from planflow.i18n import _
 from planflow.plan.errors import RecurrenceError
 from planflow.plan.rules.parsed import DAY_NAMES, WEEKDAYS
 from planflow.plan.rules.vietnamese import VIETNAMESE_EXAMPLES, vietnamese_rrule
@@ -97,8 +98,11 @@ def shorthand_rrule(text: str) -> str:
         times = _number(match.group(1), text)
         if times not in _TIMES_A_MONTH:
             raise RecurrenceError(
-                f"{times} times a month has no shorthand (1 to 4 are spread evenly over the month)",
-                hint="write an RRULE, e.g. FREQ=MONTHLY;BYMONTHDAY=1,7,13,19,25 or FREQ=WEEKLY",
+                _(
+                    "{times} times a month has no shorthand (1 to 4 are spread evenly over "
+                    "the month)"
+                ).format(times=times),
+                hint=_("write an RRULE, e.g. FREQ=MONTHLY;BYMONTHDAY=1,7,13,19,25 or FREQ=WEEKLY"),
             )
         return f"FREQ=MONTHLY;BYMONTHDAY={_TIMES_A_MONTH[times]}"
     if match := _WEEKLY_ON_RE.fullmatch(phrase):
@@ -112,11 +116,13 @@ def shorthand_rrule(text: str) -> str:
         and not re.search(r"\b(?:ngày|thứ|chủ nhật|cuối|đầu|on)\b", phrase)
     ]
     raise RecurrenceError(
-        f"unknown recurrence {text.strip()!r}",
-        hint=f"did you mean {close[0]!r}?"
+        _("unknown recurrence {text!r}").format(text=text.strip()),
+        hint=_("did you mean {name!r}?").format(name=close[0])
         if close
-        else f"write an RRULE such as FREQ=WEEKLY;BYDAY=MO, or one of: {EXAMPLES}; "
-        f"or as plans write it: {VIETNAMESE_EXAMPLES}",
+        else _(
+            "write an RRULE such as FREQ=WEEKLY;BYDAY=MO, or one of: {examples}; "
+            "or as plans write it: {vietnamese}"
+        ).format(examples=EXAMPLES, vietnamese=VIETNAMESE_EXAMPLES),
     )
 
 
@@ -126,7 +132,8 @@ def _number(word: str, text: str) -> int:
     if word in _NUMBERS:
         return _NUMBERS[word]
     raise RecurrenceError(
-        f"{word!r} is not a number", hint="write it in digits, e.g. every 2 weeks"
+        _("{word!r} is not a number").format(word=word),
+        hint=_("write it in digits, e.g. every 2 weeks"),
     )
 
 
@@ -138,8 +145,9 @@ def _weekday_names(names: str, text: str) -> str:
         found = [i for i, full in enumerate(DAY_NAMES) if full.lower().startswith(name[:3])]
         if len(name) < 2 or len(found) != 1:
             raise RecurrenceError(
-                f"{name!r} is not a day of the week",
-                hint="use Monday … Sunday, e.g. weekly on monday",
+                _("{name!r} is not a day of the week").format(name=name),
+                hint=_("use Monday … Sunday, e.g. weekly on monday"),
             )
+
         codes.append(WEEKDAYS[found[0]])
     return ",".join(codes)

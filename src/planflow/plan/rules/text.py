@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
+from planflow.i18n import N_, _
 from planflow.plan.errors import RecurrenceError
 from planflow.plan.rules.parsed import (
     CANONICAL_ORDER,
@@ -33,13 +34,13 @@ _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _BYDAY_RE = re.compile(r"([+-]?\d{1,2})?([A-Z]{2})")
 # (low, high, allow negative, what the values mean) for the integer list parts.
 _INT_PARTS = {
-    "BYMONTH": (1, 12, False, "1 (January) to 12 (December)"),
-    "BYWEEKNO": (1, 53, True, "1 to 53, or -1 (last week) to -53"),
-    "BYYEARDAY": (1, 366, True, "1 to 366, or -1 (last day of the year) to -366"),
-    "BYMONTHDAY": (1, 31, True, "1 to 31, or -1 (last day of the month) to -31"),
-    "BYSETPOS": (1, 366, True, "1 to 366, or -1 (last) to -366"),
+    "BYMONTH": (1, 12, False, N_("1 (January) to 12 (December)")),
+    "BYWEEKNO": (1, 53, True, N_("1 to 53, or -1 (last week) to -53")),
+    "BYYEARDAY": (1, 366, True, N_("1 to 366, or -1 (last day of the year) to -366")),
+    "BYMONTHDAY": (1, 31, True, N_("1 to 31, or -1 (last day of the month) to -31")),
+    "BYSETPOS": (1, 366, True, N_("1 to 366, or -1 (last) to -366")),
 }
-_WEEKDAY_HINT = (
+_WEEKDAY_HINT = N_(
     "use MO, TU, WE, TH, FR, SA or SU, optionally with a position such as "
     "2MO (second Monday) or -1FR (last Friday)"
 )
@@ -74,8 +75,10 @@ def normalise_recurrence(text: str) -> str:
 def _to_rrule_text(text: str) -> str:
     if not isinstance(text, str) or not text.strip():
         raise RecurrenceError(
-            "empty recurrence rule", hint=f"write an RRULE or a shorthand: {EXAMPLES}"
+            _("empty recurrence rule"),
+            hint=_("write an RRULE or a shorthand: {examples}").format(examples=EXAMPLES),
         )
+
     body = re.sub(r"^\s*rrule\s*:", "", text, flags=re.IGNORECASE)
     return body if "=" in body else shorthand_rrule(text)
 
@@ -88,10 +91,13 @@ def _split(body: str) -> dict[str, str]:
         key, sep, value = (s.strip().upper() for s in raw.partition("="))
         if not sep or not value:
             raise RecurrenceError(
-                f"rule part {raw.strip()!r} has no value", hint="write parts as NAME=VALUE"
+                _("rule part {part!r} has no value").format(part=raw.strip()),
+                hint=_("write parts as NAME=VALUE"),
             )
         if key in parts:
-            raise RecurrenceError(f"{key} is given twice", hint="keep one of them")
+            raise RecurrenceError(
+                _("{key} is given twice").format(key=key), hint=_("keep one of them")
+            )
         parts[key] = value
     return parts
 
@@ -106,19 +112,23 @@ def parse_rule(body: str) -> ParsedRule:
     for key in parts:
         if key in _TIME_PARTS:
             raise RecurrenceError(
-                f"{key} is not supported",
-                hint="plan tasks recur at most daily; the time of day comes from the task's start",
+                _("{key} is not supported").format(key=key),
+                hint=_(
+                    "plan tasks recur at most daily; the time of day comes from the task's start"
+                ),
             )
         if key not in CANONICAL_ORDER:
             close = difflib.get_close_matches(key, CANONICAL_ORDER, n=1)
             raise RecurrenceError(
-                f"unknown rule part {key!r}",
-                hint=f"did you mean {close[0]}?" if close else f"use {', '.join(CANONICAL_ORDER)}",
+                _("unknown rule part {key!r}").format(key=key),
+                hint=_("did you mean {name}?").format(name=close[0])
+                if close
+                else _("use {names}").format(names=", ".join(CANONICAL_ORDER)),
             )
     freq = _freq(parts.get("FREQ"))
     if "COUNT" in parts and "UNTIL" in parts:
         raise RecurrenceError(
-            "COUNT and UNTIL cannot both be given (RFC 5545)", hint="keep one of them"
+            _("COUNT and UNTIL cannot both be given (RFC 5545)"), hint=_("keep one of them")
         )
     ints = {key: _ints(key, parts[key]) for key in _INT_PARTS if key in parts}
     rule = ParsedRule(
@@ -145,31 +155,36 @@ def parse_rule(body: str) -> ParsedRule:
 
 def _freq(value: str | None) -> str:
     if value is None:
-        raise RecurrenceError("FREQ is missing", hint=f"add FREQ={'|'.join(FREQS)}")
+        raise RecurrenceError(
+            _("FREQ is missing"), hint=_("add {part}").format(part="FREQ=" + "|".join(FREQS))
+        )
     if value in _SUB_DAILY:
         raise RecurrenceError(
-            f"FREQ={value} is not supported",
-            hint="plan tasks recur at most daily; use FREQ=DAILY with the task's start time",
+            _("{part} is not supported").format(part=f"FREQ={value}"),
+            hint=_("plan tasks recur at most daily; use FREQ=DAILY with the task's start time"),
         )
     if value not in FREQS:
         close = difflib.get_close_matches(value, FREQS, n=1)
-        guess = f"did you mean FREQ={close[0]}? " if close else ""
+        guess = _("did you mean {name}?").format(name=f"FREQ={close[0]}") + " " if close else ""
         raise RecurrenceError(
-            f"unknown FREQ={value}", hint=f"{guess}FREQ is one of {', '.join(FREQS)}"
+            _("unknown {part}").format(part=f"FREQ={value}"),
+            hint=guess + _("FREQ is one of {names}").format(names=", ".join(FREQS)),
         )
     return value
 
 
 def _positive(key: str, value: str) -> int:
     if not value.isdigit() or not any(c != "0" for c in value):
-        raise RecurrenceError(f"{key}={value[:20]} must be a whole number of 1 or more")
+        raise RecurrenceError(
+            _("{part} must be a whole number of 1 or more").format(part=f"{key}={value[:20]}")
+        )
     # the length is checked before int(): int() of a 5,000-digit text raises, and a
     # COUNT past sys.maxsize overflows itertools.islice
     if len(value.lstrip("0")) > len(str(MAX_RULE_NUMBER)) or int(value) > MAX_RULE_NUMBER:
         shown = value if len(value) <= 20 else value[:20] + "…"
         raise RecurrenceError(
-            f"{key}={shown} is too large",
-            hint=f"{key} is at most {MAX_RULE_NUMBER:,}",
+            _("{part} is too large").format(part=f"{key}={shown}"),
+            hint=_("{key} is at most {limit}").format(key=key, limit=f"{MAX_RULE_NUMBER:,}"),
         )
     return int(value)
 
@@ -181,18 +196,25 @@ def _ints(key: str, value: str) -> tuple[int, ...]:
         item = item.strip()
         if not re.fullmatch(r"[+-]?\d+", item):
             raise RecurrenceError(
-                f"{key} value {item!r} is not a number", hint=f"{key} takes {meaning}"
+                _("{key} value {item!r} is not a number").format(key=key, item=item),
+                hint=_("{key} takes {meaning}").format(key=key, meaning=_(meaning)),
             )
         number = int(item)
         if not low <= abs(number) <= high or (number < 0 and not signed):
-            raise RecurrenceError(f"{key}={item} is out of range", hint=f"{key} takes {meaning}")
+            raise RecurrenceError(
+                _("{part} is out of range").format(part=f"{key}={item}"),
+                hint=_("{key} takes {meaning}").format(key=key, meaning=_(meaning)),
+            )
         values.add(number)
     return tuple(sorted(values))
 
 
 def _weekday(key: str, code: str) -> int:
     if code not in WEEKDAYS:
-        raise RecurrenceError(f"{key} value {code!r} is not a weekday", hint=_WEEKDAY_HINT)
+        raise RecurrenceError(
+            _("{key} value {item!r} is not a weekday").format(key=key, item=code),
+            hint=_(_WEEKDAY_HINT),
+        )
     return WEEKDAYS.index(code)
 
 
@@ -201,7 +223,10 @@ def _byday(value: str, freq: str, byweekno: bool, bymonth: bool) -> tuple[tuple[
     for item in (i.strip() for i in value.split(",")):
         match = _BYDAY_RE.fullmatch(item)
         if not match:
-            raise RecurrenceError(f"BYDAY value {item!r} is not a weekday", hint=_WEEKDAY_HINT)
+            raise RecurrenceError(
+                _("{key} value {item!r} is not a weekday").format(key="BYDAY", item=item),
+                hint=_(_WEEKDAY_HINT),
+            )
         weekday = _weekday("BYDAY", match.group(2))
         position = int(match.group(1) or 0)
         if match.group(1) is not None:
@@ -213,17 +238,21 @@ def _byday(value: str, freq: str, byweekno: bool, bymonth: bool) -> tuple[tuple[
 def _check_position(item: str, position: int, freq: str, byweekno: bool, bymonth: bool) -> None:
     if freq not in ("MONTHLY", "YEARLY") or byweekno:
         raise RecurrenceError(
-            f"BYDAY={item}: a position only makes sense with FREQ=MONTHLY or FREQ=YEARLY "
-            "(and without BYWEEKNO)",
-            hint="drop the number or change FREQ",
+            _(
+                "{part}: a position only makes sense with FREQ=MONTHLY or FREQ=YEARLY "
+                "(and without BYWEEKNO)"
+            ).format(part=f"BYDAY={item}"),
+            hint=_("drop the number or change FREQ"),
         )
     # a month has at most 5 of any weekday; with BYMONTH a YEARLY position counts
     # within the month too (RFC 5545), and dateutil fails on 6 or more there
     limit = 5 if freq == "MONTHLY" or bymonth else 53
     if not 1 <= abs(position) <= limit:
         raise RecurrenceError(
-            f"BYDAY={item}: position {position} is out of range",
-            hint=f"use 1 to {limit} or -1 (last) to -{limit}",
+            _("{part}: position {position} is out of range").format(
+                part=f"BYDAY={item}", position=position
+            ),
+            hint=_("use 1 to {limit} or -1 (last) to -{limit}").format(limit=limit),
         )
 
 
@@ -234,27 +263,38 @@ def _until(value: str) -> date | datetime:
         if re.fullmatch(r"\d{8}T\d{6}Z", value):
             return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
-        raise RecurrenceError(f"UNTIL={value} is not a real date") from None
+        raise RecurrenceError(
+            _("{part} is not a real date").format(part=f"UNTIL={value}")
+        ) from None
     raise RecurrenceError(
-        f"UNTIL={value} is not a date or a UTC date-time",
-        hint="write UNTIL=20251231 or UNTIL=20251231T235959Z (UTC, ending in Z)",
+        _("{part} is not a date or a UTC date-time").format(part=f"UNTIL={value}"),
+        hint=_("write UNTIL=20251231 or UNTIL=20251231T235959Z (UTC, ending in Z)"),
     )
 
 
 def _check_combinations(rule: ParsedRule, parts: Mapping[str, str]) -> None:
     # RFC 5545 section 3.3.10 forbids these; clients disagree on what they mean.
     if rule.byweekno and rule.freq != "YEARLY":
-        raise RecurrenceError("BYWEEKNO only works with FREQ=YEARLY", hint="use FREQ=YEARLY")
+        raise RecurrenceError(
+            _("{part} only works with FREQ=YEARLY").format(part="BYWEEKNO"),
+            hint=_("use FREQ=YEARLY"),
+        )
     if rule.byyearday and rule.freq in ("DAILY", "WEEKLY", "MONTHLY"):
-        raise RecurrenceError("BYYEARDAY only works with FREQ=YEARLY", hint="use FREQ=YEARLY")
+        raise RecurrenceError(
+            _("{part} only works with FREQ=YEARLY").format(part="BYYEARDAY"),
+            hint=_("use FREQ=YEARLY"),
+        )
     if rule.bymonthday and rule.freq == "WEEKLY":
         raise RecurrenceError(
-            "BYMONTHDAY cannot be used with FREQ=WEEKLY", hint="use FREQ=MONTHLY or FREQ=DAILY"
+            _("BYMONTHDAY cannot be used with FREQ=WEEKLY"),
+            hint=_("use FREQ=MONTHLY or FREQ=DAILY"),
         )
     if rule.bysetpos and not any(key in parts for key in _BY_PARTS):
         raise RecurrenceError(
-            "BYSETPOS needs another BYxxx part to pick from",
-            hint="e.g. FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1 (last weekday of the month)",
+            _("BYSETPOS needs another BYxxx part to pick from"),
+            hint=_(
+                "e.g. FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1 (last weekday of the month)"
+            ),
         )
 
 
@@ -266,7 +306,7 @@ def _check_yields(rule: ParsedRule) -> None:
     except ValueError:  # a candidate in year 10000: the rule does yield dates
         return
     if first is None:
-        raise RecurrenceError(f"the rule never yields a date{_why_empty(rule)}")
+        raise RecurrenceError(_("the rule never yields a date") + _why_empty(rule))
 
 
 def _why_empty(rule: ParsedRule) -> str:
@@ -277,5 +317,7 @@ def _why_empty(rule: ParsedRule) -> str:
         and len(days) == len(rule.bymonthday)
         and all(day > _MONTH_DAYS[m - 1] for m in months for day in days)
     ):
-        return f" ({days[0]} {MONTH_NAMES[months[0] - 1]} does not exist)"
+        return " " + _("({day} {month} does not exist)").format(
+            day=days[0], month=MONTH_NAMES[months[0] - 1]
+        )
     return ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from planflow.i18n import _
 from planflow.plan.errors import RecurrenceError
 
 __all__ = ["VIETNAMESE_EXAMPLES", "vietnamese_rrule"]
@@ -45,7 +46,8 @@ def _day(text: str, high: int = 31) -> int:
     day = int(text)
     if not 1 <= day <= high:
         raise RecurrenceError(
-            f"ngày {day} does not exist", hint=f"a day of the month is 1 to {high}"
+            _("ngày {day} does not exist").format(day=day),
+            hint=_("a day of the month is 1 to {high}").format(high=high),
         )
     return day
 
@@ -66,7 +68,10 @@ def vietnamese_rrule(phrase: str) -> str | None:
     if m := _YEARLY_ON.fullmatch(phrase):
         month = int(m.group(2))
         if not 1 <= month <= 12:
-            raise RecurrenceError(f"tháng {month} does not exist", hint="months are 1 to 12")
+            raise RecurrenceError(
+                _("tháng {month} does not exist").format(month=month), hint=_("months are 1 to 12")
+            )
+
         return f"FREQ=YEARLY;BYMONTH={month};BYMONTHDAY={_day(m.group(1))}"
     if _YEAR_END.fullmatch(phrase):
         return "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31"

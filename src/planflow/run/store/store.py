@@ -206,6 +206,17 @@ class Store(Ledger):
         with self.engine.connect() as conn:
             return [delivery_record(row) for row in conn.execute(query).mappings()]
 
+    def requeue_failed(self, plan: str) -> int:
+        """Put the deliveries given up on (``failed``) back in the outbox, attempts counted
+        from 0 again (``planflow resend --outbox``); returns how many."""
+        with self._write() as conn:
+            result = conn.execute(
+                outbox.update()
+                .where(outbox.c.plan == plan, outbox.c.status == "failed")
+                .values(status="pending", attempts=0)
+            )
+        return int(result.rowcount or 0)
+
     def mark_delivered(self, delivery_id: int) -> None:
         """The notifier returned: the delivery is done."""
         with self._write() as conn:

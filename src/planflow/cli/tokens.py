@@ -1,0 +1,197 @@
+"""``planflow tokens``: issue, list, revoke and rotate the private links of the feeds."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from planflow.cli.common import load_or_exit, plan_argument
+from planflow.cli.lang import TranslatedCommand, lang_option, speak
+from planflow.feeds.tokens import Token, TokenStore, default_tokens_path
+from planflow.i18n import N_, _, ngettext
+from planflow.plan.errors import PlanError
+from planflow.plan.loading import resolve_plan_path
+
+if TYPE_CHECKING:
+    from planflow.plan.model import Plan
+
+__all__ = ["DEFAULT_BASE", "tokens"]
+
+DEFAULT_BASE = "http://127.0.0.1:8080"
+
+
+def tokens_path(plan: str, given: str | None) -> Path:
+    """The tokens file: ``given``, else ``<plan name>.tokens.json`` beside the plan file."""
+    if given is not None:
+        return Path(given)
+    try:
+        return default_tokens_path(resolve_plan_path(plan))
+    except PlanError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+_TOKENS_HELP = N_(
+    """Issue, list, revoke and rotate private feed tokens.
+
+    Without options, every unit that has no token yet gets one. A secret is
+    printed once, with its subscription links; only its hash is stored (tokens
+    file, mode 0600). A running `planflow serve` re-reads the file within a second.
+
+    \b
+    Examples:
+      planflow tokens examples/boy_2025
+      planflow tokens examples/boy_2025 --unit vhxh --label "điện thoại chị Lan"
+      planflow tokens examples/boy_2025 --all --label "văn phòng"
+      planflow tokens examples/boy_2025 --list
+      planflow tokens examples/boy_2025 --revoke 3f9a1c2e
+      planflow tokens examples/boy_2025 --rotate 3f9a1c2e
+    """
+)
+
+
+@click.command(cls=TranslatedCommand, help=_TOKENS_HELP)
+@plan_argument
+@click.option(
+    "--tokens",
+    "tokens_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help=N_("Tokens file [default: <plan name>.tokens.json beside the plan file]."),
+)
+@click.option("--unit", "units", multiple=True, metavar="ID",
+              help=N_("Issue a token for this unit (repeatable)."))  # fmt: skip
+@click.option("--all", "all_feeds", is_flag=True,
+              help=N_("Issue an admin token: the plan feed and every unit's."))  # fmt: skip
+@click.option("--label", default="", help=N_("Who or which device the new token is for."))
+@click.option("--list", "list_tokens", is_flag=True,
+              help=N_("List tokens (ids, units, labels; never secrets)."))  # fmt: skip
+@click.option("--revoke", "revoke_ids", multiple=True, metavar="ID",
+              help=N_("Revoke a token (repeatable)."))  # fmt: skip
+@click.option("--rotate", "rotate_id", metavar="ID",
+              help=N_("Give a token a new secret; the old one stops working."))  # fmt: skip
+@click.option("--base-url", metavar="URL", envvar="PLANFLOW_BASE_URL", default=DEFAULT_BASE,
+              show_default=True,
+              help=N_("Public address of the feed server, for the printed links."))  # fmt: skip
+@lang_option
+def tokens(
+    plan: str,
+    tokens_file: str | None,
+    units: tuple[str, ...],
+    all_feeds: bool,
+    label: str,
+    list_tokens: bool,
+    revoke_ids: tuple[str, ...],
+    rotate_id: str | None,
+    base_url: str,
+    lang: str | None,
+) -> None:
+    actions = sum([bool(list_tokens), bool(revoke_ids), rotate_id is not None,
+                   bool(units or all_feeds)])  # fmt: skip
+    if actions > 1:
+        raise click.UsageError(
+            _("use one of --list, --revoke, --rotate, or --unit/--all at a time")
+        )
+    path = tokens_path(plan, tokens_file)
+    try:
+        if path.resolve() == resolve_plan_path(plan).resolve():
+            raise click.UsageError(_("the tokens file cannot be the plan file"))
+        store = TokenStore.load(path)
+        if list_tokens:
+            _list(store, path)
+            return
+        if revoke_ids:
+            for token_id in revoke_ids:
+                token = store.revoke(token_id)
+                click.echo(_("revoked {id} ({who})").format(id=token.id, who=_who(token)))
+            store.save(path)
+            return
+        base = base_url.rstrip("/")
+        if rotate_id is not None:
+            token, secret = store.rotate(rotate_id)
+            store.save(path)
+            click.echo(_("rotated {id}: the old secret no longer works").format(id=token.id))
+            _print_links(token, secret, base, None)
+            return
+        loaded_plan = load_or_exit(plan).plan
+        speak(loaded_plan)
+        issued = _issue(store, loaded_plan, units, all_feeds, label)
+        if not issued:
+            message = _("every unit has a token already; use --unit ID to add another")
+            click.echo(message, err=True)
+            return
+        store.save(path)
+    except PlanError as exc:
+        raise click.ClickException(str(exc)) from None
+    for token, secret in issued:
+        _print_links(token, secret, base, loaded_plan)
+    saved = ngettext(
+        "{count} token saved (hashes only) in {file}.",
+        "{count} tokens saved (hashes only) in {file}.",
+        len(issued),
+    )
+    secrets = _(
+        "The secrets above are shown only now: send each unit its own links, over a "
+        "private channel."
+    )
+    click.echo("\n" + saved.format(count=len(issued), file=path) + " " + secrets, err=True)
+    if base_url == DEFAULT_BASE:
+        click.echo(
+            _("(links use the default address; pass --base-url https://your.host)"), err=True
+        )
+
+
+def _issue(
+    store: TokenStore, plan: Plan, units: tuple[str, ...], all_feeds: bool, label: str
+) -> list[tuple[Token, str]]:
+    """New tokens: for ``units``, an admin one with ``all_feeds``, else one per unit without."""
+    known = [u.id for u in plan.units]
+    for unit_id in units:
+        if unit_id not in known:
+            from planflow.plan.model import suggest
+
+            hint = suggest(unit_id, known)
+            message = _("unknown unit {id!r}").format(id=unit_id)
+            raise click.BadParameter(message + (f"; {hint}" if hint else ""), param_hint="--unit")
+    issued: list[tuple[Token, str]] = []
+    if all_feeds:
+        issued.append(store.issue(None, label=label, all_feeds=True))
+    targets = list(units) if (units or all_feeds) else [u for u in known if not store.for_unit(u)]
+    issued += [store.issue(unit_id, label=label) for unit_id in targets]
+    return issued
+
+
+def _who(token: Token) -> str:
+    who = _("all feeds") if token.all else _("unit {id}").format(id=token.unit)
+    return f"{who}, {token.label}" if token.label else who
+
+
+def _print_links(token: Token, secret: str, base: str, plan: Plan | None) -> None:
+    click.echo("\n" + _("token {id} ({who})").format(id=token.id, who=_who(token)))
+    paths = [f"/feeds/{secret}/plan.ics"] if token.all else []
+    paths.append(f"/feeds/{secret}/units/{'<unit>' if token.all else token.unit}.ics")
+    for path in paths:
+        https = base + path
+        click.echo(f"  {https}")
+        click.echo(f"  webcal://{https.split('://', 1)[1]}")
+
+
+def _list(store: TokenStore, path: Path) -> None:
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        click.echo(_("no tokens yet ({file} does not exist)").format(file=path), err=True)
+        return
+    if mode & 0o077:
+        message = _("warning: {file} has mode {mode}; chmod 600 it")
+        click.echo(message.format(file=path, mode=f"{mode:o}"), err=True)
+    if not len(store):
+        click.echo(_("no tokens"), err=True)
+        return
+    header = (_("id"), _("unit"), _("created"), _("label"))
+    click.echo(f"{header[0]:8}  {header[1]:16}  {header[2]:20}  {header[3]}")
+    for token in store:
+        unit = "* " + _("(all feeds)") if token.all else str(token.unit)
+        click.echo(f"{token.id:8}  {unit:16}  {token.created:20}  {token.label}")
