@@ -212,3 +212,18 @@ def test_utc_until_does_not_depend_on_the_machines_zone(monkeypatch) -> None:
         monkeypatch.undo()
         clock.tzset()
     assert found == tuple(datetime(2025, 1, d, 8) for d in range(2, 5))  # 07:30 on the 5th
+
+
+def test_timed_rdates_and_exdates_may_be_iterators() -> None:
+    """RDATE/EXDATE given as one-shot iterators are read once and still count: a weekly
+    Monday 08:00 rule over 6–19 January 2025 yields 6 and 13 January; the extra
+    Wednesday 8 January is added and Monday 13 January taken out."""
+    start, end = datetime(2025, 1, 6, 8), datetime(2025, 1, 19, 8)
+    found = expand_datetimes(
+        "FREQ=WEEKLY",
+        start,
+        end,
+        rdates=iter([datetime(2025, 1, 8, 8)]),
+        exdates=iter([datetime(2025, 1, 13, 8)]),
+    )
+    assert found == (datetime(2025, 1, 6, 8), datetime(2025, 1, 8, 8))
