@@ -1,21 +1,26 @@
-"""The occurrence state machine: properties over generated plans and seeds."""
+"""The occurrence state machine: properties over generated plans and seeds, and the
+states of a small plan worked out by hand."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from calendar_2025 import add_working
 from planflow.plan.loading import loads
 from planflow.plan.model import Offset, Plan
+from planflow.run._engine_types import Outcome, ReportingWindow, reporting_windows
 from planflow.run.engine import Engine, RealClock
 from planflow.run.events import FINAL_STATES, Event, EventKind, State, event_id
 from planflow.run.simulation import RandomModel, Scenario, simulate
-from planflow.timeline.occurrences import Timeline
+from planflow.timeline.occurrences import Occurrence, Timeline
 from plans import docs_example
+from rules_plans import HEADER, timeline_of
 from strategies import plans
 
 
@@ -133,3 +138,185 @@ def test_real_clock_waits_and_external_completion(docs_plan: Plan) -> None:
     assert any(e.key == key and e.kind is EventKind.COMPLETED for e in events)
     # nobody reported the others: they go overdue, not done
     assert State.OVERDUE in engine.state
+
+
+# --- states worked out by hand ---------------------------------------------------
+#
+# The engine's states at the moments docs/simulation.md names, worked out by hand.
+#
+# One plan in March 2025 (no holiday that month): six tasks ``b1`` … ``b6``, each due on
+# Thursday 13 March (its window's start, Monday 3 March, plus 8 working days) and
+# overdue on Friday 14 March, each waiting for its own ``a1`` … ``a6``. The completion
+# model does each ``a`` on a chosen day and each ``b`` a chosen number of days after it
+# is ready (``b5`` never). ``a4`` alone is due on Wednesday 12 March, so it is the first
+# occurrence of the year (index 0).
+
+MARCH = {"start": date(2025, 3, 3), "end": date(2025, 3, 31)}
+DUE = date(2025, 3, 13)
+DONE_A = {
+    "a1": date(2025, 3, 12),  # before b's due date
+    "a2": date(2025, 3, 13),  # on it
+    "a3": date(2025, 3, 17),  # after b's overdue day
+    "a4": date(2025, 3, 12),
+    "a5": date(2025, 3, 17),
+    "a6": date(2025, 3, 13),
+}
+DAYS_AFTER_READY = {"b1": 0, "b2": 0, "b3": 0, "b4": 0, "b6": 1}
+
+
+@attrs.frozen
+class Chosen:
+    """Each ``a`` on its day of DONE_A, each ``b`` DAYS_AFTER_READY after it is ready."""
+
+    def completion(self, occurrence: Occurrence, ready: date) -> date | None:
+        if occurrence.task in DONE_A:
+            return DONE_A[occurrence.task]
+        if occurrence.task in DAYS_AFTER_READY:
+            return ready + timedelta(days=DAYS_AFTER_READY[occurrence.task])
+        return None
+
+
+def _tasks() -> str:
+    lines = []
+    for k in range(1, 7):
+        end = "2025-03-12" if k == 4 else "2025-03-31"
+        lines.append(
+            f'  - {{id: a{k}, title: "A", lead: u, window: {{start: 2025-03-03, end: {end}}}, '
+            "shift: keep}\n"
+            f'  - {{id: b{k}, title: "B", lead: v, window: {{start: 2025-03-03, end: 2025-03-31}}, '
+            f"dates: [2025-03-03], due: +8 working days, shift: keep, after: [a{k}]}}\n"
+        )
+    return "".join(lines)
+
+
+TIMELINE = timeline_of(_tasks())
+
+
+def _by_key(events: list[Event], kind: EventKind) -> dict[str, Event]:
+    return {e.task: e for e in events if e.kind is kind}
+
+
+def test_the_plan_is_as_described() -> None:
+    """The oracle for the dates: the hand-written 2025 calendar."""
+    assert add_working(MARCH["start"], 8) == DUE
+    for k in range(1, 7):
+        (b,) = TIMELINE.occurrences(f"b{k}")
+        assert (b.start, b.due) == (MARCH["start"], DUE)
+    events = list(Engine(TIMELINE, model=Chosen()).run())
+    assert _by_key(events, EventKind.OVERDUE)["b5"].time == date(2025, 3, 14)
+
+
+def test_an_unblocked_occurrence_takes_the_state_the_clock_says() -> None:
+    """docs/simulation.md: blocked ──unblocked──▶ open, due or overdue, as the clock
+    says. Unblocked on 12 March (before the due date): open; on 13 March after the
+    ``due`` event: due; on 17 March (after the overdue day): overdue."""
+    events = list(Engine(TIMELINE, model=Chosen()).run())
+    unblocked = _by_key(events, EventKind.UNBLOCKED)
+    assert {k: (e.time, e.state) for k, e in unblocked.items()} == {
+        "b1": (date(2025, 3, 12), State.OPEN),
+        "b2": (date(2025, 3, 13), State.DUE),
+        "b3": (date(2025, 3, 17), State.OVERDUE),
+        "b4": (date(2025, 3, 12), State.OPEN),
+        "b5": (date(2025, 3, 17), State.OVERDUE),
+        "b6": (date(2025, 3, 13), State.DUE),
+    }
+
+
+def test_the_quiet_engine_unblocks_into_the_same_states() -> None:
+    """The same states from the fast loop, read at the end of each day (a ``b``
+    done on the day it is ready is done by then, so only b5 and a model that never
+    does anything show the state)."""
+
+    @attrs.frozen
+    class OnlyA:
+        def completion(self, occurrence: Occurrence, ready: date) -> date | None:
+            return DONE_A.get(occurrence.task)
+
+    expected = {
+        date(2025, 3, 12): {"b1": State.OPEN, "b4": State.OPEN, "b2": State.BLOCKED},
+        date(2025, 3, 13): {"b2": State.DUE, "b6": State.DUE, "b3": State.BLOCKED},
+        date(2025, 3, 17): {"b3": State.OVERDUE, "b5": State.OVERDUE},
+    }
+    index = {occ.task: i for i, occ in enumerate(Engine(TIMELINE).occurrences)}
+    for day, states in expected.items():
+        for quiet in (False, True):
+            engine = Engine(TIMELINE, model=OnlyA(), quiet=quiet)
+            list(engine.run(until=day))
+            assert {k: engine.state[index[k]] for k in states} == states, (day, quiet)
+
+
+def _outcome(task: str, state: State, completed: date | None, late: int | None, **kw) -> Outcome:
+    (occ,) = TIMELINE.occurrences(task)
+    kw.setdefault("ready", None)
+    return Outcome(
+        occ, state, completed, late, kw["ready"], kw.get("cause"), kw.get("skipped", False)
+    )
+
+
+def test_outcomes_name_the_predecessor_only_when_it_held_the_occurrence_past_its_due_date() -> None:
+    """b3 is ready on 17 March, after its due date, and done then: late by 2 working
+    days (14 and 17 March) because of a3. b6 is ready on its due date and done a day
+    later: late by 1, by itself. b5 is ready late but the model never does it: missed
+    when the year ends, by itself (skipped). b4 waits for a4, the first occurrence of
+    the year (index 0)."""
+    engine = Engine(TIMELINE, model=Chosen())
+    list(engine.run())
+    assert engine.occurrences[0].task == "a4"
+    outcomes = {o.occurrence.task: o for o in engine.outcomes()}
+    assert outcomes == {
+        "a1": _outcome("a1", State.DONE, date(2025, 3, 12), 0),
+        "a2": _outcome("a2", State.DONE, date(2025, 3, 13), 0),
+        "a3": _outcome("a3", State.DONE, date(2025, 3, 17), 0),
+        "a4": _outcome("a4", State.DONE, date(2025, 3, 12), 0),
+        "a5": _outcome("a5", State.DONE, date(2025, 3, 17), 0),
+        "a6": _outcome("a6", State.DONE, date(2025, 3, 13), 0),
+        "b1": _outcome("b1", State.DONE, date(2025, 3, 12), 0, ready=date(2025, 3, 12)),
+        "b2": _outcome("b2", State.DONE, DUE, 0, ready=DUE),
+        "b3": _outcome(
+            "b3", State.LATE, date(2025, 3, 17), 2, ready=date(2025, 3, 17), cause=("a3", 1)
+        ),
+        "b4": _outcome("b4", State.DONE, date(2025, 3, 12), 0, ready=date(2025, 3, 12)),
+        "b5": _outcome("b5", State.MISSED, None, None, ready=date(2025, 3, 17), skipped=True),
+        "b6": _outcome("b6", State.LATE, date(2025, 3, 14), 1, ready=DUE),
+    }
+
+
+def test_given_reporting_windows_close_with_the_states_due_in_them() -> None:
+    """A window given to the engine replaces the plan's: 13 to 31 March closes on 31
+    March counting the occurrences due on its first day (the six b: done b1, b2, b4;
+    late b3, b6; b5 overdue) and on its last (a1, a2, a3, a5, a6 done), not a4 (due
+    12 March). Every event also reaches ``on_event``, in order."""
+    seen: list[Event] = []
+    window = ReportingWindow("m3", "Tháng 3", DUE, date(2025, 3, 31))
+    engine = Engine(TIMELINE, model=Chosen(), on_event=seen.append, periods=[window])
+    events = list(engine.run())
+    assert seen == events
+    closed = [e for e in events if e.kind is EventKind.PERIOD_CLOSED]
+    assert [(e.plan, e.task, e.period, e.time, e.counts) for e in closed] == [
+        ("t", "m3", "Tháng 3", date(2025, 3, 31), (("done", 8), ("late", 2), ("overdue", 1)))
+    ]
+    assert engine.event_counts["period_closed"] == 1
+
+
+def test_reporting_windows_are_the_plans_or_the_quarters_and_the_year() -> None:
+    """Without ``reporting_periods``: Q1 … Q4 of 2025 and the year, by hand; with them,
+    the plan's own, names kept."""
+    assert reporting_windows(TIMELINE) == (
+        ReportingWindow("q1", "Q1", date(2025, 1, 1), date(2025, 3, 31)),
+        ReportingWindow("q2", "Q2", date(2025, 4, 1), date(2025, 6, 30)),
+        ReportingWindow("q3", "Q3", date(2025, 7, 1), date(2025, 9, 30)),
+        ReportingWindow("q4", "Q4", date(2025, 10, 1), date(2025, 12, 31)),
+        ReportingWindow("year", "2025", date(2025, 1, 1), date(2025, 12, 31)),
+    )
+    text = (
+        HEADER
+        + "reporting_periods:\n"
+        + '  - {id: h1, name: "6 tháng đầu năm", start: 2025-01-01, end: 2025-06-30}\n'
+        + "tasks:\n"
+        + _tasks()
+    )
+    own = Timeline(loads(text, file="plan.yaml").plan)
+    assert reporting_windows(own) == (
+        ReportingWindow("h1", "6 tháng đầu năm", date(2025, 1, 1), date(2025, 6, 30)),
+    )
+    assert Counter(e.kind for e in Engine(own).run())[EventKind.PERIOD_CLOSED] == 1
