@@ -320,3 +320,68 @@ def test_reporting_windows_are_the_plans_or_the_quarters_and_the_year() -> None:
         ReportingWindow("h1", "6 tháng đầu năm", date(2025, 1, 1), date(2025, 6, 30)),
     )
     assert Counter(e.kind for e in Engine(own).run())[EventKind.PERIOD_CLOSED] == 1
+
+
+def test_a_calendar_day_lag_counts_every_day() -> None:
+    """``lag: +3 days`` (not working days): a predecessor done on Wednesday 5 March
+    2025 lets its successor go on Saturday 8 March; ``+2 working days`` on Friday 7."""
+    timeline = timeline_of(
+        '  - {id: a, title: "A", lead: u, window: {start: 2025-03-03, end: 2025-03-31}, '
+        "shift: keep}\n"
+        '  - {id: b, title: "B", lead: v, window: {start: 2025-03-03, end: 2025-03-31}, '
+        "shift: keep, after: [{task: a, lag: +3 days}]}\n"
+        '  - {id: c, title: "C", lead: v, window: {start: 2025-03-03, end: 2025-03-31}, '
+        "shift: keep, after: [{task: a, lag: +2 working days}]}\n"
+    )
+
+    @attrs.frozen
+    class AOnTheFifth:
+        def completion(self, occurrence: Occurrence, ready: date) -> date | None:
+            return date(2025, 3, 5) if occurrence.task == "a" else None
+
+    events = list(Engine(timeline, model=AOnTheFifth()).run())
+    unblocked = _by_key(events, EventKind.UNBLOCKED)
+    assert {k: e.time for k, e in unblocked.items()} == {
+        "b": date(2025, 3, 8),
+        "c": date(2025, 3, 7),
+    }
+
+
+def test_the_first_predecessor_done_holds_an_occurrence_when_two_finish_together() -> None:
+    """y waits for x0 (the year's first occurrence, due 10 March) and x1; both are done
+    on Monday 17 March, after y's due date (13 March): y is late by 2 working days and
+    its cause is the first of them in timeline order, x0, in both engines."""
+    timeline = timeline_of(
+        '  - {id: x0, title: "X", lead: u, window: {start: 2025-03-03, end: 2025-03-10}, '
+        "shift: keep}\n"
+        '  - {id: x1, title: "X", lead: u, window: {start: 2025-03-03, end: 2025-03-11}, '
+        "shift: keep}\n"
+        '  - {id: y, title: "Y", lead: v, window: {start: 2025-03-03, end: 2025-03-31}, '
+        "dates: [2025-03-03], due: +8 working days, shift: keep, after: [x0, x1]}\n"
+    )
+
+    @attrs.frozen
+    class XOnThe17th:
+        def completion(self, occurrence: Occurrence, ready: date) -> date | None:
+            return date(2025, 3, 17) if occurrence.task.startswith("x") else ready
+
+    for quiet in (False, True):
+        engine = Engine(timeline, model=XOnThe17th(), quiet=quiet)
+        list(engine.run())
+        assert engine.occurrences[0].task == "x0"
+        (y,) = timeline.occurrences("y")
+        assert engine.outcomes()[-1] == Outcome(
+            y, State.LATE, date(2025, 3, 17), 2, date(2025, 3, 17), ("x0", 1), False
+        )
+
+
+def test_a_closed_period_event_is_identified_by_the_plan_and_the_period() -> None:
+    """The ``period_closed`` event of window m3: its stable id is the one
+    :func:`event_id` gives for (plan, ``period:m3``, 0, period_closed), index 0, and
+    it spans the window."""
+    window = ReportingWindow("m3", "Tháng 3", DUE, date(2025, 3, 31))
+    events = list(Engine(TIMELINE, model=Chosen(), periods=[window]).run())
+    (closed,) = [e for e in events if e.kind is EventKind.PERIOD_CLOSED]
+    assert closed.id == event_id("t", "period:m3", 0, EventKind.PERIOD_CLOSED)
+    assert closed.id != event_id("t", "period:m3", 1, EventKind.PERIOD_CLOSED)
+    assert (closed.index, closed.start, closed.due) == (0, DUE, date(2025, 3, 31))

@@ -394,10 +394,10 @@ def test_snapshot_before_anything_happened() -> None:
     assert list(restored.run()) == events
 
 
-def test_restored_quiet_engine_stops_the_day_before_the_first_opening() -> None:
+def test_restored_engine_stops_the_day_before_the_first_opening() -> None:
     """``run(until)`` processes events up to and including ``until``, and no later: a
     one-off task over Monday 3 to Friday 14 March 2025 opens on its window's start and
-    is still scheduled when a quiet engine restored from a fresh snapshot runs until
+    is still scheduled when an engine (loud or quiet) restored from a fresh snapshot runs until
     Sunday 2 March, and is open after it runs until 3 March. (A restored engine keeps
     the opening in its queue, the first entry of the first occurrence: the boundary.)"""
     timeline = timeline_of(
@@ -405,6 +405,10 @@ def test_restored_quiet_engine_stops_the_day_before_the_first_opening() -> None:
         "shift: keep}\n"
     )
     snapshot = _json(Engine(timeline, model=Never()).snapshot())
+    loud = Engine(timeline, model=Never())
+    loud.restore(snapshot)  # type: ignore[arg-type]
+    assert list(loud.run(until=date(2025, 3, 2))) == []
+    assert [e.kind for e in loud.run(until=date(2025, 3, 3))] == [EventKind.OPENED]
     quiet = Engine(timeline, model=Never(), quiet=True)
     quiet.restore(snapshot)  # type: ignore[arg-type]
     assert list(quiet.run(until=date(2025, 3, 2))) == []
