@@ -373,6 +373,7 @@ def test_the_first_predecessor_done_holds_an_occurrence_when_two_finish_together
         assert engine.outcomes()[-1] == Outcome(
             y, State.LATE, date(2025, 3, 17), 2, date(2025, 3, 17), ("x0", 1), False
         )
+        assert engine.snapshot()["occurrences"]["y#1"]["waiting_on"] == "x0#1"
 
 
 def test_a_closed_period_event_is_identified_by_the_plan_and_the_period() -> None:

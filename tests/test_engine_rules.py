@@ -405,6 +405,7 @@ def test_restored_engine_stops_the_day_before_the_first_opening() -> None:
         "shift: keep}\n"
     )
     snapshot = _json(Engine(timeline, model=Never()).snapshot())
+    assert (snapshot["now"], snapshot["phase"]) == (None, 0)  # nothing processed yet
     loud = Engine(timeline, model=Never())
     loud.restore(snapshot)  # type: ignore[arg-type]
     assert list(loud.run(until=date(2025, 3, 2))) == []
