@@ -332,6 +332,8 @@ def test_a_calendar_day_lag_counts_every_day() -> None:
         "shift: keep, after: [{task: a, lag: +3 days}]}\n"
         '  - {id: c, title: "C", lead: v, window: {start: 2025-03-03, end: 2025-03-31}, '
         "shift: keep, after: [{task: a, lag: +2 working days}]}\n"
+        '  - {id: d, title: "D", lead: v, window: {start: 2025-03-07, end: 2025-03-31}, '
+        "shift: keep, after: [{task: a, lag: +2 working days}]}\n"
     )
 
     @attrs.frozen
@@ -345,6 +347,10 @@ def test_a_calendar_day_lag_counts_every_day() -> None:
         "b": date(2025, 3, 8),
         "c": date(2025, 3, 7),
     }
+    # d opens on Friday 7 March, the day a (plus lag) lets it go: open at once, never
+    # blocked, so it is never unblocked
+    opened = _by_key(events, EventKind.OPENED)
+    assert (opened["d"].time, opened["d"].state) == (date(2025, 3, 7), State.OPEN)
 
 
 def test_the_first_predecessor_done_holds_an_occurrence_when_two_finish_together() -> None:

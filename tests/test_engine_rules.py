@@ -404,6 +404,10 @@ def test_restored_engine_stops_the_day_before_the_first_opening() -> None:
         '  - {id: a, title: "Việc", lead: u, window: {start: 2025-03-03, end: 2025-03-14}, '
         "shift: keep}\n"
     )
+    for quiet in (False, True):  # not restored: the opening comes from the stream
+        fresh = Engine(timeline, model=Never(), quiet=quiet)
+        assert list(fresh.run(until=date(2025, 3, 2))) == []
+        assert (fresh.event_counts, fresh.state) == (Counter(), [State.SCHEDULED])
     snapshot = _json(Engine(timeline, model=Never()).snapshot())
     assert (snapshot["now"], snapshot["phase"]) == (None, 0)  # nothing processed yet
     loud = Engine(timeline, model=Never())
