@@ -392,3 +392,32 @@ def test_a_closed_period_event_is_identified_by_the_plan_and_the_period() -> Non
     assert closed.id == event_id("t", "period:m3", 0, EventKind.PERIOD_CLOSED)
     assert closed.id != event_id("t", "period:m3", 1, EventKind.PERIOD_CLOSED)
     assert (closed.index, closed.start, closed.due) == (0, DUE, date(2025, 3, 31))
+
+
+def test_an_event_carries_the_occurrence_it_is_about() -> None:
+    """Task r, led by group g member by member (u, v) with w coordinating, one date,
+    Monday 10 March 2025, labelled by month: u's duty r@u opens that day, and its
+    event names the plan, the duty, the plan task, the period ``2025-03``, the dates,
+    the lead and the coordinators (docs/simulation.md, the event fields)."""
+    timeline = timeline_of(
+        '  - {id: r, title: "R", lead: g, coordinators: [w], window: {start: 2025-03-03, '
+        "end: 2025-03-31}, dates: [2025-03-10], period: month, shift: keep}\n"
+    )
+    events = Engine(timeline).run()
+    first = next(e for e in events if e.kind is EventKind.OPENED and e.task == "r@u")
+    assert first == Event(
+        id=event_id("t", "r@u", 1, EventKind.OPENED),
+        kind=EventKind.OPENED,
+        time=date(2025, 3, 10),
+        plan="t",
+        task="r@u",
+        index=1,
+        plan_task="r",
+        period="2025-03",
+        start=date(2025, 3, 10),
+        due=date(2025, 3, 10),
+        unit="u",
+        coordinators=("w",),
+        state=State.OPEN,
+    )
+    assert first.id != event_id("", "r@u", 1, EventKind.OPENED)
