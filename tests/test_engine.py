@@ -421,3 +421,19 @@ def test_an_event_carries_the_occurrence_it_is_about() -> None:
         state=State.OPEN,
     )
     assert first.id != event_id("", "r@u", 1, EventKind.OPENED)
+
+
+def test_the_engine_index_lists_the_timeline_in_order() -> None:
+    """Ordered by start, then due date, then duty: all start on 3 March; a4 is due on
+    12 March, the six b on 13 March, the other a on 31 March. An unknown occurrence
+    is a KeyError naming it."""
+    index = Engine(TIMELINE).index
+    keys = [("a4", 1)] + [(f"b{k}", 1) for k in range(1, 7)]
+    keys += [(f"a{k}", 1) for k in (1, 2, 3, 5, 6)]
+    assert list(index) == keys
+    assert len(index) == 12
+    assert [index[k] for k in keys] == list(range(12))
+    for unknown in [("a1", 2), ("a1", 0), ("zz", 1)]:
+        with pytest.raises(KeyError) as raised:
+            index[unknown]
+        assert raised.value.args == (unknown,)
