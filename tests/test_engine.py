@@ -437,3 +437,64 @@ def test_the_engine_index_lists_the_timeline_in_order() -> None:
         with pytest.raises(KeyError) as raised:
             index[unknown]
         assert raised.value.args == (unknown,)
+
+
+def test_the_quiet_engine_runs_without_a_model_and_counts_from_a_day() -> None:
+    """No completion model: nothing is done, and the quiet engine counts what the loud
+    one emits. From 12 March on (``count_from``): the six b are unblocked on 12, 13
+    and 17 March, all counted. Without a model everything is missed on 31 December,
+    in timeline order: only b4 comes after its predecessor (a4, the first), so only
+    b4 is unblocked (by a4's miss) before it is missed itself."""
+    for model in (None, Chosen()):
+        loud = Engine(TIMELINE, model=model, count_from=date(2025, 3, 12))
+        emitted = Counter(e.kind.value for e in loud.run() if e.time >= date(2025, 3, 12))
+        quiet = Engine(TIMELINE, model=model, quiet=True, count_from=date(2025, 3, 12))
+        list(quiet.run())
+        assert quiet.event_counts == emitted == loud.event_counts
+        assert quiet.state == loud.state
+        assert emitted["unblocked"] == (6 if model else 1)
+
+
+def test_a_completion_answered_for_a_day_already_past_is_done_that_day() -> None:
+    """A model that answers 1 January for everything: each occurrence is done the day
+    it is asked (when it opens, or is unblocked), in both engines."""
+
+    @attrs.frozen
+    class NewYear:
+        def completion(self, occurrence: Occurrence, ready: date) -> date | None:
+            return date(2025, 1, 1)
+
+    for quiet in (False, True):
+        engine = Engine(TIMELINE, model=NewYear(), quiet=quiet)
+        list(engine.run())
+        done = {o.occurrence.task: o.completed for o in engine.outcomes()}
+        assert done == {
+            **{f"a{k}": date(2025, 3, 3) for k in range(1, 7)},
+            **{f"b{k}": date(2025, 3, 3) for k in range(1, 7)},
+        }
+
+
+def test_the_latest_predecessor_plus_lag_decides_when_an_occurrence_is_ready() -> None:
+    """y waits for p (done Monday 10 March, lag +5 days: 15 March) and q (done Tuesday
+    11 March, no lag: 11 March): ready on Saturday 15 March, the later, in both
+    engines, even though q is done after p."""
+    timeline = timeline_of(
+        '  - {id: p, title: "P", lead: u, window: {start: 2025-03-03, end: 2025-03-31}, '
+        "shift: keep}\n"
+        '  - {id: q, title: "Q", lead: u, window: {start: 2025-03-03, end: 2025-03-31}, '
+        "shift: keep}\n"
+        '  - {id: y, title: "Y", lead: v, window: {start: 2025-03-03, end: 2025-03-31}, '
+        "shift: keep, after: [{task: p, lag: +5 days}, q]}\n"
+    )
+    days = {"p": date(2025, 3, 10), "q": date(2025, 3, 11)}
+
+    @attrs.frozen
+    class PQ:
+        def completion(self, occurrence: Occurrence, ready: date) -> date | None:
+            return days.get(occurrence.task, ready)
+
+    for quiet in (False, True):
+        engine = Engine(timeline, model=PQ(), quiet=quiet)
+        list(engine.run())
+        (y,) = [o for o in engine.outcomes() if o.occurrence.task == "y"]
+        assert (y.ready, y.completed, y.state) == (date(2025, 3, 15), date(2025, 3, 15), State.DONE)
