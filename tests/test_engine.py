@@ -498,3 +498,18 @@ def test_the_latest_predecessor_plus_lag_decides_when_an_occurrence_is_ready() -
         list(engine.run())
         (y,) = [o for o in engine.outcomes() if o.occurrence.task == "y"]
         assert (y.ready, y.completed, y.state) == (date(2025, 3, 15), date(2025, 3, 15), State.DONE)
+
+
+def test_an_engine_with_nothing_to_do_restores_and_runs() -> None:
+    """A rule that yields nothing in its window (February dates in a January window)
+    and no reporting window: nothing happens, before or after a restore."""
+    timeline = timeline_of(
+        '  - {id: n, title: "N", lead: u, window: {start: 2025-01-06, end: 2025-01-31}, '
+        'recurrence: "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=3"}\n'
+    )
+    assert list(timeline) == []
+    for quiet in (False, True):
+        engine = Engine(timeline, periods=[], quiet=quiet)
+        engine.restore(Engine(timeline, periods=[]).snapshot())
+        assert list(engine.run()) == []
+        assert engine.event_counts == Counter()
