@@ -513,3 +513,25 @@ def test_an_engine_with_nothing_to_do_restores_and_runs() -> None:
         engine.restore(Engine(timeline, periods=[]).snapshot())
         assert list(engine.run()) == []
         assert engine.event_counts == Counter()
+
+
+def test_an_occurrence_unblocked_by_a_miss_the_day_before_its_due_date_is_open() -> None:
+    """a is daily from Tuesday 11 March 2025; nothing is ever done, so a's 11 March
+    occurrence is missed on 12 March, when the next one is due. b waits for a's
+    occurrence of its own day (11 March) and is due 2 working days after it, on 13
+    March: unblocked on the evening of 12 March, it is open, not yet due."""
+    timeline = timeline_of(
+        '  - {id: a, title: "A", lead: u, window: {start: 2025-03-11, end: 2025-03-14}, '
+        "recurrence: daily, period: day, shift: keep}\n"
+        '  - {id: b, title: "B", lead: v, window: {start: 2025-03-11, end: 2025-03-31}, '
+        "dates: [2025-03-11], due: +2 working days, period: day, shift: keep, "
+        "after: [{task: a, mode: same-period}]}\n"
+    )
+    (b,) = timeline.occurrences("b")
+    assert b.due == date(2025, 3, 13)
+    events = list(Engine(timeline).run(until=date(2025, 3, 12)))
+    (unblocked,) = [e for e in events if e.kind is EventKind.UNBLOCKED]
+    assert (unblocked.task, unblocked.time, unblocked.state) == ("b", date(2025, 3, 12), State.OPEN)
+    quiet = Engine(timeline, quiet=True)
+    list(quiet.run(until=date(2025, 3, 12)))
+    assert quiet.state[quiet.index[("b", 1)]] is State.OPEN
