@@ -535,3 +535,18 @@ def test_an_occurrence_unblocked_by_a_miss_the_day_before_its_due_date_is_open()
     quiet = Engine(timeline, quiet=True)
     list(quiet.run(until=date(2025, 3, 12)))
     assert quiet.state[quiet.index[("b", 1)]] is State.OPEN
+
+
+def test_the_quiet_engine_stops_on_any_day_exactly_where_the_loud_one_does() -> None:
+    """Stopped on every day of March, then run on a day at a time: the quiet engine's
+    snapshot (states, the day and phase it stopped at, what is still queued) is the
+    loud engine's, for done-early, late, skipped and unblocked occurrences alike."""
+    days = [date(2025, 3, 1) + timedelta(days=n) for n in range(32)] + [date(2025, 12, 31)]
+    for model in (Chosen(), None):
+        loud = Engine(TIMELINE, model=model)
+        quiet = Engine(TIMELINE, model=model, quiet=True)
+        for day in days:
+            list(loud.run(until=day))
+            list(quiet.run(until=day))
+            assert quiet.snapshot() == loud.snapshot(), day
+            assert quiet.event_counts == loud.event_counts, day
