@@ -427,7 +427,7 @@ def test_the_engine_index_lists_the_timeline_in_order() -> None:
     """Ordered by start, then due date, then duty: all start on 3 March; a4 is due on
     12 March, the six b on 13 March, the other a on 31 March. An unknown occurrence
     is a KeyError naming it."""
-    index = Engine(TIMELINE).index
+    index = Engine(timeline_of(_tasks())).index  # a new timeline: its layout is built here
     keys = [("a4", 1)] + [(f"b{k}", 1) for k in range(1, 7)]
     keys += [(f"a{k}", 1) for k in (1, 2, 3, 5, 6)]
     assert list(index) == keys
