@@ -227,3 +227,23 @@ def test_timed_rdates_and_exdates_may_be_iterators() -> None:
         exdates=iter([datetime(2025, 1, 13, 8)]),
     )
     assert found == (datetime(2025, 1, 6, 8), datetime(2025, 1, 8, 8))
+
+
+def test_expand_says_which_function_takes_date_times() -> None:
+    """The message of a date-time given to expand() names the function to use."""
+    with pytest.raises(
+        TypeError, match=r"^expand\(\) takes dates; use expand_datetimes\(\) for timed tasks$"
+    ):
+        expand("daily", datetime(2025, 1, 1, 8), date(2025, 1, 31))
+
+
+def test_rdates_on_the_window_edges_are_inside() -> None:
+    """The window is inclusive at both ends for RDATE too: a monthly rule on the 15th
+    over 1–31 March 2025 with RDATEs 1 and 31 March yields all three."""
+    found = expand(
+        "FREQ=MONTHLY;BYMONTHDAY=15",
+        date(2025, 3, 1),
+        date(2025, 3, 31),
+        rdates=[date(2025, 3, 1), date(2025, 3, 31)],
+    )
+    assert found == (date(2025, 3, 1), date(2025, 3, 15), date(2025, 3, 31))
