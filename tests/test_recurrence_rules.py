@@ -247,3 +247,11 @@ def test_rdates_on_the_window_edges_are_inside() -> None:
         rdates=[date(2025, 3, 1), date(2025, 3, 31)],
     )
     assert found == (date(2025, 3, 1), date(2025, 3, 15), date(2025, 3, 31))
+
+
+def test_a_plain_weekly_rule_with_bysetpos_keeps_the_start_weekday() -> None:
+    """FREQ=WEEKLY without BYDAY repeats on DTSTART's weekday (RFC 5545), also when
+    BYSETPOS makes planflow start dateutil at the week's first day: from Wednesday 8
+    January 2025, the Wednesdays of January (one instance a week, the first)."""
+    found = expand("FREQ=WEEKLY;BYMONTH=1;BYSETPOS=1", date(2025, 1, 8), date(2025, 1, 31))
+    assert found == tuple(date(2025, 1, d) for d in (8, 15, 22, 29))
