@@ -235,3 +235,19 @@ def test_timeline_asks_a_part_year_unit_for_its_share_of_a_yearly_target() -> No
         ("b", 6, 6, True),
         ("c", 26, 26, True),
     ]
+
+
+def test_a_reporting_target_counts_the_reporting_periods_ending_in_the_window() -> None:
+    """Reporting periods ending 31 March and 30 June fall in a January–June window,
+    one ending 30 September does not: "3 per reporting" asks for 6."""
+    text = HEADER + (
+        "reporting_periods:\n"
+        '  - {id: q1, name: "Quý I", start: 2025-01-01, end: 2025-03-31}\n'
+        '  - {id: q2, name: "Quý II", start: 2025-04-01, end: 2025-06-30}\n'
+        '  - {id: q3, name: "Quý III", start: 2025-07-01, end: 2025-09-30}\n'
+        "tasks:\n"
+        '  - {id: t, title: "Việc", lead: u, window: {start: 2025-01-01, end: 2025-06-30}, '
+        "recurrence: monthly, target: {count: 3, per: reporting}}\n"
+    )
+    (check,) = Timeline(loads(text, file="plan.yaml").plan).target_checks()
+    assert (check.expected, check.actual) == (6, 6)
