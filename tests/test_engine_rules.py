@@ -392,3 +392,33 @@ def test_snapshot_before_anything_happened() -> None:
     restored = Engine(timeline, model=DaysAfterDue(1))
     restored.restore(snapshot)  # type: ignore[arg-type]
     assert list(restored.run()) == events
+
+
+def test_restored_engine_stops_the_day_before_the_first_opening() -> None:
+    """``run(until)`` processes events up to and including ``until``, and no later: a
+    one-off task over Monday 3 to Friday 14 March 2025 opens on its window's start and
+    is still scheduled when an engine (loud or quiet) restored from a fresh snapshot runs until
+    Sunday 2 March, and is open after it runs until 3 March. (A restored engine keeps
+    the opening in its queue, the first entry of the first occurrence: the boundary.)"""
+    timeline = timeline_of(
+        '  - {id: a, title: "Việc", lead: u, window: {start: 2025-03-03, end: 2025-03-14}, '
+        "shift: keep}\n"
+    )
+    for quiet in (False, True):  # not restored: the opening comes from the stream
+        fresh = Engine(timeline, model=Never(), quiet=quiet)
+        assert list(fresh.run(until=date(2025, 3, 2))) == []
+        assert (fresh.event_counts, fresh.state) == (Counter(), [State.SCHEDULED])
+    snapshot = _json(Engine(timeline, model=Never()).snapshot())
+    assert (snapshot["now"], snapshot["phase"]) == (None, 0)  # nothing processed yet
+    loud = Engine(timeline, model=Never())
+    loud.restore(snapshot)  # type: ignore[arg-type]
+    assert list(loud.run(until=date(2025, 3, 2))) == []
+    assert [e.kind for e in loud.run(until=date(2025, 3, 3))] == [EventKind.OPENED]
+    quiet = Engine(timeline, model=Never(), quiet=True)
+    quiet.restore(snapshot)  # type: ignore[arg-type]
+    assert list(quiet.run(until=date(2025, 3, 2))) == []
+    assert quiet.event_counts == Counter()
+    assert quiet.state == [State.SCHEDULED]
+    list(quiet.run(until=date(2025, 3, 3)))
+    assert quiet.event_counts == Counter({"opened": 1})
+    assert quiet.state == [State.OPEN]

@@ -50,3 +50,20 @@ def test_cache_goes_to_the_users_cache_folder(tmp_path, monkeypatch, xdg: bool) 
     base = tmp_path / ("xdg" if xdg else "home/.cache")
     names = {p.name.rsplit("-", 1)[0] for p in (base / "planflow" / "holidays").glob("*.json")}
     assert "VN-2022" in names
+
+
+def test_a_cache_file_that_is_not_a_table_is_rebuilt(tmp_path, monkeypatch) -> None:
+    """A cache file holding JSON that is not an object (``[]``) is ignored and
+    written again: 2 September (Quốc khánh) is still a holiday of 2023."""
+    monkeypatch.setenv("PLANFLOW_CACHE_DIR", str(tmp_path))
+    holiday_tables.holiday_table.cache_clear()
+    try:
+        holiday_tables.holiday_table("VN", 2023)
+        (written,) = (tmp_path / "holidays").glob("VN-2023*.json")
+        written.write_text("[]", encoding="utf-8")
+        holiday_tables.holiday_table.cache_clear()
+        names, _ = holiday_tables.holiday_table("VN", 2023)
+    finally:
+        holiday_tables.holiday_table.cache_clear()
+    assert "Quốc khánh" in names.values()
+    assert written.read_text(encoding="utf-8") != "[]"

@@ -212,3 +212,46 @@ def test_utc_until_does_not_depend_on_the_machines_zone(monkeypatch) -> None:
         monkeypatch.undo()
         clock.tzset()
     assert found == tuple(datetime(2025, 1, d, 8) for d in range(2, 5))  # 07:30 on the 5th
+
+
+def test_timed_rdates_and_exdates_may_be_iterators() -> None:
+    """RDATE/EXDATE given as one-shot iterators are read once and still count: a weekly
+    Monday 08:00 rule over 6–19 January 2025 yields 6 and 13 January; the extra
+    Wednesday 8 January is added and Monday 13 January taken out."""
+    start, end = datetime(2025, 1, 6, 8), datetime(2025, 1, 19, 8)
+    found = expand_datetimes(
+        "FREQ=WEEKLY",
+        start,
+        end,
+        rdates=iter([datetime(2025, 1, 8, 8)]),
+        exdates=iter([datetime(2025, 1, 13, 8)]),
+    )
+    assert found == (datetime(2025, 1, 6, 8), datetime(2025, 1, 8, 8))
+
+
+def test_expand_says_which_function_takes_date_times() -> None:
+    """The message of a date-time given to expand() names the function to use."""
+    with pytest.raises(
+        TypeError, match=r"^expand\(\) takes dates; use expand_datetimes\(\) for timed tasks$"
+    ):
+        expand("daily", datetime(2025, 1, 1, 8), date(2025, 1, 31))
+
+
+def test_rdates_on_the_window_edges_are_inside() -> None:
+    """The window is inclusive at both ends for RDATE too: a monthly rule on the 15th
+    over 1–31 March 2025 with RDATEs 1 and 31 March yields all three."""
+    found = expand(
+        "FREQ=MONTHLY;BYMONTHDAY=15",
+        date(2025, 3, 1),
+        date(2025, 3, 31),
+        rdates=[date(2025, 3, 1), date(2025, 3, 31)],
+    )
+    assert found == (date(2025, 3, 1), date(2025, 3, 15), date(2025, 3, 31))
+
+
+def test_a_plain_weekly_rule_with_bysetpos_keeps_the_start_weekday() -> None:
+    """FREQ=WEEKLY without BYDAY repeats on DTSTART's weekday (RFC 5545), also when
+    BYSETPOS makes planflow start dateutil at the week's first day: from Wednesday 8
+    January 2025, the Wednesdays of January (one instance a week, the first)."""
+    found = expand("FREQ=WEEKLY;BYMONTH=1;BYSETPOS=1", date(2025, 1, 8), date(2025, 1, 31))
+    assert found == tuple(date(2025, 1, d) for d in (8, 15, 22, 29))

@@ -14,9 +14,13 @@ from fractions import Fraction
 import pytest
 
 from calendar_2025 import days, iso_weeks
+from planflow.plan.loading import loads
+from planflow.plan.model import Window
+from planflow.timeline.checks import TargetCheck, target_check
+from planflow.timeline.duties import Duty
 from planflow.timeline.occurrences import Timeline
 from planflow.timeline.validation import plan_warnings
-from rules_plans import load_tasks, timeline_of
+from rules_plans import HEADER, load_tasks, timeline_of
 
 # windows that start on every weekday and end anywhere in the following weeks
 WINDOWS = [
@@ -137,3 +141,113 @@ def test_member_duties_are_checked_one_by_one() -> None:
         ("r@v", "r", 12, 12, True),
         ("s", "s", 12, 12, True),
     ]
+
+
+# --- a per-year target over part of the year (a unit that begins or ends mid-year) ---
+#
+# docs/plan-format.md: "A quantity target counts the whole chain"; a share that holds
+# only part of the window (no successor, or a unit that begins mid-year) is asked for
+# the target in proportion to its days. The expectations are worked out by hand.
+
+
+def _duty(tasks: str, year: int = 2025) -> Duty:
+    """The one duty of a plan made of ``tasks`` (the header of rules_plans, in ``year``)."""
+    plan = loads(
+        HEADER.replace("year: 2025", f"year: {year}") + "tasks:\n" + tasks, file="plan.yaml"
+    ).plan
+    (duty,) = Timeline(plan).duties
+    return duty
+
+
+def _yearly(target: str, year: int = 2025) -> Duty:
+    return _duty(
+        f'  - {{id: t, title: "Việc", lead: u, window: {year}, recurrence: daily, '
+        f"target: {target}}}\n",
+        year,
+    )
+
+
+def test_yearly_target_over_part_of_a_common_year_is_its_share_of_365_days() -> None:
+    """1 January to 30 June 2025 is 31+28+31+30+31+30 = 181 days of 365:
+    730 × 181 / 365 = 362 exactly (over 366 days it would be 361)."""
+    duty = _yearly('"730 per year"')
+    check = target_check(duty, 300, window=Window(date(2025, 1, 1), date(2025, 6, 30)))
+    assert check == TargetCheck("t", "t", 362, 300, False)
+    assert not check.met
+
+
+def test_yearly_target_over_part_of_a_leap_year_is_its_share_of_366_days() -> None:
+    """1 January to 30 June 2024 is 31+29+31+30+31+30 = 182 days of 366:
+    732 × 182 / 366 = 364 exactly (over 365 days 365.0, over 367 days 363.0)."""
+    duty = _yearly('"about 732 per year"', 2024)
+    check = target_check(duty, 364, window=Window(date(2024, 1, 1), date(2024, 6, 30)))
+    assert check == TargetCheck("t", "t", 364, 364, True)
+    assert check.met
+
+
+def test_yearly_target_over_a_half_year_window_is_the_whole_count() -> None:
+    """A task whose own window is half a year touches one year: "12 per year" asks for
+    12 whatever the window's length, when the duty holds all of it."""
+    duty = _duty(
+        '  - {id: t, title: "Việc", lead: u, window: {start: 2025-01-01, end: 2025-06-30}, '
+        'recurrence: monthly, target: "12 per year"}\n'
+    )
+    assert target_check(duty, 6) == TargetCheck("t", "t", 12, 6, False)
+
+
+def test_monthly_target_over_part_of_the_window_counts_its_months() -> None:
+    """ "2 per month" over a share holding 1 January to 31 March (of a whole-year
+    window): three months, 6, not the year's 24 nor a share of days."""
+    duty = _yearly('"2 per month"')
+    check = target_check(duty, 6, window=Window(date(2025, 1, 1), date(2025, 3, 31)))
+    assert check == TargetCheck("t", "t", 6, 6, False)
+    assert check.met
+
+
+def test_reporting_target_counts_one_reporting_period_by_default() -> None:
+    """ "3 per reporting" asks for 3 per reporting period the window holds: 3 when the
+    caller names none, 6 for two."""
+    duty = _yearly("{count: 3, per: reporting}")
+    assert target_check(duty, 3) == TargetCheck("t", "t", 3, 3, False)
+    assert target_check(duty, 5, 2) == TargetCheck("t", "t", 6, 5, False)
+
+
+SHARES = """
+plan: {id: t, title: "Thử", issuer: "UBND xã", year: 2025}
+units:
+  - {id: cu, name: "Đơn vị cũ", until: 30/06/2025}
+  - {id: moi, name: "Đơn vị mới", from: 01/07/2025}
+tasks:
+  - {id: a, title: "Báo cáo", lead: cu, window: 2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=20", target: "12 per year"}
+  - {id: b, title: "Báo cáo", lead: moi, window: 2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=20", target: "12 per year"}
+  - {id: c, title: "Tuần", lead: cu, window: 2025, recurrence: "FREQ=WEEKLY;BYDAY=MO", target: "52 per year"}
+"""
+
+
+def test_timeline_asks_a_part_year_unit_for_its_share_of_a_yearly_target() -> None:
+    """A unit ending 30 June with no successor holds 181 of 365 days: 12 × 181 / 365 =
+    5.95, asked 6, and does 6 (20 January … 20 June). A unit from 1 July holds 184
+    days: 12 × 184 / 365 = 6.05, asked 6, does 6. Weekly Mondays until 30 June: 52 ×
+    181 / 365 = 25.79, asked 26; Mondays 6 January … 30 June are 26."""
+    checks = list(Timeline(loads(SHARES, file="plan.yaml").plan).target_checks())
+    assert [(c.duty, c.expected, c.actual, c.met) for c in checks] == [
+        ("a", 6, 6, True),
+        ("b", 6, 6, True),
+        ("c", 26, 26, True),
+    ]
+
+
+def test_a_reporting_target_counts_the_reporting_periods_ending_in_the_window() -> None:
+    """Reporting periods ending 31 March and 30 June fall in a January–June window,
+    one ending 30 September does not: "3 per reporting" asks for 6."""
+    text = HEADER + (
+        "reporting_periods:\n"
+        '  - {id: q1, name: "Quý I", start: 2025-01-01, end: 2025-03-31}\n'
+        '  - {id: q2, name: "Quý II", start: 2025-04-01, end: 2025-06-30}\n'
+        '  - {id: q3, name: "Quý III", start: 2025-07-01, end: 2025-09-30}\n'
+        "tasks:\n"
+        '  - {id: t, title: "Việc", lead: u, window: {start: 2025-01-01, end: 2025-06-30}, '
+        "recurrence: monthly, target: {count: 3, per: reporting}}\n"
+    )
+    (check,) = Timeline(loads(text, file="plan.yaml").plan).target_checks()
+    assert (check.expected, check.actual) == (6, 6)

@@ -210,3 +210,21 @@ def test_working_days_between_counts_like_brute_force(start: date, span: int) ->
     passed = [start + step * i for i in range(1, abs(span) + 1)]  # excludes start, has end
     count = sum(CAL.is_working_day(d) for d in passed)
     assert CAL.working_days_between(start, end) == (count if span >= 0 else -count)
+
+
+def test_calendar_errors_say_what_to_do() -> None:
+    """Each impossible calendar is refused with a hint: a weekday out of 0–6, a day
+    both off and working, a year with no working day."""
+    with pytest.raises(ModelError) as caught:
+        WorkCalendar(weekend=[5, 7])
+    assert caught.value.hint == "weekdays are numbered 0 (Monday) to 6 (Sunday)"
+    day = DayNote(date(2025, 3, 3), "Thử")
+    with pytest.raises(ModelError, match="^2025-03-03 is listed both") as caught:
+        WorkCalendar(days_off=[day], working_days=[day])
+    assert caught.value.hint == "remove it from one of the two lists"
+    with pytest.raises(ModelError) as caught:
+        # (Vietnam's make-up Saturdays would be working days: a country without them)
+        WorkCalendar(country="US", weekend=range(7)).add_working_days(date(2025, 3, 3), 1)
+    assert (
+        caught.value.hint == "check the weekend and the days off: the calendar has no working days"
+    )

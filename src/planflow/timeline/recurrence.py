@@ -83,14 +83,7 @@ def expand(
     """
     if any(isinstance(d, datetime) for d in (start, end, dtstart)):
         raise TypeError("expand() takes dates; use expand_datetimes() for timed tasks")
-    return _expand_all_day(
-        normalise_recurrence(rule),
-        start,
-        end,
-        start if dtstart is None else dtstart,
-        _key(rdates),
-        _key(exdates),
-    )
+    return _expand_all_day(*_request(rule, start, end, dtstart, rdates, exdates))
 
 
 def expand_datetimes(
@@ -108,26 +101,36 @@ def expand_datetimes(
     Everything is naive wall-clock time in the plan's zone ``tzid``; the caller attaches
     the zone. The time of day comes from ``dtstart`` (default ``start``). Semantics are
     those of :func:`expand`. A UTC UNTIL is converted to wall time in ``tzid``; a date
-    UNTIL includes that whole day (a feed writes it as UTC, as RFC 5545 requires).
+    UNTIL includes that whole day (a feed writes it as UTC, as RFC 5545 requires). An
+    empty ``tzid`` reads UNTIL as :func:`expand` does.
 
     :raises RecurrenceError: the rule is invalid.
     """
+    rdates, exdates = tuple(rdates), tuple(exdates)  # read once: they may be iterators
     naive = (start, end, dtstart, *rdates, *exdates)
     if any(d is not None and d.tzinfo is not None for d in naive):
         raise TypeError("expand_datetimes() takes naive wall-clock datetimes")
-    return _expand_timed(
+    return _expand_timed(*_request(rule, start, end, dtstart, rdates, exdates), tzid)
+
+
+# The zone argument of an all-day expansion: UNTIL is read by its date (see _until_local).
+_ALL_DAY = ""
+
+
+def _request(
+    rule: str, start: _D, end: _D, dtstart: _D | None, rdates: Iterable[_D], exdates: Iterable[_D]
+) -> tuple[str, _D, _D, _D, tuple[_D, ...], tuple[_D, ...]]:
+    """The cache key of one expansion, for dates and date-times alike: the canonical rule
+    (so other spellings of it share the entry), the anchor, and the RDATE and EXDATE sets
+    in order."""
+    return (
         normalise_recurrence(rule),
         start,
         end,
         start if dtstart is None else dtstart,
-        _key(rdates),
-        _key(exdates),
-        tzid,
+        tuple(sorted(set(rdates))),
+        tuple(sorted(set(exdates))),
     )
-
-
-def _key(days: Iterable[_D]) -> tuple[_D, ...]:
-    return tuple(sorted(set(days)))
 
 
 @lru_cache(maxsize=65536)
@@ -144,7 +147,7 @@ def _expand_all_day(
         *(datetime.combine(d, time()) for d in (start, end, dtstart)),
         rdates=[datetime.combine(d, time()) for d in rdates],
         exdates=[datetime.combine(d, time()) for d in exdates],
-        tzid="",
+        tzid=_ALL_DAY,
     )
     return tuple(d.date() for d in found)
 
@@ -190,8 +193,9 @@ def _expand(
 
 
 def _until_local(until: date | datetime, tzid: str) -> datetime:
+    """The last moment UNTIL lets an instance start, as naive wall-clock time in ``tzid``."""
     if isinstance(until, datetime):
-        if not tzid:  # all-day: the UTC date, as recurring-ical-events reads it
+        if tzid == _ALL_DAY:  # all-day: the UTC date, as recurring-ical-events reads it
             return datetime.combine(until.date(), time())
         return until.astimezone(ZoneInfo(tzid)).replace(tzinfo=None)
-    return datetime.combine(until, time.max if tzid else time())
+    return datetime.combine(until, time() if tzid == _ALL_DAY else time.max)
