@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
 from typing import Any
@@ -10,7 +11,8 @@ from typing import Any
 import click
 
 from planflow.cli.common import console as wide_console
-from planflow.i18n import _, format_date, format_number
+from planflow.i18n import _, format_date, format_number, format_quarter, get_language
+from planflow.reports.labels import state_name
 
 __all__ = ["print_counts", "print_monte_carlo", "print_result", "print_sections"]
 
@@ -75,11 +77,15 @@ def print_result(result: Any) -> None:
             str(r["missed"]),
             str(r["pending"]),
             str(r["max_days_late"]),
-            f"{r['peak_week']} ({r['peak_load']})",
+            f"{week_label(r['peak_week'])} ({r['peak_load']})",
         )
     console.print(units)
     quarters = sorted({r["quarter"] for r in result.by_quarter()})
-    table = Table(_("unit"), *quarters, title=_("Per quarter: on time / planned (late, missed)"))
+    table = Table(
+        _("unit"),
+        *map(period_name, quarters),
+        title=_("Per quarter: on time / planned (late, missed)"),
+    )
     cells: dict[str, dict[str, str]] = {}
     for r in result.by_quarter():
         extra = (
@@ -110,9 +116,9 @@ def print_result(result: Any) -> None:
         title=_("Reporting chain"),
     )
     for r in result.reporting():
-        cons = ", ".join(f"{c['duty']}: {c['state']}" for c in r["consolidated"])
+        cons = ", ".join(f"{c['duty']}: {state_name(c['state'])}" for c in r["consolidated"])
         report.add_row(
-            r["period"],
+            period_name(r["period"]),
             str(r["planned"]),
             str(r["on_time"]),
             str(r["late"]),
@@ -128,20 +134,42 @@ def print_result(result: Any) -> None:
         )
         for r in chains[:15]:
             table.add_row(
-                r["occurrence"], r["state"], str(r["days_late"] or ""), " → ".join(r["chain"])
+                r["occurrence"],
+                state_name(r["state"]),
+                str(r["days_late"] or ""),
+                " → ".join(r["chain"]),
             )
         console.print(table)
         if len(chains) > 15:
             console.print(_("… and {count} more (see --json)").format(count=len(chains) - 15))
     overloaded = [r for r in result.workload() if r["overloaded"]]
     for r in overloaded:
-        weeks = ", ".join(f"{w['week']} ({w['load']})" for w in r["overloaded"][:6])
+        weeks = ", ".join(
+            f"{week_label(w['week'], bare=True)} ({w['load']})" for w in r["overloaded"][:6]
+        )
         more = f" +{len(r['overloaded']) - 6}" if len(r["overloaded"]) > 6 else ""
         console.print(
             _("overloaded: {unit} above {capacity}/week in {weeks}{more}").format(
                 unit=r["unit"], capacity=result.capacity, weeks=weeks, more=more
             )
         )
+
+
+def period_name(label: str) -> str:
+    """``2025-Q3`` as the language says it: "Quý III/2025" in Vietnamese; other
+    period ids (the plan's own, ``h1``, ``m9``) as they are."""
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
+        return format_quarter(int(m.group(1)), int(m.group(2)))
+    return label
+
+
+def week_label(label: str, *, bare: bool = False) -> str:
+    """``2025-W04`` as "tuần 4/2025" in Vietnamese ("4/2025" ``bare``, after the word
+    "tuần" of the sentence), as it is in English."""
+    m = re.fullmatch(r"(\d{4})-W(\d{2})", label)
+    if m and get_language() == "vi":
+        return ("" if bare else "tuần ") + f"{int(m.group(2))}/{m.group(1)}"
+    return label
 
 
 def print_monte_carlo(
