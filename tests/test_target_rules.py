@@ -251,3 +251,56 @@ def test_a_reporting_target_counts_the_reporting_periods_ending_in_the_window() 
     )
     (check,) = Timeline(loads(text, file="plan.yaml").plan).target_checks()
     assert (check.expected, check.actual) == (6, 6)
+
+
+# --- orphans and shares over part of the year -----------------------------------------
+
+PART_YEAR = """
+plan: {id: t, title: "Thử", issuer: "UBND xã", year: 2025}
+units:
+  - {id: cu, name: "Đơn vị cũ", until: 30/06/2025}
+  - {id: moi, name: "Đơn vị mới", from: 01/07/2025}
+groups: [{id: g, name: "Nhóm", members: [cu, moi]}]
+tasks:
+"""
+
+
+def test_a_unit_that_begins_mid_year_leaves_the_earlier_dates_without_owner() -> None:
+    """``moi`` begins 1 July and succeeds no one: the 20th of January to June has no
+    owner (20 April 2025 is a Sunday: the plan's default ``previous`` gives Friday 18)."""
+    plan = loads(
+        PART_YEAR + '  - {id: b, title: "Báo cáo", lead: moi, window: 2025, '
+        'recurrence: "FREQ=MONTHLY;BYMONTHDAY=20"}\n',
+        file="plan.yaml",
+    ).plan
+    orphans = list(Timeline(plan).orphans())
+    assert [(o.duty, o.unit, o.due, o.ended) for o in orphans] == [
+        ("b", "moi", date(2025, m, 18 if m == 4 else 20), False) for m in range(1, 7)
+    ]
+
+
+def test_a_share_outside_the_window_is_skipped_and_the_next_one_checked() -> None:
+    """A July–December window led member by member: ``cu`` ended 30 June and holds none
+    of it (no check), ``moi`` holds all of it: "6 per year" over one year asks for 6,
+    and the 1st of July to December are 6 dates (1 September, a holiday, moves to Friday
+    29 August; Saturday 1 November to Friday 31 October)."""
+    plan = loads(
+        PART_YEAR + '  - {id: t, title: "Việc", lead: g, lead_mode: each, '
+        "window: {start: 2025-07-01, end: 2025-12-31}, "
+        'recurrence: "FREQ=MONTHLY;BYMONTHDAY=1", target: "6 per year"}\n',
+        file="plan.yaml",
+    ).plan
+    checks = list(Timeline(plan).target_checks())
+    assert [(c.duty, c.expected, c.actual) for c in checks] == [("t@moi", 6, 6)]
+
+
+def test_a_yearly_target_over_a_continuous_quarter_is_not_prorated() -> None:
+    """A continuous January–March window holds one year: "4 per year" asks for 4 (not
+    4 × 90 / 365), and its month-end check-ins are 3 (31 January, 28 February,
+    31 March, all working days)."""
+    (check,) = timeline_of(
+        '  - {id: q, title: "Thường xuyên", lead: u, '
+        "window: {start: 2025-01-01, end: 2025-03-31, continuous: true}, "
+        'target: "4 per year"}\n'
+    ).target_checks()
+    assert (check.expected, check.actual) == (4, 3)
