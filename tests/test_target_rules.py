@@ -304,3 +304,42 @@ def test_a_yearly_target_over_a_continuous_quarter_is_not_prorated() -> None:
         'target: "4 per year"}\n'
     ).target_checks()
     assert (check.expected, check.actual) == (4, 3)
+
+
+HANDED_ON = """
+plan: {id: t, title: "Thử", issuer: "UBND xã", year: 2025}
+units:
+  - {id: a, name: "Đơn vị A", until: 31/03/2025, successor: b}
+  - {id: b, name: "Đơn vị B", from: 01/05/2025, until: 30/06/2025}
+  - {id: x, name: "Đơn vị X", from: 01/04/2025, until: 30/09/2025, successor: y}
+  - {id: y, name: "Đơn vị Y"}
+tasks:
+  - {id: p, title: "Báo cáo", lead: a, window: 2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=20"}
+  - {id: q, title: "Báo cáo", lead: x, window: 2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=20"}
+"""
+
+
+def test_each_orphan_names_the_unit_that_held_the_share_before_the_gap() -> None:
+    """The 20th of each month of 2025 (a Saturday or Sunday moves back to Friday: 18
+    April, 18 July, 19 September, 19 December). ``p``: ``a`` holds it to 31 March, its
+    successor ``b`` only from 1 May to 30 June: April's falls after ``a`` ended, July's
+    and the later ones after ``b`` ended (``b`` is a successor, still listed). ``q``:
+    ``x`` begins 1 April, so January to March fall before it began, held by ``x``
+    (not by its successor ``y``, who takes over from 1 October)."""
+    plan = loads(HANDED_ON, file="plan.yaml").plan
+    found = [(o.duty, o.unit, o.due, o.period, o.ended) for o in Timeline(plan).orphans()]
+    dues = {
+        4: date(2025, 4, 18),
+        7: date(2025, 7, 18),
+        9: date(2025, 9, 19),
+        12: date(2025, 12, 19),
+    }
+
+    def due(month: int) -> date:
+        return dues.get(month, date(2025, month, 20))
+
+    assert found == [
+        ("p", "a", due(4), "2025-04", True),
+        *(("p", "b", due(m), f"2025-{m:02d}", True) for m in range(7, 13)),
+        *(("q", "x", due(m), f"2025-{m:02d}", False) for m in range(1, 4)),
+    ]
