@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from calendar_2025 import add_working
-from rules_plans import timeline_of
+from planflow.plan.loading import loads
+from planflow.timeline.occurrences import Timeline
+from rules_plans import HEADER, timeline_of
 
 MONTHLY_Q1 = 'window: Q1/2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=10", shift: keep'
 
@@ -214,3 +216,59 @@ def test_lookups_of_what_is_not_there() -> None:
 """)
     assert timeline.of_task("missing") == ()
     assert timeline.lag_of(timeline.get(("b", 2)), timeline.get(("a", 1))).days == 0
+
+
+# --- in-period: the other task's dates inside this occurrence's period, by hand -------
+
+
+def _in_period(hop: str, dates: str, reporting: str = "") -> tuple:
+    """What each occurrence of ``hop`` waits for, ``in-period`` of ``r`` on ``dates``."""
+    text = (
+        HEADER
+        + reporting
+        + "tasks:\n"
+        + (
+            f'  - {{id: r, title: "Báo cáo", lead: u, window: 2025, dates: [{dates}], shift: keep}}\n'
+            f'  - {{id: hop, title: "Họp", lead: v, {hop}, after: [{{task: r, mode: in-period}}]}}\n'
+        )
+    )
+    timeline = Timeline(loads(text, file="plan.yaml").plan)
+    return tuple(o.waits_for for o in timeline.occurrences("hop"))
+
+
+def test_in_period_counts_both_ends_of_a_quarter() -> None:
+    """The second quarter is 1 April to 30 June: of 31 March, 1 April, 30 June and
+    1 July, the meeting waits for the two in the quarter, its first and last days."""
+    waits = _in_period(
+        "window: 2025, dates: [2025-05-15], period: quarter",
+        "2025-03-31, 2025-04-01, 2025-06-30, 2025-07-01",
+    )
+    assert waits == ((("r", 2), ("r", 3)),)
+
+
+def test_in_period_of_a_reporting_period_uses_its_own_dates() -> None:
+    """Reported on 20 March, the meeting's period is ``ky1`` (1 January to 14 March, the
+    last one ended): 2 January and 14 March are in it, 17 March is not (though in the
+    task's window and in the month)."""
+    reporting = (
+        "reporting_periods:\n"
+        '  - {id: ky1, name: "Kỳ 1", start: 2025-01-01, end: 2025-03-14}\n'
+        '  - {id: ky2, name: "Kỳ 2", start: 2025-03-15, end: 2025-06-14}\n'
+    )
+    waits = _in_period(
+        "window: 2025, dates: [2025-03-20], period: reporting",
+        "2025-01-02, 2025-03-14, 2025-03-17",
+        reporting,
+    )
+    assert waits == ((("r", 1), ("r", 2)),)
+
+
+def test_in_period_of_a_label_that_names_no_dates_is_the_window() -> None:
+    """A window labelled "Đợt 1" (1 January to 31 March) with ``period: window``: its
+    label names no dates, so the period is the window: 15 January in, 15 April out."""
+    waits = _in_period(
+        'window: {start: 2025-01-01, end: 2025-03-31, label: "Đợt 1"}, dates: [2025-03-20], '
+        "period: window",
+        "2025-01-15, 2025-04-15",
+    )
+    assert waits == ((("r", 1),),)
