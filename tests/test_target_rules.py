@@ -327,7 +327,15 @@ def test_each_orphan_names_the_unit_that_held_the_share_before_the_gap() -> None
     ``x`` begins 1 April, so January to March fall before it began, held by ``x``
     (not by its successor ``y``, who takes over from 1 October)."""
     plan = loads(HANDED_ON, file="plan.yaml").plan
-    found = [(o.duty, o.unit, o.due, o.period, o.ended) for o in Timeline(plan).orphans()]
+    orphans = list(Timeline(plan).orphans())
+    found = [(o.duty, o.unit, o.due, o.period, o.ended) for o in orphans]
+    assert (
+        str(orphans[0]) == "p (2025-04) due 2025-04-18 has no owner: it falls after its unit ended"
+    )
+    assert (
+        str(orphans[-1])
+        == "q (2025-03) due 2025-03-20 has no owner: it falls before its unit began"
+    )
     dues = {
         4: date(2025, 4, 18),
         7: date(2025, 7, 18),
