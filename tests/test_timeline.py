@@ -283,12 +283,15 @@ def test_check_size_counts_dates_times_the_duties_of_each_task(
 def test_a_task_past_its_occurrence_limit_is_named(
     monkeypatch: pytest.MonkeyPatch, allowed: int
 ) -> None:
-    """``b`` has 24 occurrences: a limit of 24 lets it through, 23 stops it at ``b``."""
+    """``b`` has 24 occurrences: a limit of 24 lets it through, 23 stops it at ``b``,
+    also when ``a``'s occurrences are the first asked for."""
     timeline = _sized(monkeypatch, THREE_AND_TWICE_TWELVE)
     monkeypatch.setenv("PLANFLOW_MAX_TASK_OCCURRENCES", str(allowed))
     if allowed == 24:
         assert timeline.check_size() == 27
         return
+    with pytest.raises(LimitError, match="at least 24"):
+        timeline.occurrences("a")  # the first occurrences asked for count them all first
     with pytest.raises(LimitError) as caught:
         timeline.check_size()
     error = caught.value
