@@ -6,8 +6,11 @@ from datetime import date
 
 from communes import CASCADE
 from planflow.plan.loading import loads
+from planflow.plan.model import DependencyMode
+from planflow.timeline.cascades import Unmatched, collapses, unmatched
 from planflow.timeline.occurrences import Timeline
 from planflow.timeline.validation import plan_warnings
+from rules_plans import timeline_of
 
 
 def _warnings(text: str) -> list[str]:
@@ -89,3 +92,70 @@ def test_a_dependency_emptied_by_the_plans_start_gets_a_fitting_hint() -> None:
     assert "1 occurrence(s) wait for no occurrence of 'thon-bao-cao'" in found
     assert "periods 2025-08" in found
     assert "the plan's start leave them out" in found and "in-period" not in found
+
+
+# --- collapses and unmatched dependencies, worked out by hand on single dates ---------
+
+
+def test_a_collapse_the_predecessors_previous_shift_would_undo() -> None:
+    """``a`` on Saturday 7 June moves to Monday 9 June (``shift: next``), the day ``b``
+    falls due: the same day. Moving ``b`` on would not help (9 June is a working day),
+    moving ``a`` back (to Friday 6) would. The collapse is ``b``'s third dependency (its
+    own previous occurrence is skipped, ``c`` of 5 May stays before it)."""
+    timeline = timeline_of("""
+  - {id: a, title: "A", lead: u, window: 2025, dates: [2025-06-07], shift: next}
+  - {id: c, title: "C", lead: u, window: 2025, dates: [2025-05-05]}
+  - {id: b, title: "B", lead: v, window: 2025, dates: [2025-06-09], after: [{task: b, mode: previous}, c, a]}
+""")
+    (found,) = collapses(timeline)
+    assert (found.task, found.dep, found.pred_task) == ("b", 2, "a")
+    assert [(p.due, o.due) for p, o in found.pairs] == [(date(2025, 6, 9), date(2025, 6, 9))]
+    assert found.hint == "give 'a' 'shift: previous' so that it stays before 'b'"
+    assert str(found) == (
+        "the cascade a → b (07/06 then 09/06 as written) loses its order: days off make "
+        "them fall due on the same day on 09/06/2025"
+    )
+
+
+def test_a_reversal_no_shift_can_undo() -> None:
+    """``a`` on Saturday 7 June goes to Monday 9, ``b`` on Sunday 8 back to Friday 6:
+    reversed. ``b`` moved on would be 9 June, not after ``a``; ``a`` moved back would be
+    6 June, not before ``b``."""
+    timeline = timeline_of("""
+  - {id: a, title: "A", lead: u, window: 2025, dates: [2025-06-07], shift: next}
+  - {id: b, title: "B", lead: v, window: 2025, dates: [2025-06-08], after: [a]}
+""")
+    (found,) = collapses(timeline)
+    assert found.dep == 0
+    assert [(p.due, o.due) for p, o in found.pairs] == [(date(2025, 6, 9), date(2025, 6, 6))]
+    assert found.hint == (
+        "no shift keeps the order on these days: set the written dates further apart, "
+        "or list the exact dates with 'dates:'"
+    )
+    assert str(found).endswith("days off make them collapse or reverse on 06/06/2025")
+
+
+def test_previous_waits_are_unmatched_only_after_the_first_occurrence() -> None:
+    """``x`` on the 15th of each month waits for its own previous occurrence (the first
+    has none, which is not a fault) and for ``y``'s previous one: ``y`` has two dates,
+    so February and March find one, April to December do not."""
+    timeline = timeline_of("""
+  - {id: y, title: "Y", lead: u, window: 2025, dates: [2025-01-10, 2025-02-10]}
+  - id: x
+    title: "X"
+    lead: v
+    window: 2025
+    recurrence: "FREQ=MONTHLY;BYMONTHDAY=15"
+    after: [{task: x, mode: previous}, {task: y, mode: previous}]
+""")
+    months = tuple(f"2025-{m:02d}" for m in range(4, 13))
+    assert list(unmatched(timeline)) == [Unmatched("x", 1, "y", DependencyMode.PREVIOUS, months)]
+    assert str(next(unmatched(timeline))) == (
+        "9 occurrence(s) wait for no occurrence of 'y' (previous; periods 2025-04, "
+        "2025-05, 2025-06, 2025-07 …): the dependency has no effect there"
+    )
+    four = Unmatched("x", 0, "y", DependencyMode.SAME_PERIOD, months[:4])
+    assert str(four) == (
+        "4 occurrence(s) wait for no occurrence of 'y' (same-period; periods 2025-04, "
+        "2025-05, 2025-06, 2025-07): the dependency has no effect there"
+    )
