@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from communes import CASCADE
 from planflow.plan.loading import loads
 from planflow.plan.model import DependencyMode
-from planflow.timeline.cascades import Unmatched, collapses, unmatched
+from planflow.timeline.cascades import Collapse, Unmatched, collapses, unmatched
 from planflow.timeline.occurrences import Timeline
 from planflow.timeline.validation import plan_warnings
 from rules_plans import timeline_of
@@ -159,3 +159,22 @@ def test_previous_waits_are_unmatched_only_after_the_first_occurrence() -> None:
         "4 occurrence(s) wait for no occurrence of 'y' (same-period; periods 2025-04, "
         "2025-05, 2025-06, 2025-07): the dependency has no effect there"
     )
+
+
+def test_a_collapse_message_shows_four_dates_and_counts_the_rest() -> None:
+    """Five Saturdays of ``a`` (7 June … 5 July) move on to the Mondays ``b`` falls due:
+    five pairs; the message shows the first four dates and "1 more"; with four pairs,
+    the four dates alone."""
+    saturdays = ", ".join(str(date(2025, 6, 7) + timedelta(weeks=k)) for k in range(5))
+    mondays = ", ".join(str(date(2025, 6, 9) + timedelta(weeks=k)) for k in range(5))
+    timeline = timeline_of(f"""
+  - {{id: a, title: "A", lead: u, window: 2025, dates: [{saturdays}], shift: next}}
+  - {{id: b, title: "B", lead: v, window: 2025, dates: [{mondays}], after: [a]}}
+""")
+    (found,) = collapses(timeline)
+    assert len(found.pairs) == 5
+    head = "the cascade a → b (07/06 then 09/06 as written) loses its order: days off make "
+    four = "them fall due on the same day on 09/06/2025, 16/06/2025, 23/06/2025, 30/06/2025"
+    assert str(found) == head + four + " and 1 more"
+    shorter = Collapse(found.task, found.dep, found.pred_task, found.pairs[:4], found.hint)
+    assert str(shorter) == head + four
