@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from calendar_2025 import add_working
 from planflow.plan.loading import loads
+from planflow.plan.model import ReportingPeriod
 from planflow.timeline.occurrences import Timeline
+from planflow.timeline.periods import label_range
 from rules_plans import HEADER, timeline_of
 
 MONTHLY_Q1 = 'window: Q1/2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=10", shift: keep'
@@ -272,3 +276,44 @@ def test_in_period_of_a_label_that_names_no_dates_is_the_window() -> None:
         "2025-01-15, 2025-04-15",
     )
     assert waits == ((("r", 1),),)
+
+
+FALLBACK = (date(2025, 1, 1), date(2025, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("label", "span"),
+    [
+        ("2025", (date(2025, 1, 1), date(2025, 12, 31))),
+        ("2025-02", (date(2025, 2, 1), date(2025, 2, 28))),
+        ("2024-02", (date(2024, 2, 1), date(2024, 2, 29))),
+        ("2025-11", (date(2025, 11, 1), date(2025, 11, 30))),
+        ("2025-Q1", (date(2025, 1, 1), date(2025, 3, 31))),
+        ("2025-Q4", (date(2025, 10, 1), date(2025, 12, 31))),
+        ("2025-H1", (date(2025, 1, 1), date(2025, 6, 30))),
+        ("2025-H2", (date(2025, 7, 1), date(2025, 12, 31))),
+        # ISO week 1 of 2025 begins on Monday 30 December 2024; week 27 on 30 June
+        ("2025-W01", (date(2024, 12, 30), date(2025, 1, 5))),
+        ("2025-W27", (date(2025, 6, 30), date(2025, 7, 6))),
+        ("2025-06-30", (date(2025, 6, 30), date(2025, 6, 30))),
+        ("ky2", (date(2025, 3, 15), date(2025, 6, 14))),
+        ("Đợt 1", FALLBACK),
+        ("2025-13x", FALLBACK),
+    ],
+)
+def test_the_dates_a_period_label_spans(label: str, span: tuple[date, date]) -> None:
+    """The span of each kind of label, counted on a calendar; a reporting period's id
+    gives its own dates, a label that names none the window."""
+    periods = (ReportingPeriod("ky2", "Kỳ 2", date(2025, 3, 15), date(2025, 6, 14)),)
+    assert label_range(label, FALLBACK, periods) == span
+
+
+def test_in_period_of_a_week_is_the_whole_week() -> None:
+    """A weekly meeting on Friday 4 July 2025 (ISO week 27: Monday 30 June to Sunday
+    6 July) waits for the reports of 30 June and 3 July, not for 7 July's. (Before the
+    fix, "2025-W27" was read as Monday 30 June alone.)"""
+    waits = _in_period(
+        'window: {start: 2025-06-30, end: 2025-07-06}, recurrence: "FREQ=WEEKLY;BYDAY=FR"',
+        "2025-06-27, 2025-06-30, 2025-07-03, 2025-07-07",
+    )
+    assert waits == ((("r", 2), ("r", 3)),)
