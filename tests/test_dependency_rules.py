@@ -9,9 +9,9 @@ import pytest
 
 from calendar_2025 import add_working
 from planflow.plan.loading import loads
-from planflow.plan.model import ReportingPeriod
+from planflow.plan.model import Period, ReportingPeriod
 from planflow.timeline.occurrences import Timeline
-from planflow.timeline.periods import label_range
+from planflow.timeline.periods import label_range, periods_in, reporting_label
 from rules_plans import HEADER, timeline_of
 
 MONTHLY_Q1 = 'window: Q1/2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=10", shift: keep'
@@ -317,3 +317,41 @@ def test_in_period_of_a_week_is_the_whole_week() -> None:
         "2025-06-27, 2025-06-30, 2025-07-03, 2025-07-07",
     )
     assert waits == ((("r", 2), ("r", 3)),)
+
+
+def test_periods_across_the_new_year() -> None:
+    """1 November 2025 to 28 February 2026: four months, two quarters (Q4, Q1), two
+    halves, two years."""
+    start, end = date(2025, 11, 1), date(2026, 2, 28)
+    assert [periods_in(start, end, per) for per in (Period.MONTH, Period.QUARTER)] == [4, 2]
+    assert [periods_in(start, end, per) for per in (Period.HALF, Period.YEAR)] == [2, 2]
+
+
+Q1 = ReportingPeriod("q1", "Quý I", date(2025, 1, 1), date(2025, 3, 31))
+H1 = ReportingPeriod("h1", "6 tháng", date(2025, 1, 1), date(2025, 6, 30))
+Q2 = ReportingPeriod("q2", "Quý II", date(2025, 4, 1), date(2025, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("day", "previous", "label"),
+    [
+        # 30 June ends h1 and q2 (and q1 ended before): the longer, cumulative h1
+        (date(2025, 6, 30), None, "h1"),
+        # q1 ended on the day of the previous occurrence: already reported on
+        (date(2025, 4, 20), date(2025, 3, 31), "q2"),
+        # the first day of q2 is in q2 (the shortest period holding it)
+        (date(2025, 4, 1), date(2025, 3, 31), "q2"),
+        # the last day too, when the previous occurrence reported on it already
+        (date(2025, 6, 30), date(2025, 6, 30), "q2"),
+        # after every period, all reported on: the last that ended
+        (date(2025, 7, 5), date(2025, 7, 1), "h1"),
+    ],
+)
+def test_the_reporting_period_an_occurrence_reports_on(
+    day: date, previous: date | None, label: str
+) -> None:
+    assert reporting_label(day, (Q1, H1, Q2), previous) == label
+
+
+def test_no_reporting_period_yet_is_no_label() -> None:
+    assert reporting_label(date(2025, 1, 15), (Q2,)) == ""
