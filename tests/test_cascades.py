@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from communes import CASCADE
+from planflow.plan.errors import Severity
 from planflow.plan.loading import loads
 from planflow.plan.model import DependencyMode
 from planflow.timeline.cascades import Collapse, Unmatched, collapses, unmatched
@@ -178,3 +179,8 @@ def test_a_collapse_message_shows_four_dates_and_counts_the_rest() -> None:
     assert str(found) == head + four + " and 1 more"
     shorter = Collapse(found.task, found.dep, found.pred_task, found.pairs[:4], found.hint)
     assert str(shorter) == head + four
+
+
+def test_a_collapse_is_a_warning() -> None:
+    (found,) = [w for w in plan_warnings(loads(CASCADE)) if "cascade" in w.message]
+    assert found.severity is Severity.WARNING

@@ -14,6 +14,7 @@ from fractions import Fraction
 import pytest
 
 from calendar_2025 import days, iso_weeks
+from planflow.plan.errors import Severity
 from planflow.plan.loading import loads
 from planflow.plan.model import Window
 from planflow.timeline.checks import TargetCheck, target_check
@@ -351,3 +352,17 @@ def test_each_orphan_names_the_unit_that_held_the_share_before_the_gap() -> None
         *(("p", "b", due(m), f"2025-{m:02d}", True) for m in range(7, 13)),
         *(("q", "x", due(m), f"2025-{m:02d}", False) for m in range(1, 4)),
     ]
+
+
+def test_orphans_before_a_unit_began_are_one_warning_with_the_dates() -> None:
+    """``q``'s three dates before ``x`` began on 1 April: one warning on its lead."""
+    loaded = loads(HANDED_ON, file="plan.yaml")
+    (found,) = [w for w in plan_warnings(loaded) if w.path == "tasks[1].lead"]
+    assert found.message == (
+        "3 occurrence(s) left with no owner: unit 'x' begins on 2025-04-01; "
+        "due 20/01/2025, 20/02/2025, 20/03/2025"
+    )
+    assert (
+        found.hint == "start the task's window on 2025-04-01, or name the unit it takes over from"
+    )
+    assert found.severity is Severity.WARNING
