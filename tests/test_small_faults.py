@@ -16,6 +16,7 @@ from planflow.plan.forms import parse_target
 from planflow.plan.loading import loads
 from planflow.run.single_run import simulate
 from planflow.timeline.validation import plan_warnings
+from rules_plans import load_tasks
 
 UNIT = """units:
   - {id: vp, name: "Văn phòng HĐND và UBND xã"}
@@ -98,3 +99,21 @@ def test_year_end_duties_count_in_the_plans_last_week() -> None:
     result = simulate(loads(text).plan)
     (row,) = result.workload()
     assert row["peak_week"] == "2025-W53"
+
+
+def test_each_task_is_checked_for_piles_the_earliest_biggest_one_shown() -> None:
+    """``k`` keeps its days (no pile), ``n`` has one date (no pile); ``w``'s weekend
+    dates of March 2025 make two piles of two, on Friday 7 (from Saturday 8 and Sunday
+    9) and Friday 14: the earlier one is shown, the other counted."""
+    loaded = load_tasks("""
+  - {id: k, title: "Giữ", lead: u, window: "2025-01", recurrence: daily, shift: keep}
+  - {id: n, title: "Một ngày", lead: u, window: 2025, dates: [2025-03-03]}
+  - {id: w, title: "Cuối tuần", lead: u, window: 2025, dates: [2025-03-08, 2025-03-09, 2025-03-15, 2025-03-16]}
+""")
+    piles = [w for w in plan_warnings(loaded) if w.message.startswith("days off move")]
+    assert [(w.path, w.message) for w in piles] == [
+        (
+            "tasks[2].dates",
+            "days off move 2 occurrences (08/03–09/03) onto 07/03/2025, and 1 more such day(s)",
+        )
+    ]
