@@ -350,3 +350,37 @@ def test_the_plan_limit_grows_with_its_units_groups_and_tasks(
         "t290",
         60_800,
     )
+
+
+REPORTING_HEADER = """
+plan: {id: t, title: "Thử", issuer: "UBND xã", year: 2025}
+units: [{id: u, name: "Đơn vị"}]
+reporting_periods:
+  - {id: r1, name: "Kỳ 1", start: 2025-01-01, end: 2025-01-14, due: 2025-01-20}
+  - {id: r2, name: "Kỳ 2", start: 2025-01-15, end: 2025-02-14, due: 2025-06-20}
+  - {id: r3, name: "Kỳ 3", start: 2025-03-01, end: 2025-04-30}
+tasks:
+"""
+
+
+def test_a_report_per_reporting_period_only_on_due_days_inside_its_window() -> None:
+    """Due 20 January (r1) is in a January–March window, 20 June (r2) is not: one
+    report, open from the day after r1 ended (15 January)."""
+    plan = loads(
+        REPORTING_HEADER + '  - {id: b, title: "Báo cáo", lead: u, window: "Q1/2025", '
+        "period: reporting}\n",
+        file="plan.yaml",
+    ).plan
+    found = [(o.start, o.due, o.period) for o in Timeline(plan).occurrences("b")]
+    assert found == [(date(2025, 1, 15), date(2025, 1, 20), "r1")]
+
+
+def test_continuous_check_ins_report_on_the_period_ended_since_the_last_one() -> None:
+    """Month-end check-ins: 31 January reports on r1 (ended 14 January), 28 February on
+    r2 (ended 14 February), 31 March on r3, which holds it (r1 and r2 were reported on)."""
+    plan = loads(
+        REPORTING_HEADER + '  - {id: c, title: "Thường xuyên", lead: u, '
+        'window: "Thường xuyên trong năm.", period: reporting}\n',
+        file="plan.yaml",
+    ).plan
+    assert [o.period for o in Timeline(plan).occurrences("c")[:3]] == ["r1", "r2", "r3"]
