@@ -366,3 +366,18 @@ def test_orphans_before_a_unit_began_are_one_warning_with_the_dates() -> None:
         found.hint == "start the task's window on 2025-04-01, or name the unit it takes over from"
     )
     assert found.severity is Severity.WARNING
+
+
+def test_orphans_past_three_are_counted_in_the_warning() -> None:
+    """``moi`` begins 1 July: the 20th of January to June has no owner, six dates, three
+    shown."""
+    loaded = loads(
+        PART_YEAR + '  - {id: b, title: "Báo cáo", lead: moi, window: 2025, '
+        'recurrence: "FREQ=MONTHLY;BYMONTHDAY=20"}\n',
+        file="plan.yaml",
+    )
+    (found,) = [w for w in plan_warnings(loaded) if "no owner" in w.message]
+    assert found.message == (
+        "6 occurrence(s) left with no owner: unit 'moi' begins on 2025-07-01; "
+        "due 20/01/2025, 20/02/2025, 20/03/2025 and 3 more"
+    )
