@@ -155,6 +155,8 @@ def test_previous_waits_are_unmatched_only_after_the_first_occurrence() -> None:
         "9 occurrence(s) wait for no occurrence of 'y' (previous; periods 2025-04, "
         "2025-05, 2025-06, 2025-07 …): the dependency has no effect there"
     )
+    five = Unmatched("x", 0, "y", DependencyMode.SAME_PERIOD, months[:5])
+    assert "periods 2025-04, 2025-05, 2025-06, 2025-07 …)" in str(five)
     four = Unmatched("x", 0, "y", DependencyMode.SAME_PERIOD, months[:4])
     assert str(four) == (
         "4 occurrence(s) wait for no occurrence of 'y' (same-period; periods 2025-04, "
@@ -184,3 +186,52 @@ def test_a_collapse_message_shows_four_dates_and_counts_the_rest() -> None:
 def test_a_collapse_is_a_warning() -> None:
     (found,) = [w for w in plan_warnings(loads(CASCADE)) if "cascade" in w.message]
     assert found.severity is Severity.WARNING
+
+
+def test_the_next_shift_hint_lists_four_moved_deadlines() -> None:
+    """Fridays of ``a`` (6 June … 4 July) and Sundays of ``b`` two days later, which move
+    back onto those Fridays: five pairs; ``b`` moved on would fall on the Mondays after,
+    the hint shows the first four."""
+    fridays = ", ".join(str(date(2025, 6, 6) + timedelta(weeks=k)) for k in range(5))
+    sundays = ", ".join(str(date(2025, 6, 8) + timedelta(weeks=k)) for k in range(5))
+    timeline = timeline_of(f"""
+  - {{id: a, title: "A", lead: u, window: 2025, dates: [{fridays}]}}
+  - {{id: b, title: "B", lead: v, window: 2025, dates: [{sundays}], after: [a]}}
+""")
+    (found,) = collapses(timeline)
+    assert len(found.pairs) == 5
+    assert found.hint == (
+        "give 'b' 'shift: next': its deadlines then move to 09/06, 16/06, 23/06, 30/06"
+    )
+
+
+NO_SHIFT_HELPS = (
+    "no shift keeps the order on these days: set the written dates further apart, "
+    "or list the exact dates with 'dates:'"
+)
+
+
+def test_a_task_already_shifting_next_is_not_told_to() -> None:
+    """``b`` on Sunday 31 August with ``shift: next`` would leave its August window (1
+    and 2 September are holidays), so it goes back to Friday 29, the day ``a`` falls
+    due: ``b`` already shifts next, ``a`` already previous: no shift helps."""
+    timeline = timeline_of("""
+  - {id: a, title: "A", lead: u, window: 2025, dates: [2025-08-29]}
+  - {id: b, title: "B", lead: v, window: "08/2025", dates: [2025-08-31], shift: next, after: [a]}
+""")
+    (found,) = collapses(timeline)
+    assert [(p.due, o.due) for p, o in found.pairs] == [(date(2025, 8, 29), date(2025, 8, 29))]
+    assert found.hint == NO_SHIFT_HELPS
+
+
+def test_a_predecessor_already_shifting_previous_is_not_told_to() -> None:
+    """``a`` on 1 January (a holiday) would go back out of its January window, so it
+    goes on to Thursday 2 January, the day ``b`` falls due. ``a`` already shifts back
+    (the plan's ``previous``), and ``b`` moved on stays on 2 January: no shift helps."""
+    timeline = timeline_of("""
+  - {id: a, title: "A", lead: u, window: "01/2025", dates: [2025-01-01]}
+  - {id: b, title: "B", lead: v, window: 2025, dates: [2025-01-02], after: [a]}
+""")
+    (found,) = collapses(timeline)
+    assert [(p.due, o.due) for p, o in found.pairs] == [(date(2025, 1, 2), date(2025, 1, 2))]
+    assert found.hint == NO_SHIFT_HELPS

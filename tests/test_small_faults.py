@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -15,6 +17,7 @@ from planflow.plan.errors import PlanError, Severity
 from planflow.plan.forms import parse_target
 from planflow.plan.loading import loads
 from planflow.run.single_run import simulate
+from planflow.timeline.occurrences import Timeline
 from planflow.timeline.validation import plan_warnings
 from rules_plans import load_tasks
 
@@ -127,3 +130,12 @@ def test_each_task_is_checked_for_piles_the_earliest_biggest_one_shown() -> None
             Severity.WARNING,
         )
     }
+
+
+def test_a_window_ending_on_the_plans_first_day_keeps_that_day() -> None:
+    """Issued Monday 31 March 2025: a first-quarter task still has its last day, due
+    then (opened that day too: the days before are not the plan's)."""
+    loaded = load_tasks('  - {id: q, title: "Quý I", lead: u, window: "Q1/2025"}\n')
+    plan = attrs.evolve(loaded.plan, issued=date(2025, 3, 31))
+    (occ,) = Timeline(plan).occurrences("q")
+    assert (occ.start, occ.due) == (date(2025, 3, 31), date(2025, 3, 31))
