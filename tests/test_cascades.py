@@ -235,3 +235,27 @@ def test_a_predecessor_already_shifting_previous_is_not_told_to() -> None:
     (found,) = collapses(timeline)
     assert [(p.due, o.due) for p, o in found.pairs] == [(date(2025, 1, 2), date(2025, 1, 2))]
     assert found.hint == NO_SHIFT_HELPS
+
+
+def test_the_hints_of_dependencies_that_match_nothing() -> None:
+    """Monthly and quarterly labels never agree: the hint says to use ``in-period``; a
+    monthly dependency emptied by the plan's start says why nothing is waited for."""
+    loaded = loads(CASCADE)
+    (found,) = [w for w in plan_warnings(loaded) if "wait for no occurrence" in w.message]
+    assert found.hint == (
+        "the two tasks label their periods differently (a monthly and a quarterly rhythm): "
+        "use 'mode: in-period' to wait for what falls in this occurrence's period"
+    )
+    assert found.severity is Severity.WARNING
+    text = (
+        CASCADE.replace("  year: 2025\n", "  year: 2025\n  issued: 18/08/2025\n")
+        .replace(
+            '    recurrence: "ngày 25 tháng cuối quý"\n', '    recurrence: "ngày 25 hằng tháng"\n'
+        )
+        .replace("{task: tong-hop, mode: same-period}", "{task: thon-bao-cao, mode: same-period}")
+    )
+    (found,) = [w for w in plan_warnings(loads(text)) if "wait for no occurrence" in w.message]
+    assert found.hint == (
+        "'thon-bao-cao' has no occurrence in those periods (its window, its dates or the "
+        "plan's start leave them out): nothing is waited for there"
+    )

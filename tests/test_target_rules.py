@@ -381,3 +381,8 @@ def test_orphans_past_three_are_counted_in_the_warning() -> None:
         "6 occurrence(s) left with no owner: unit 'moi' begins on 2025-07-01; "
         "due 20/01/2025, 20/02/2025, 20/03/2025 and 3 more"
     )
+
+
+def test_the_hint_for_orphans_after_a_unit_ended() -> None:
+    (found, *_) = [w for w in plan_warnings(loads(SHARES)) if w.path == "tasks[0].lead"]
+    assert found.hint == "give unit 'cu' a successor, or end the task's window by 2025-06-30"
