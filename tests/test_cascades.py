@@ -247,6 +247,7 @@ def test_the_hints_of_dependencies_that_match_nothing() -> None:
         "use 'mode: in-period' to wait for what falls in this occurrence's period"
     )
     assert found.severity is Severity.WARNING
+    assert found.path == "tasks[2].after[0]"
     text = (
         CASCADE.replace("  year: 2025\n", "  year: 2025\n  issued: 18/08/2025\n")
         .replace(
