@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from calendar_2025 import add_working
-from rules_plans import timeline_of
+from planflow.plan.loading import loads
+from planflow.plan.model import Period, ReportingPeriod
+from planflow.timeline.occurrences import Timeline
+from planflow.timeline.periods import label_range, periods_in, reporting_label
+from rules_plans import HEADER, timeline_of
 
 MONTHLY_Q1 = 'window: Q1/2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=10", shift: keep'
 
@@ -214,3 +220,138 @@ def test_lookups_of_what_is_not_there() -> None:
 """)
     assert timeline.of_task("missing") == ()
     assert timeline.lag_of(timeline.get(("b", 2)), timeline.get(("a", 1))).days == 0
+
+
+# --- in-period: the other task's dates inside this occurrence's period, by hand -------
+
+
+def _in_period(hop: str, dates: str, reporting: str = "") -> tuple:
+    """What each occurrence of ``hop`` waits for, ``in-period`` of ``r`` on ``dates``."""
+    text = (
+        HEADER
+        + reporting
+        + "tasks:\n"
+        + (
+            f'  - {{id: r, title: "Báo cáo", lead: u, window: 2025, dates: [{dates}], shift: keep}}\n'
+            f'  - {{id: hop, title: "Họp", lead: v, {hop}, after: [{{task: r, mode: in-period}}]}}\n'
+        )
+    )
+    timeline = Timeline(loads(text, file="plan.yaml").plan)
+    return tuple(o.waits_for for o in timeline.occurrences("hop"))
+
+
+def test_in_period_counts_both_ends_of_a_quarter() -> None:
+    """The second quarter is 1 April to 30 June: of 31 March, 1 April, 30 June and
+    1 July, the meeting waits for the two in the quarter, its first and last days."""
+    waits = _in_period(
+        "window: 2025, dates: [2025-05-15], period: quarter",
+        "2025-03-31, 2025-04-01, 2025-06-30, 2025-07-01",
+    )
+    assert waits == ((("r", 2), ("r", 3)),)
+
+
+def test_in_period_of_a_reporting_period_uses_its_own_dates() -> None:
+    """Reported on 20 March, the meeting's period is ``ky1`` (1 January to 14 March, the
+    last one ended): 2 January and 14 March are in it, 17 March is not (though in the
+    task's window and in the month)."""
+    reporting = (
+        "reporting_periods:\n"
+        '  - {id: ky1, name: "Kỳ 1", start: 2025-01-01, end: 2025-03-14}\n'
+        '  - {id: ky2, name: "Kỳ 2", start: 2025-03-15, end: 2025-06-14}\n'
+    )
+    waits = _in_period(
+        "window: 2025, dates: [2025-03-20], period: reporting",
+        "2025-01-02, 2025-03-14, 2025-03-17",
+        reporting,
+    )
+    assert waits == ((("r", 1), ("r", 2)),)
+
+
+def test_in_period_of_a_label_that_names_no_dates_is_the_window() -> None:
+    """A window labelled "Đợt 1" (1 January to 31 March) with ``period: window``: its
+    label names no dates, so the period is the window: 15 January in, 15 April out."""
+    waits = _in_period(
+        'window: {start: 2025-01-01, end: 2025-03-31, label: "Đợt 1"}, dates: [2025-03-20], '
+        "period: window",
+        "2025-01-15, 2025-04-15",
+    )
+    assert waits == ((("r", 1),),)
+
+
+FALLBACK = (date(2025, 1, 1), date(2025, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("label", "span"),
+    [
+        ("2025", (date(2025, 1, 1), date(2025, 12, 31))),
+        ("2025-02", (date(2025, 2, 1), date(2025, 2, 28))),
+        ("2024-02", (date(2024, 2, 1), date(2024, 2, 29))),
+        ("2025-11", (date(2025, 11, 1), date(2025, 11, 30))),
+        ("2025-Q1", (date(2025, 1, 1), date(2025, 3, 31))),
+        ("2025-Q4", (date(2025, 10, 1), date(2025, 12, 31))),
+        ("2025-H1", (date(2025, 1, 1), date(2025, 6, 30))),
+        ("2025-H2", (date(2025, 7, 1), date(2025, 12, 31))),
+        # ISO week 1 of 2025 begins on Monday 30 December 2024; week 27 on 30 June
+        ("2025-W01", (date(2024, 12, 30), date(2025, 1, 5))),
+        ("2025-W27", (date(2025, 6, 30), date(2025, 7, 6))),
+        ("2025-06-30", (date(2025, 6, 30), date(2025, 6, 30))),
+        ("ky2", (date(2025, 3, 15), date(2025, 6, 14))),
+        ("Đợt 1", FALLBACK),
+        ("2025-13x", FALLBACK),
+    ],
+)
+def test_the_dates_a_period_label_spans(label: str, span: tuple[date, date]) -> None:
+    """The span of each kind of label, counted on a calendar; a reporting period's id
+    gives its own dates, a label that names none the window."""
+    periods = (ReportingPeriod("ky2", "Kỳ 2", date(2025, 3, 15), date(2025, 6, 14)),)
+    assert label_range(label, FALLBACK, periods) == span
+
+
+def test_in_period_of_a_week_is_the_whole_week() -> None:
+    """A weekly meeting on Friday 4 July 2025 (ISO week 27: Monday 30 June to Sunday
+    6 July) waits for the reports of 30 June and 3 July, not for 7 July's. (Before the
+    fix, "2025-W27" was read as Monday 30 June alone.)"""
+    waits = _in_period(
+        'window: {start: 2025-06-30, end: 2025-07-06}, recurrence: "FREQ=WEEKLY;BYDAY=FR"',
+        "2025-06-27, 2025-06-30, 2025-07-03, 2025-07-07",
+    )
+    assert waits == ((("r", 2), ("r", 3)),)
+
+
+def test_periods_across_the_new_year() -> None:
+    """1 November 2025 to 28 February 2026: four months, two quarters (Q4, Q1), two
+    halves, two years."""
+    start, end = date(2025, 11, 1), date(2026, 2, 28)
+    assert [periods_in(start, end, per) for per in (Period.MONTH, Period.QUARTER)] == [4, 2]
+    assert [periods_in(start, end, per) for per in (Period.HALF, Period.YEAR)] == [2, 2]
+
+
+Q1 = ReportingPeriod("q1", "Quý I", date(2025, 1, 1), date(2025, 3, 31))
+H1 = ReportingPeriod("h1", "6 tháng", date(2025, 1, 1), date(2025, 6, 30))
+Q2 = ReportingPeriod("q2", "Quý II", date(2025, 4, 1), date(2025, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("day", "previous", "label"),
+    [
+        # 30 June ends h1 and q2 (and q1 ended before): the longer, cumulative h1
+        (date(2025, 6, 30), None, "h1"),
+        # q1 ended on the day of the previous occurrence: already reported on
+        (date(2025, 4, 20), date(2025, 3, 31), "q2"),
+        # the first day of q2 is in q2 (the shortest period holding it)
+        (date(2025, 4, 1), date(2025, 3, 31), "q2"),
+        # the last day too, when the previous occurrence reported on it already
+        (date(2025, 6, 30), date(2025, 6, 30), "q2"),
+        # after every period, all reported on: the last that ended
+        (date(2025, 7, 5), date(2025, 7, 1), "h1"),
+    ],
+)
+def test_the_reporting_period_an_occurrence_reports_on(
+    day: date, previous: date | None, label: str
+) -> None:
+    assert reporting_label(day, (Q1, H1, Q2), previous) == label
+
+
+def test_no_reporting_period_yet_is_no_label() -> None:
+    assert reporting_label(date(2025, 1, 15), (Q2,)) == ""

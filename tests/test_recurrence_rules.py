@@ -255,3 +255,38 @@ def test_a_plain_weekly_rule_with_bysetpos_keeps_the_start_weekday() -> None:
     January 2025, the Wednesdays of January (one instance a week, the first)."""
     found = expand("FREQ=WEEKLY;BYMONTH=1;BYSETPOS=1", date(2025, 1, 8), date(2025, 1, 31))
     assert found == tuple(date(2025, 1, d) for d in (8, 15, 22, 29))
+
+
+def test_a_monthly_rule_with_bysetpos_keeps_the_interval_phase_of_its_start() -> None:
+    """Only a weekly rule is started at the week's first day: every second month from
+    Wednesday 1 January 2025 is January, March, May (not December, February, April),
+    and their first Mondays are 6 January, 3 March (1 March is a Saturday) and 5 May
+    (1 May is a Thursday)."""
+    found = expand(
+        "FREQ=MONTHLY;INTERVAL=2;BYDAY=MO;BYSETPOS=1", date(2025, 1, 1), date(2025, 6, 30)
+    )
+    assert found == (date(2025, 1, 6), date(2025, 3, 3), date(2025, 5, 5))
+
+
+@pytest.mark.parametrize(
+    ("rule", "end", "expected"),
+    [
+        # every 7 days from a Wednesday stays on Wednesdays: all of them
+        ("FREQ=DAILY;INTERVAL=7;BYDAY=WE", date(2025, 1, 31), (1, 8, 15, 22, 29)),
+        # ... and never reaches a Monday: nothing (without searching to year 9999)
+        ("FREQ=DAILY;INTERVAL=7;BYDAY=MO", date(2025, 3, 31), ()),
+        # every 8 days moves one weekday a step: Wednesday 1 January + 5 × 8 = Monday
+        # 10 February, the next Monday 7 steps later (7 April)
+        ("FREQ=DAILY;INTERVAL=8;BYDAY=MO", date(2025, 3, 31), ((2, 10),)),
+        # every day but only Mondays: the Mondays of January
+        ("FREQ=DAILY;BYDAY=MO", date(2025, 1, 31), (6, 13, 20, 27)),
+        # every 7 weeks on Friday: Friday 3 January, then 7 weeks later 21 February
+        ("FREQ=WEEKLY;INTERVAL=7;BYDAY=FR", date(2025, 3, 31), (3, (2, 21))),
+    ],
+)
+def test_daily_and_weekly_rules_that_skip_the_start_weekday(
+    rule: str, end: date, expected: tuple[int | tuple[int, int], ...]
+) -> None:
+    """From Wednesday 1 January 2025; a day ``d`` is in January, ``(m, d)`` in month m."""
+    days = tuple(date(2025, *d) if isinstance(d, tuple) else date(2025, 1, d) for d in expected)
+    assert expand(rule, date(2025, 1, 1), end) == days

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
 import planflow.cli.agenda  # noqa: F401  (registers the command)
 from communes import CASCADE, HEAD
 from planflow.cli.main import cli
-from planflow.plan.errors import PlanError
+from planflow.plan.errors import PlanError, Severity
 from planflow.plan.forms import parse_target
 from planflow.plan.loading import loads
 from planflow.run.single_run import simulate
+from planflow.timeline.occurrences import Timeline
 from planflow.timeline.validation import plan_warnings
+from rules_plans import load_tasks
 
 UNIT = """units:
   - {id: vp, name: "Văn phòng HĐND và UBND xã"}
@@ -98,3 +102,40 @@ def test_year_end_duties_count_in_the_plans_last_week() -> None:
     result = simulate(loads(text).plan)
     (row,) = result.workload()
     assert row["peak_week"] == "2025-W53"
+
+
+def test_each_task_is_checked_for_piles_the_earliest_biggest_one_shown() -> None:
+    """``k`` keeps its days (no pile), ``n`` has one date (no pile); ``w``'s weekend
+    dates of March 2025 make two piles of two, on Friday 7 (from Saturday 8 and Sunday
+    9) and Friday 14: the earlier one is shown, the other counted; ``z``'s one pile
+    (Friday 21) alone."""
+    loaded = load_tasks("""
+  - {id: k, title: "Giữ", lead: u, window: "2025-01", recurrence: daily, shift: keep}
+  - {id: n, title: "Một ngày", lead: u, window: 2025, dates: [2025-03-03]}
+  - {id: w, title: "Cuối tuần", lead: u, window: 2025, dates: [2025-03-08, 2025-03-09, 2025-03-15, 2025-03-16]}
+  - {id: z, title: "Một cuối tuần", lead: u, window: 2025, dates: [2025-03-22, 2025-03-23]}
+""")
+    piles = [w for w in plan_warnings(loaded) if w.message.startswith("days off move")]
+    assert [(w.path, w.message) for w in piles] == [
+        (
+            "tasks[2].dates",
+            "days off move 2 occurrences (08/03–09/03) onto 07/03/2025, and 1 more such day(s)",
+        ),
+        ("tasks[3].dates", "days off move 2 occurrences (22/03–23/03) onto 21/03/2025"),
+    ]
+    assert {(w.hint, w.severity) for w in piles} == {
+        (
+            "leave out the days off (a rule with BYDAY=MO,TU,WE,TH,FR, or 'except:'), "
+            "or 'shift: keep' to keep them on their own days",
+            Severity.WARNING,
+        )
+    }
+
+
+def test_a_window_ending_on_the_plans_first_day_keeps_that_day() -> None:
+    """Issued Monday 31 March 2025: a first-quarter task still has its last day, due
+    then (opened that day too: the days before are not the plan's)."""
+    loaded = load_tasks('  - {id: q, title: "Quý I", lead: u, window: "Q1/2025"}\n')
+    plan = attrs.evolve(loaded.plan, issued=date(2025, 3, 31))
+    (occ,) = Timeline(plan).occurrences("q")
+    assert (occ.start, occ.due) == (date(2025, 3, 31), date(2025, 3, 31))

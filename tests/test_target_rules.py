@@ -14,6 +14,7 @@ from fractions import Fraction
 import pytest
 
 from calendar_2025 import days, iso_weeks
+from planflow.plan.errors import Severity
 from planflow.plan.loading import loads
 from planflow.plan.model import Window
 from planflow.timeline.checks import TargetCheck, target_check
@@ -251,3 +252,137 @@ def test_a_reporting_target_counts_the_reporting_periods_ending_in_the_window() 
     )
     (check,) = Timeline(loads(text, file="plan.yaml").plan).target_checks()
     assert (check.expected, check.actual) == (6, 6)
+
+
+# --- orphans and shares over part of the year -----------------------------------------
+
+PART_YEAR = """
+plan: {id: t, title: "Thử", issuer: "UBND xã", year: 2025}
+units:
+  - {id: cu, name: "Đơn vị cũ", until: 30/06/2025}
+  - {id: moi, name: "Đơn vị mới", from: 01/07/2025}
+groups: [{id: g, name: "Nhóm", members: [cu, moi]}]
+tasks:
+"""
+
+
+def test_a_unit_that_begins_mid_year_leaves_the_earlier_dates_without_owner() -> None:
+    """``moi`` begins 1 July and succeeds no one: the 20th of January to June has no
+    owner (20 April 2025 is a Sunday: the plan's default ``previous`` gives Friday 18)."""
+    plan = loads(
+        PART_YEAR + '  - {id: b, title: "Báo cáo", lead: moi, window: 2025, '
+        'recurrence: "FREQ=MONTHLY;BYMONTHDAY=20"}\n',
+        file="plan.yaml",
+    ).plan
+    orphans = list(Timeline(plan).orphans())
+    assert [(o.duty, o.unit, o.due, o.ended) for o in orphans] == [
+        ("b", "moi", date(2025, m, 18 if m == 4 else 20), False) for m in range(1, 7)
+    ]
+
+
+def test_a_share_outside_the_window_is_skipped_and_the_next_one_checked() -> None:
+    """A July–December window led member by member: ``cu`` ended 30 June and holds none
+    of it (no check), ``moi`` holds all of it: "6 per year" over one year asks for 6,
+    and the 1st of July to December are 6 dates (1 September, a holiday, moves to Friday
+    29 August; Saturday 1 November to Friday 31 October)."""
+    plan = loads(
+        PART_YEAR + '  - {id: t, title: "Việc", lead: g, lead_mode: each, '
+        "window: {start: 2025-07-01, end: 2025-12-31}, "
+        'recurrence: "FREQ=MONTHLY;BYMONTHDAY=1", target: "6 per year"}\n',
+        file="plan.yaml",
+    ).plan
+    checks = list(Timeline(plan).target_checks())
+    assert [(c.duty, c.expected, c.actual) for c in checks] == [("t@moi", 6, 6)]
+
+
+def test_a_yearly_target_over_a_continuous_quarter_is_not_prorated() -> None:
+    """A continuous January–March window holds one year: "4 per year" asks for 4 (not
+    4 × 90 / 365), and its month-end check-ins are 3 (31 January, 28 February,
+    31 March, all working days)."""
+    (check,) = timeline_of(
+        '  - {id: q, title: "Thường xuyên", lead: u, '
+        "window: {start: 2025-01-01, end: 2025-03-31, continuous: true}, "
+        'target: "4 per year"}\n'
+    ).target_checks()
+    assert (check.expected, check.actual) == (4, 3)
+
+
+HANDED_ON = """
+plan: {id: t, title: "Thử", issuer: "UBND xã", year: 2025}
+units:
+  - {id: a, name: "Đơn vị A", until: 31/03/2025, successor: b}
+  - {id: b, name: "Đơn vị B", from: 01/05/2025, until: 30/06/2025}
+  - {id: x, name: "Đơn vị X", from: 01/04/2025, until: 30/09/2025, successor: y}
+  - {id: y, name: "Đơn vị Y"}
+tasks:
+  - {id: p, title: "Báo cáo", lead: a, window: 2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=20"}
+  - {id: q, title: "Báo cáo", lead: x, window: 2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=20"}
+"""
+
+
+def test_each_orphan_names_the_unit_that_held_the_share_before_the_gap() -> None:
+    """The 20th of each month of 2025 (a Saturday or Sunday moves back to Friday: 18
+    April, 18 July, 19 September, 19 December). ``p``: ``a`` holds it to 31 March, its
+    successor ``b`` only from 1 May to 30 June: April's falls after ``a`` ended, July's
+    and the later ones after ``b`` ended (``b`` is a successor, still listed). ``q``:
+    ``x`` begins 1 April, so January to March fall before it began, held by ``x``
+    (not by its successor ``y``, who takes over from 1 October)."""
+    plan = loads(HANDED_ON, file="plan.yaml").plan
+    orphans = list(Timeline(plan).orphans())
+    found = [(o.duty, o.unit, o.due, o.period, o.ended) for o in orphans]
+    assert (
+        str(orphans[0]) == "p (2025-04) due 2025-04-18 has no owner: it falls after its unit ended"
+    )
+    assert (
+        str(orphans[-1])
+        == "q (2025-03) due 2025-03-20 has no owner: it falls before its unit began"
+    )
+    dues = {
+        4: date(2025, 4, 18),
+        7: date(2025, 7, 18),
+        9: date(2025, 9, 19),
+        12: date(2025, 12, 19),
+    }
+
+    def due(month: int) -> date:
+        return dues.get(month, date(2025, month, 20))
+
+    assert found == [
+        ("p", "a", due(4), "2025-04", True),
+        *(("p", "b", due(m), f"2025-{m:02d}", True) for m in range(7, 13)),
+        *(("q", "x", due(m), f"2025-{m:02d}", False) for m in range(1, 4)),
+    ]
+
+
+def test_orphans_before_a_unit_began_are_one_warning_with_the_dates() -> None:
+    """``q``'s three dates before ``x`` began on 1 April: one warning on its lead."""
+    loaded = loads(HANDED_ON, file="plan.yaml")
+    (found,) = [w for w in plan_warnings(loaded) if w.path == "tasks[1].lead"]
+    assert found.message == (
+        "3 occurrence(s) left with no owner: unit 'x' begins on 2025-04-01; "
+        "due 20/01/2025, 20/02/2025, 20/03/2025"
+    )
+    assert (
+        found.hint == "start the task's window on 2025-04-01, or name the unit it takes over from"
+    )
+    assert found.severity is Severity.WARNING
+
+
+def test_orphans_past_three_are_counted_in_the_warning() -> None:
+    """``moi`` begins 1 July: the 20th of January to June has no owner, six dates, three
+    shown."""
+    loaded = loads(
+        PART_YEAR + '  - {id: b, title: "Báo cáo", lead: moi, window: 2025, '
+        'recurrence: "FREQ=MONTHLY;BYMONTHDAY=20"}\n',
+        file="plan.yaml",
+    )
+    (found,) = [w for w in plan_warnings(loaded) if "no owner" in w.message]
+    assert found.message == (
+        "6 occurrence(s) left with no owner: unit 'moi' begins on 2025-07-01; "
+        "due 20/01/2025, 20/02/2025, 20/03/2025 and 3 more"
+    )
+
+
+def test_the_hint_for_orphans_after_a_unit_ended() -> None:
+    (found, *_) = [w for w in plan_warnings(loads(SHARES)) if w.path == "tasks[0].lead"]
+    assert found.hint == "give unit 'cu' a successor, or end the task's window by 2025-06-30"

@@ -9,11 +9,13 @@ from itertools import pairwise
 import pytest
 
 from planflow.plan.errors import PlanFileError
+from planflow.plan.limits import OCCURRENCES, TASK_OCCURRENCES, LimitError
 from planflow.plan.loading import load, loads
 from planflow.plan.model import Period
 from planflow.timeline.occurrences import Timeline, default_period, period_label
 from planflow.timeline.validation import plan_warnings
 from plans import EXAMPLE_DIR
+from rules_plans import timeline_of
 
 # Public holidays of 2025 for civil servants, as the government announced them.
 HOLIDAYS_2025 = {
@@ -249,3 +251,136 @@ def test_period_labels() -> None:
     assert period_label(day, Period.WEEK) == "2026-W01"
     assert period_label(day, Period.YEAR) == "2025"
     assert period_label(day, Period.WINDOW, "Q4/2025") == "Q4/2025"
+
+
+# --- the occurrence limits (check_size), worked out by hand ---------------------------
+
+
+def _sized(monkeypatch: pytest.MonkeyPatch, tasks: str) -> Timeline:
+    monkeypatch.delenv("PLANFLOW_MAX_OCCURRENCES", raising=False)
+    monkeypatch.delenv("PLANFLOW_MAX_TASK_OCCURRENCES", raising=False)
+    return timeline_of(tasks)
+
+
+THREE_AND_TWICE_TWELVE = """
+  - {id: a, title: "Ba ngày", lead: u, window: 2025, dates: [2025-03-03, 2025-03-04, 2025-03-05]}
+  - {id: b, title: "Hằng tháng", lead: g, lead_mode: each, window: 2025, recurrence: monthly}
+"""
+
+
+def test_check_size_counts_dates_times_the_duties_of_each_task(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """3 dates of ``a``, and 12 months of ``b`` for each of the group's two members:
+    3 + 12 × 2 = 27, the same when asked again."""
+    timeline = _sized(monkeypatch, THREE_AND_TWICE_TWELVE)
+    assert timeline.check_size() == 27
+    assert timeline.check_size() == 27
+    assert len(list(timeline)) == 27
+
+
+@pytest.mark.parametrize("allowed", [23, 24])
+def test_a_task_past_its_occurrence_limit_is_named(
+    monkeypatch: pytest.MonkeyPatch, allowed: int
+) -> None:
+    """``b`` has 24 occurrences: a limit of 24 lets it through, 23 stops it at ``b``,
+    also when ``a``'s occurrences are the first asked for."""
+    timeline = _sized(monkeypatch, THREE_AND_TWICE_TWELVE)
+    monkeypatch.setenv("PLANFLOW_MAX_TASK_OCCURRENCES", str(allowed))
+    if allowed == 24:
+        assert timeline.check_size() == 27
+        return
+    with pytest.raises(LimitError, match="at least 24"):
+        timeline.occurrences("a")  # the first occurrences asked for count them all first
+    with pytest.raises(LimitError) as caught:
+        timeline.check_size()
+    error = caught.value
+    assert (error.limit, error.found, error.where, error.task, error.allowed) == (
+        TASK_OCCURRENCES,
+        24,
+        "task 'b'",
+        "b",
+        23,
+    )
+
+
+@pytest.mark.parametrize("allowed", [26, 27])
+def test_the_plan_past_its_occurrence_limit_stops_at_the_task_that_went_over(
+    monkeypatch: pytest.MonkeyPatch, allowed: int
+) -> None:
+    """3 after ``a``, 27 after ``b``: a limit of 27 lets the plan through, 26 stops at ``b``."""
+    timeline = _sized(monkeypatch, THREE_AND_TWICE_TWELVE)
+    monkeypatch.setenv("PLANFLOW_MAX_OCCURRENCES", str(allowed))
+    if allowed == 27:
+        assert timeline.check_size() == 27
+        return
+    with pytest.raises(LimitError) as caught:
+        timeline.check_size()
+    error = caught.value
+    assert (error.limit, error.found, error.where, error.task, error.allowed) == (
+        OCCURRENCES,
+        27,
+        "at task 'b'",
+        "b",
+        26,
+    )
+
+
+def _many(count: int) -> str:
+    return "".join(
+        f'  - {{id: t{i}, title: "Việc", lead: u, window: 2025, '
+        f'recurrence: "FREQ=DAILY;COUNT={count}"}}\n'
+        for i in range(1, 301)
+    )
+
+
+def test_the_plan_limit_grows_with_its_units_groups_and_tasks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """3 units, 1 group and 300 tasks: 304 entries × 200 = 60,800 occurrences allowed
+    (above the floor of 50,000). 300 × 180 = 54,000 pass; 300 × 210 go past it at the
+    290th task (210 × 289 = 60,690, 210 × 290 = 60,900)."""
+    assert _sized(monkeypatch, _many(180)).check_size() == 54_000
+    with pytest.raises(LimitError) as caught:
+        _sized(monkeypatch, _many(210)).check_size()
+    error = caught.value
+    assert (error.limit, error.found, error.task, error.allowed) == (
+        OCCURRENCES,
+        60_900,
+        "t290",
+        60_800,
+    )
+
+
+REPORTING_HEADER = """
+plan: {id: t, title: "Thử", issuer: "UBND xã", year: 2025}
+units: [{id: u, name: "Đơn vị"}]
+reporting_periods:
+  - {id: r1, name: "Kỳ 1", start: 2025-01-01, end: 2025-01-14, due: 2025-01-20}
+  - {id: r2, name: "Kỳ 2", start: 2025-01-15, end: 2025-02-14, due: 2025-06-20}
+  - {id: r3, name: "Kỳ 3", start: 2025-03-01, end: 2025-04-30}
+tasks:
+"""
+
+
+def test_a_report_per_reporting_period_only_on_due_days_inside_its_window() -> None:
+    """Due 20 January (r1) is in a January–March window, 20 June (r2) is not: one
+    report, open from the day after r1 ended (15 January)."""
+    plan = loads(
+        REPORTING_HEADER + '  - {id: b, title: "Báo cáo", lead: u, window: "Q1/2025", '
+        "period: reporting}\n",
+        file="plan.yaml",
+    ).plan
+    found = [(o.start, o.due, o.period) for o in Timeline(plan).occurrences("b")]
+    assert found == [(date(2025, 1, 15), date(2025, 1, 20), "r1")]
+
+
+def test_continuous_check_ins_report_on_the_period_ended_since_the_last_one() -> None:
+    """Month-end check-ins: 31 January reports on r1 (ended 14 January), 28 February on
+    r2 (ended 14 February), 31 March on r3, which holds it (r1 and r2 were reported on)."""
+    plan = loads(
+        REPORTING_HEADER + '  - {id: c, title: "Thường xuyên", lead: u, '
+        'window: "Thường xuyên trong năm.", period: reporting}\n',
+        file="plan.yaml",
+    ).plan
+    assert [o.period for o in Timeline(plan).occurrences("c")[:3]] == ["r1", "r2", "r3"]

@@ -12,7 +12,8 @@ from itertools import pairwise
 import pytest
 
 from calendar_2025 import ONE_DAY, add_working, days, is_working, move, next_working
-from planflow.plan.model import Period
+from planflow.plan.loading import loads
+from planflow.plan.model import Period, Plan
 from planflow.timeline.occurrences import Timeline, default_period, period_label
 from planflow.timeline.workdays import WorkCalendar
 from rules_plans import timeline_of
@@ -339,3 +340,55 @@ def test_a_given_calendar_and_the_plans_country_are_used() -> None:
         2025, 9, 2
     )
     assert timeline_of(tasks, calendar="{country: FR}").occurrences("d")[0].due == date(2025, 9, 2)
+
+
+# --- who owns which dates: units that begin, end and hand over --------------------
+
+OWNERS = """
+plan: {id: t, title: "Thử", issuer: "UBND xã", year: 2025}
+units:
+  - {id: cu, name: "Đơn vị cũ", until: 20/06/2025, successor: moi}
+  - {id: moi, name: "Đơn vị mới", until: 31/10/2025}
+  - {id: nw, name: "Đơn vị lập sau", from: 20/02/2025}
+tasks:
+  - {id: t, title: "Báo cáo", lead: cu, window: 2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=20"}
+  - {id: s, title: "Báo cáo", lead: nw, window: 2025, recurrence: "FREQ=MONTHLY;BYMONTHDAY=20"}
+"""
+
+# the 20th of each month of 2025, a Saturday or Sunday moved back to Friday
+TWENTIETHS = [date(2025, m, {4: 18, 7: 18, 9: 19, 12: 19}.get(m, 20)) for m in range(1, 13)]
+
+
+def test_a_unit_owns_the_dates_due_on_its_first_and_last_day() -> None:
+    """``cu`` ends on 20 June and owns that day's date; ``moi`` holds it from 21 June to
+    31 October (July to October), November and December have no owner; ``nw`` begins
+    on 20 February and owns that day's date."""
+    timeline = Timeline(_plan_of(OWNERS))
+    assert [o.due for o in timeline.occurrences("t")] == TWENTIETHS[:6]
+    assert [o.due for o in timeline.occurrences("t@moi")] == TWENTIETHS[6:10]
+    assert [o.due for o in timeline.occurrences("s")] == TWENTIETHS[1:]
+    assert [o.due for o in timeline.orphans()] == TWENTIETHS[10:] + TWENTIETHS[:1]
+
+
+def test_two_members_handing_over_to_one_unit_make_one_duty_of_it() -> None:
+    """``a`` (to 31 March) and ``c`` (to 30 June) both hand over to ``b``: the group's
+    task led member by member has the duties of ``a``, of ``b`` (``a``'s share, which
+    ``c``'s joins) and of ``c``, not two of ``b``."""
+    timeline = Timeline(
+        _plan_of("""
+plan: {id: t, title: "Thử", issuer: "UBND xã", year: 2025}
+units:
+  - {id: a, name: "Đơn vị A", until: 31/03/2025, successor: b}
+  - {id: c, name: "Đơn vị C", until: 30/06/2025, successor: b}
+  - {id: b, name: "Đơn vị B"}
+groups: [{id: g, name: "Nhóm", members: [a, c]}]
+tasks:
+  - {id: t, title: "Việc", lead: g, lead_mode: each, window: 2025, recurrence: monthly}
+""")
+    )
+    assert [d.id for d in timeline.duties] == ["t@a", "t@b", "t@c"]
+
+
+def _plan_of(text: str) -> Plan:
+    """The plan of a whole YAML text."""
+    return loads(text, file="plan.yaml").plan

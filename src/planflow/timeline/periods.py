@@ -63,14 +63,15 @@ def label_range(
     for p in periods:
         if p.id == label:
             return p.start, p.end
-    try:
-        day = date.fromisoformat(label)
-        return day, day
-    except ValueError:
-        pass
     m = _LABEL.fullmatch(label)
     if m is None:
-        return fallback
+        # a day's label; tried after the period labels, because date.fromisoformat
+        # also reads an ISO week ("2025-W27") as its Monday alone
+        try:
+            day = date.fromisoformat(label)
+        except ValueError:
+            return fallback
+        return day, day
     year = int(m.group(1))
     if m.group(2):
         first = last = int(m.group(2))
