@@ -119,7 +119,7 @@ def test_each_task_is_checked_for_piles_the_earliest_biggest_one_shown() -> None
     assert [(w.path, w.message) for w in piles] == [
         (
             "tasks[2].dates",
-            "days off move 2 occurrences (08/03–09/03) onto 07/03/2025, and 1 more such day(s)",
+            "days off move 2 occurrences (08/03–09/03) onto 07/03/2025, and 1 more such day",
         ),
         ("tasks[3].dates", "days off move 2 occurrences (22/03–23/03) onto 21/03/2025"),
     ]

@@ -359,7 +359,7 @@ def test_orphans_before_a_unit_began_are_one_warning_with_the_dates() -> None:
     loaded = loads(HANDED_ON, file="plan.yaml")
     (found,) = [w for w in plan_warnings(loaded) if w.path == "tasks[1].lead"]
     assert found.message == (
-        "3 occurrence(s) left with no owner: unit 'x' begins on 2025-04-01; "
+        "3 occurrences left with no owner: unit 'x' begins on 2025-04-01; "
         "due 20/01/2025, 20/02/2025, 20/03/2025"
     )
     assert (
@@ -378,7 +378,7 @@ def test_orphans_past_three_are_counted_in_the_warning() -> None:
     )
     (found,) = [w for w in plan_warnings(loaded) if "no owner" in w.message]
     assert found.message == (
-        "6 occurrence(s) left with no owner: unit 'moi' begins on 2025-07-01; "
+        "6 occurrences left with no owner: unit 'moi' begins on 2025-07-01; "
         "due 20/01/2025, 20/02/2025, 20/03/2025 and 3 more"
     )
 

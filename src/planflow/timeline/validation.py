@@ -216,7 +216,11 @@ def _pile_warnings(loaded: LoadedPlan, timeline: Timeline, index: dict[str, int]
                     day=f"{due:%d/%m/%Y}",
                 )
                 + (
-                    _(", and {count} more such days").format(count=len(crowded) - 1)
+                    ngettext(
+                        ", and {count} more such day",
+                        ", and {count} more such days",
+                        len(crowded) - 1,
+                    ).format(count=len(crowded) - 1)
                     if len(crowded) > 1
                     else ""
                 ),
