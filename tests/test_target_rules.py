@@ -386,3 +386,25 @@ def test_orphans_past_three_are_counted_in_the_warning() -> None:
 def test_the_hint_for_orphans_after_a_unit_ended() -> None:
     (found, *_) = [w for w in plan_warnings(loads(SHARES)) if w.path == "tasks[0].lead"]
     assert found.hint == "give unit 'cu' a successor, or end the task's window by 2025-06-30"
+
+
+def test_an_orphan_after_a_hand_over_with_a_gap_names_the_successor() -> None:
+    """``a`` ends 31 March and hands over to ``b``, who begins only on 1 May: April's
+    report (18 April, the 20th being a Sunday) has no owner, and the warning says the
+    successor begins late, not that there is none."""
+    loaded = loads(HANDED_ON, file="plan.yaml")
+    (found,) = [
+        w for w in plan_warnings(loaded) if w.path == "tasks[0].lead" and "'a'" in w.message
+    ]
+    assert found.message == (
+        "1 occurrence left with no owner: unit 'a' ends on 2025-03-31 and its successor 'b' "
+        "begins on 2025-05-01; due 18/04/2025"
+    )
+    (after_b,) = [w for w in plan_warnings(loaded) if "'b' ends" in w.message]
+    assert after_b.message == (
+        "6 occurrences left with no owner: unit 'b' ends on 2025-06-30 and has no successor; "
+        "due 18/07/2025, 20/08/2025, 19/09/2025 and 3 more"
+    )
+    assert found.hint == (
+        "let unit 'b' begin the day after 2025-03-31, or end the task's window by 2025-03-31"
+    )

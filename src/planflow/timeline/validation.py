@@ -113,17 +113,27 @@ def _orphan_warnings(
 ) -> list[Problem]:
     """One warning per share of a task that falls due when no unit holds it."""
     plan = loaded.plan
-    found: dict[tuple[str, str], list[Orphan]] = {}
+    found: dict[tuple[str, str, str, bool], list[Orphan]] = {}
     for orphan in timeline.orphans():
-        found.setdefault((orphan.task, orphan.duty), []).append(orphan)
+        # one warning per unit and reason: a gap after a hand-over and the end of its
+        # successor are two different things to fix
+        found.setdefault((orphan.task, orphan.duty, orphan.unit, orphan.ended), []).append(orphan)
     out = []
-    for (task_id, duty_id), orphans in found.items():
+    for (task_id, duty_id, _unit, _ended), orphans in found.items():
         first = orphans[0]
         unit = plan.unit(first.unit)
         dates = ", ".join(f"{o.due:%d/%m/%Y}" for o in orphans[:3])
         if len(orphans) > 3:
             dates = _("{dates} and {count} more").format(dates=dates, count=len(orphans) - 3)
-        if first.ended:
+        successor = plan.unit(unit.successor) if first.ended and unit.successor else None
+        if successor is not None and successor.since is not None:
+            # a hand-over with a gap: the successor exists, it only begins later
+            why = _("unit {id!r} ends on {day} and its successor {next!r} begins on {begins}")
+            hint = _(
+                "let unit {next!r} begin the day after {day}, or end the task's window by {day}"
+            )
+            day = format_date(unit.until)
+        elif first.ended:
             why = _("unit {id!r} ends on {day} and has no successor")
             hint = _("give unit {id!r} a successor, or end the task's window by {day}")
             day = format_date(unit.until)
@@ -131,7 +141,13 @@ def _orphan_warnings(
             why = _("unit {id!r} begins on {day}")
             hint = _("start the task's window on {day}, or name the unit it takes over from")
             day = format_date(unit.since)
-        why, hint = why.format(id=unit.id, day=day), hint.format(id=unit.id, day=day)
+        names = {
+            "id": unit.id,
+            "day": day,
+            "next": successor.id if successor else "",
+            "begins": format_date(successor.since) if successor else "",
+        }
+        why, hint = why.format(**names), hint.format(**names)
         who = f" ({duty_id})" if duty_id != task_id else ""
         message = ngettext(
             "{count} occurrence{who} left with no owner: {why}; due {dates}",
