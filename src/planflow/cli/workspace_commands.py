@@ -56,6 +56,11 @@ def _counts() -> tuple[str, ...]:
     return (_("planned"), _("on time"), _("late"), _("missed"), _("pending"))
 
 
+def _count_cells(row: dict[str, Any]) -> tuple[str, ...]:
+    """The cells under :func:`_counts`' headings, from one summary row."""
+    return tuple(_n(row[key]) for key in ("planned", "on_time", "late", "missed", "pending"))
+
+
 def validate_workspace(path: str, *, show_all: bool, no_cache: bool, jobs: int, pm: Any) -> None:
     """``planflow validate WORKSPACE``: every plan checked; errors printed, worst plans listed."""
     from planflow.workspace import run_each
@@ -191,11 +196,7 @@ def _print_simulation(summary: dict[str, Any], show_all: bool) -> None:
     for r in shown:
         table.add_row(
             r["plan"],
-            _n(r["planned"]),
-            _n(r["on_time"]),
-            _n(r["late"]),
-            _n(r["missed"]),
-            _n(r["pending"]),
+            *_count_cells(r),
             str(r["max_days_late"]),
             str(r["targets_not_met"]),
             r["worst_unit"] or "",
@@ -209,11 +210,7 @@ def _print_simulation(summary: dict[str, Any], show_all: bool) -> None:
                 r["unit"],
                 r["name"],
                 _n(r["plans"]),
-                _n(r["planned"]),
-                _n(r["on_time"]),
-                _n(r["late"]),
-                _n(r["missed"]),
-                _n(r["pending"]),
+                *_count_cells(r),
             )
         out.print(table)
     if show_all and summary.get("units"):
@@ -221,11 +218,7 @@ def _print_simulation(summary: dict[str, Any], show_all: bool) -> None:
         for r in summary["units"]:
             table.add_row(
                 r["unit"],
-                _n(r["planned"]),
-                _n(r["on_time"]),
-                _n(r["late"]),
-                _n(r["missed"]),
-                _n(r["pending"]),
+                *_count_cells(r),
                 str(r["max_days_late"]),
             )
         out.print(table)

@@ -71,18 +71,9 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
     dates outside the plan year, and dependency cycles.
     """
     problems: list[PlanProblem] = []
-    unit_ids: dict[str, int] = {}
-    for i, unit in enumerate(plan.units):
-        if unit.id in unit_ids:
-            problems.append(
-                PlanProblem(
-                    ("units", i, "id"),
-                    _("duplicate unit id {id!r}").format(id=unit.id),
-                    _("{entry} already uses it").format(entry=entry("units", unit_ids[unit.id])),
-                )
-            )
-        else:
-            unit_ids[unit.id] = i
+    unit_ids = _first_of_each_id(
+        "units", [u.id for u in plan.units], _("duplicate unit id {id!r}"), problems
+    )
     known_units = tuple(unit_ids)
 
     def unknown_unit(path: Path, unit_id: str) -> None:
@@ -125,18 +116,9 @@ def plan_problems(plan: Plan) -> list[PlanProblem]:
         for path, message, hint, unknown in succession_problems(plan, unit_ids)
     )
 
-    task_ids: dict[str, int] = {}
-    for i, task in enumerate(plan.tasks):
-        if task.id in task_ids:
-            problems.append(
-                PlanProblem(
-                    ("tasks", i, "id"),
-                    _("duplicate task id {id!r}").format(id=task.id),
-                    _("{entry} already uses it").format(entry=entry("tasks", task_ids[task.id])),
-                )
-            )
-        else:
-            task_ids[task.id] = i
+    task_ids = _first_of_each_id(
+        "tasks", [t.id for t in plan.tasks], _("duplicate task id {id!r}"), problems
+    )
     known_tasks = tuple(task_ids)
 
     year_start, year_end = date(plan.year, 1, 1), date(plan.year, 12, 31)
@@ -295,6 +277,26 @@ def _indicator_problems(
                     )
                 )
     return problems
+
+
+def _first_of_each_id(
+    key: str, ids: list[str], duplicate: str, problems: list[PlanProblem]
+) -> dict[str, int]:
+    """Each id with the index of its first entry under ``key``; each later entry with
+    an id already used is a problem (``duplicate``, with ``{id}``), pointing at the first."""
+    first: dict[str, int] = {}
+    for i, ident in enumerate(ids):
+        if ident in first:
+            problems.append(
+                PlanProblem(
+                    (key, i, "id"),
+                    duplicate.format(id=ident),
+                    _("{entry} already uses it").format(entry=entry(key, first[ident])),
+                )
+            )
+        else:
+            first[ident] = i
+    return first
 
 
 def find_cycle(plan: Plan) -> list[str] | None:
