@@ -126,7 +126,7 @@ def serve(
         from planflow.cli.workspace_serve import serve_workspace
 
         serve_workspace(plan, listen, tokens_file=tokens_file, state_file=state_file,
-                        base_url=base_url, max_plans=max_plans, public=public)  # fmt: skip
+                        base_url=base_url, db=db, max_plans=max_plans, public=public)  # fmt: skip
         return
     tokens_path: Path | None = None
     public_until_tokens = False
