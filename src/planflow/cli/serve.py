@@ -51,11 +51,15 @@ _SERVE_HELP = N_(
 _SERVE_WORKSPACE = N_(
     """PLAN may be a workspace (docs/workspaces.md): every plan is served under
     /PLAN-ID/ (/PLAN-ID/feeds/…), loaded on its first request; a plan with a
-    tokens file beside it (plan.tokens.json) has private feeds.
+    tokens file beside it (plan.tokens.json) has private feeds and unit pages
+    (/PLAN-ID/pages/<token>/units/<unit>). --db is then one database for every
+    plan [default: each plan's PLAN_DIR/.planflow/state.db]; several servers on
+    one PostgreSQL database can run behind nginx (docs/scale.md).
 
     \b
-    Example:
+    Examples:
       planflow serve examples/tinh_quang_ngai --max-plans 64
+      planflow serve tinh --db postgresql://planflow@db/tinh --port 8001
     """
 )
 
