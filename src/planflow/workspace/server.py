@@ -35,6 +35,7 @@ done PLAN-FOLDER`` records too.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import os
@@ -247,7 +248,8 @@ class WorkspaceServer:
     def _kept(self, plan_id: str) -> _Live | None:
         live = self._live.get(plan_id)
         if live is not None:
-            self._live.move_to_end(plan_id)
+            with contextlib.suppress(KeyError):  # dropped by another thread just now
+                self._live.move_to_end(plan_id)
         return live
 
     def _entry(self, plan_id: str) -> _Live | None:
