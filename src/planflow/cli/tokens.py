@@ -45,6 +45,8 @@ _TOKENS_HELP = N_(
     a workspace with a workspace file) keeps its tokens in plan.tokens.json beside
     its plan file, which `planflow serve WORKSPACE` reads, and its links carry the
     plan id after the address: BASE/PLAN-ID/feeds/…, BASE/PLAN-ID/pages/….
+    --all-plans gives every unit without a token, in every plan, one, and writes
+    the links to a sheet (--links FILE.csv or FILE.xlsx, mode 0600) to hand out.
 
     \b
     Examples:
@@ -55,6 +57,7 @@ _TOKENS_HELP = N_(
       planflow tokens examples/boy_2025 --revoke 3f9a1c2e
       planflow tokens examples/boy_2025 --rotate 3f9a1c2e
       planflow tokens examples/tinh_quang_ngai --plan xa_bo_y --unit vhxh
+      planflow tokens examples/tinh_quang_ngai --all-plans --links links.xlsx
     """
 )
 
@@ -74,6 +77,12 @@ _TOKENS_HELP = N_(
               help=N_("Issue a token for this unit (repeatable)."))  # fmt: skip
 @click.option("--all", "all_feeds", is_flag=True,
               help=N_("Issue an admin token: the plan feed and every unit's."))  # fmt: skip
+@click.option("--all-plans", is_flag=True,
+              help=N_("PLAN is a workspace: a token for every unit without one, in every plan; "
+                      "the links go to --links FILE."))  # fmt: skip
+@click.option("--links", metavar="FILE", type=click.Path(dir_okay=False),
+              help=N_("With --all-plans: a new .csv or .xlsx sheet of the links "
+                      "(mode 0600)."))  # fmt: skip
 @click.option("--label", default="", help=N_("Who or which device the new token is for."))
 @click.option("--list", "list_tokens", is_flag=True,
               help=N_("List tokens (ids, units, labels; never secrets)."))  # fmt: skip
@@ -91,6 +100,8 @@ def tokens(
     plan_id: str | None,
     units: tuple[str, ...],
     all_feeds: bool,
+    all_plans: bool,
+    links: str | None,
     label: str,
     list_tokens: bool,
     revoke_ids: tuple[str, ...],
@@ -104,6 +115,9 @@ def tokens(
         raise click.UsageError(
             _("use one of --list, --revoke, --rotate, or --unit/--all at a time")
         )
+    if all_plans or links is not None:
+        _all_plans(plan, all_plans, links, actions, plan_id, tokens_file, base_url, label)
+        return
     target = resolve_target(plan, plan_id, tokens_file)
     path = target.tokens
     try:
@@ -159,6 +173,39 @@ def tokens(
 def _tell_note(note: str | None) -> None:
     if note is not None:
         click.echo(note, err=True)
+
+
+def _all_plans(
+    plan: str,
+    all_plans: bool,
+    links: str | None,
+    actions: int,
+    plan_id: str | None,
+    tokens_file: str | None,
+    base_url: str,
+    label: str,
+) -> None:
+    """``--all-plans --links FILE``: every plan of the workspace at once."""
+    from planflow.cli.tokens_all import issue_all_plans
+
+    if not all_plans:
+        raise click.UsageError(_("--links goes with --all-plans"))
+    if actions or plan_id is not None or tokens_file is not None:
+        raise click.UsageError(
+            _("--all-plans works on every plan: without --plan, --unit, --all, --list, "
+              "--revoke, --rotate or --tokens")
+        )  # fmt: skip
+    if links is None:
+        raise click.UsageError(
+            _("--all-plans writes the new links to a sheet: give --links FILE.csv or FILE.xlsx")
+        )
+    code = issue_all_plans(plan, links, base_url, label, jobs=0, no_cache=False)
+    if base_url == DEFAULT_BASE:
+        click.echo(
+            _("(links use the default address; pass --base-url https://your.host)"), err=True
+        )
+    if code:
+        raise SystemExit(code)
 
 
 def _issue(

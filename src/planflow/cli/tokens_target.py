@@ -62,7 +62,9 @@ def resolve_target(plan: str, plan_id: str | None, tokens_file: str | None) -> T
         return Target(default_tokens_path(member.path), member.path, loaded.plan.id, loaded)
     if is_workspace(plan):
         raise click.UsageError(
-            _("{path} is a workspace: name one of its plans with --plan ID").format(path=plan)
+            _(
+                "{path} is a workspace: name one of its plans with --plan ID, or use --all-plans"
+            ).format(path=plan)
         )
     try:
         found = member_of(plan)
