@@ -142,3 +142,18 @@ def test_all_plans_refusals(province: Path, tmp_path: Path) -> None:
     assert code == 2 and "workspace" in err
     assert taken.read_text(encoding="utf-8") == "earlier secrets\n"
     assert not list(province.glob("*/plan.tokens.json")) and not list(tmp_path.glob("x.*"))
+
+
+def test_a_plan_id_twice_is_skipped_as_the_server_skips_it(tmp_path: Path) -> None:
+    """The server serves the first plan (in folder order) of an id; the second gets no
+    tokens and is named, exit 1."""
+    root = write(tmp_path / "tinh", {"a": commune(1), "b": commune(1), "c": commune(2)})
+    sheet = tmp_path / "links.csv"
+    code, _, err = _tokens(str(root), "--all-plans", "--links", str(sheet))
+    assert code == 1 and "b/plan.yaml: plan id 'c0001-2025' is also the id of a/plan.yaml" in err
+    assert (root / "a" / "plan.tokens.json").exists() and (root / "c" / "plan.tokens.json").exists()
+    assert not (root / "b" / "plan.tokens.json").exists()
+    with sheet.open(encoding="utf-8-sig", newline="") as stream:
+        plans = [row[0] for row in csv.reader(stream)][1:]
+    assert sorted(set(plans)) == ["c0001-2025", "c0002-2025"]
+    assert plans.count("c0001-2025") == len(_unit_ids())
