@@ -52,7 +52,7 @@ def report_workspace(
     pm: Any,
 ) -> None:
     """Write the consolidated report of the workspace at ``path`` for ``period``."""
-    from planflow.reports.consolidated import consolidated_artifacts
+    from planflow.reports.consolidated_forms import consolidated_artifacts
     from planflow.workspace import run_each
     from planflow.workspace.report_summary import report_summary
     from planflow.workspace.reporting import report_one

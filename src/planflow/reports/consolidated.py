@@ -4,7 +4,8 @@ Its figures come as a plain dict (``planflow.workspace.report_summary``; the
 ``json`` form writes exactly it): ``workspace``, ``period`` (``id``, ``start``,
 ``end``), ``totals``, ``plans`` worst first, ``shared_units``,
 ``indicators_not_met``, ``failed``. This module writes it as Markdown, CSV, JSON
-and xlsx (:mod:`.consolidated_html` as HTML and PDF), with the words of the
+(:mod:`.consolidated_xlsx` as xlsx, :mod:`.consolidated_html` as HTML and PDF;
+:mod:`.consolidated_forms` picks the form), with the words of the
 single-plan report. Readable forms (md, html, pdf) list the ``top`` worst plans
 and say how many more there are; csv, json and xlsx hold every plan.
 """
@@ -13,19 +14,16 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from planflow.hooks.specs import Artifact
 from planflow.i18n import _, format_date, format_number, ngettext
 from planflow.reports.data import COUNT_KEYS
 from planflow.reports.labels import count_headings, firmness_name, heading, indicator_verdict
 from planflow.reports.periods import period_phrase
 
 __all__ = [
-    "consolidated_artifacts",
     "consolidated_heading",
     "indicator_cells",
     "indicator_headings",
@@ -132,8 +130,15 @@ def indicator_cells(row: dict[str, Any]) -> list[str]:
 
 def indicator_headings() -> list[str]:
     """The columns of the KPI targets not met."""
-    return [_("Plan"), _("Indicator"), _("Unit"), _("Checkpoint"), _("Goal"), _("Value"),
-            _("Verdict")]  # fmt: skip
+    return [
+        _("Plan"),
+        _("Indicator"),
+        _("Unit"),
+        _("Checkpoint"),
+        _("Goal"),
+        _("Value"),
+        _("Verdict"),
+    ]
 
 
 def shared_cells(row: dict[str, Any]) -> list[str]:
@@ -170,10 +175,12 @@ def render_markdown(summary: dict[str, Any], *, top: int | None) -> str:
         "",
         f"**{subject(summary)}**  ",
         _("{area} · period {start} – {end} · {plans}, {failed} not read").format(
-            area=summary["workspace"], start=format_date(start), end=format_date(end),
+            area=summary["workspace"],
+            start=format_date(start),
+            end=format_date(end),
             plans=plans_phrase(summary["plans_total"]),
             failed=format_number(summary["plans_failed"]),
-        ),  # fmt: skip
+        ),
         "",
         f"## {heading('results')}",
         "",
@@ -203,8 +210,10 @@ def render_markdown(summary: dict[str, Any], *, top: int | None) -> str:
     if rows:
         lines += _md_table(indicator_headings(), [indicator_cells(r) for r in listed])
         if len(listed) < len(rows):
-            lines += [_("… and {count} more").format(count=format_number(len(rows) - len(listed))),
-                      ""]  # fmt: skip
+            lines += [
+                _("… and {count} more").format(count=format_number(len(rows) - len(listed))),
+                "",
+            ]
     else:
         lines += [_("None."), ""]
     lines += [f"## {heading('raise')}", "", f"### {consolidated_heading('failed')}", ""]
@@ -225,64 +234,88 @@ def render_csv(summary: dict[str, Any]) -> tuple[bytes, bytes]:
     """The counts (the total, every plan, every shared unit; plans not read with their
     first problem) and the KPI targets not met, as CSV (plain numbers, ISO dates)."""
     pct = _("Share on time")
-    header = [_("scope"), _("id"), _("name"), *count_headings(), pct, _("quantity targets not met"),
-              _("KPI not met")]  # fmt: skip
+    header = [
+        _("scope"),
+        _("id"),
+        _("name"),
+        *count_headings(),
+        pct,
+        _("quantity targets not met"),
+        _("KPI not met"),
+    ]
     t = summary["totals"]
     rows: list[list[Any]] = [
         header,
-        [_("total"), summary["period"]["id"], summary["workspace"],
-         *(t[k] for k in COUNT_KEYS), t["on_time_percent"],
-         sum(r["targets_not_met"] for r in summary["plans"]),
-         len(summary["indicators_not_met"])],
-    ]  # fmt: skip
+        [
+            _("total"),
+            summary["period"]["id"],
+            summary["workspace"],
+            *(t[k] for k in COUNT_KEYS),
+            t["on_time_percent"],
+            sum(r["targets_not_met"] for r in summary["plans"]),
+            len(summary["indicators_not_met"]),
+        ],
+    ]
     rows += [
-        [_("plan"), r["plan"], r["title"], *(r[k] for k in COUNT_KEYS), r["on_time_percent"],
-         r["targets_not_met"], r["indicators_not_met"]]
+        [
+            _("plan"),
+            r["plan"],
+            r["title"],
+            *(r[k] for k in COUNT_KEYS),
+            r["on_time_percent"],
+            r["targets_not_met"],
+            r["indicators_not_met"],
+        ]
         for r in summary["plans"]
-    ]  # fmt: skip
+    ]
     rows += [
-        [_("shared unit"), r["unit"], r["name"], *(r[k] for k in COUNT_KEYS),
-         r["on_time_percent"], "", ""]
+        [
+            _("shared unit"),
+            r["unit"],
+            r["name"],
+            *(r[k] for k in COUNT_KEYS),
+            r["on_time_percent"],
+            "",
+            "",
+        ]
         for r in summary["shared_units"]
-    ]  # fmt: skip
+    ]
     rows += [
-        [_("not read"), f["file"], f["problems"][0] if f["problems"] else "",
-         *[""] * (len(header) - 3)]
+        [
+            _("not read"),
+            f["file"],
+            f["problems"][0] if f["problems"] else "",
+            *[""] * (len(header) - 3),
+        ]
         for f in summary["failed"]
-    ]  # fmt: skip
-    kpi = [[_("plan"), _("indicator"), _("clause"), _("text"), _("unit"), _("checkpoint"),
-            _("goal"), _("value"), _("firmness"), _("required")]]  # fmt: skip
+    ]
+    kpi: list[list[Any]] = [
+        [
+            _("plan"),
+            _("indicator"),
+            _("clause"),
+            _("text"),
+            _("unit"),
+            _("checkpoint"),
+            _("goal"),
+            _("value"),
+            _("firmness"),
+            _("required"),
+        ]
+    ]
     kpi += [
-        [r["plan"], r["indicator"], r["ref"], r["text"], r["unit"], r["checkpoint"], r["goal"],
-         r["value"], firmness_name(r["firmness"]), int(r["failed"])]
+        [
+            r["plan"],
+            r["indicator"],
+            r["ref"],
+            r["text"],
+            r["unit"],
+            r["checkpoint"],
+            r["goal"],
+            r["value"],
+            firmness_name(r["firmness"]),
+            int(r["failed"]),
+        ]
         for r in summary["indicators_not_met"]
-    ]  # fmt: skip
+    ]
     return _csv(rows), _csv(kpi)
-
-
-def consolidated_artifacts(
-    summary: dict[str, Any], *, form: str, stem: str, top: int | None
-) -> list[Artifact]:
-    """The files of the consolidated report in ``form`` (md, csv, json, xlsx, html, pdf),
-    named ``STEM.EXT`` (csv: also ``STEM-chi-tieu.csv``, the KPI targets not met)."""
-    if form == "md":
-        text = render_markdown(summary, top=top)
-        return [Artifact(f"{stem}.md", "text/markdown", text.encode("utf-8"))]
-    if form == "csv":
-        counts, kpi = render_csv(summary)
-        return [Artifact(f"{stem}.csv", "text/csv", counts),
-                Artifact(f"{stem}-chi-tieu.csv", "text/csv", kpi)]  # fmt: skip
-    if form == "json":
-        text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
-        return [Artifact(f"{stem}.json", "application/json", text.encode("utf-8"))]
-    if form == "xlsx":
-        from planflow.reports.consolidated_xlsx import render_xlsx
-
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return [Artifact(f"{stem}.xlsx", media, render_xlsx(summary))]
-    from planflow.reports.consolidated_html import render_html, render_pdf
-
-    if form == "pdf":
-        return [Artifact(f"{stem}.pdf", "application/pdf", render_pdf(summary, top=top))]
-    html = render_html(summary, top=top)
-    return [Artifact(f"{stem}.html", "text/html", html.encode("utf-8"))]

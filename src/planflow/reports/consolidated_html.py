@@ -61,9 +61,13 @@ def render_html(summary: dict[str, Any], *, top: int | None) -> str:
     rows = summary["indicators_not_met"]
     listed = rows if top is None else rows[:top]
     start, end = period_dates(summary)
-    intro = _("{area} reports the results for {period} of the implementation of {plans} "
-              "as follows.").format(area=summary["workspace"], period=period_phrase(start, end),
-                                    plans=plans_phrase(summary["plans_total"]))  # fmt: skip
+    intro = _(
+        "{area} reports the results for {period} of the implementation of {plans} as follows."
+    ).format(
+        area=summary["workspace"],
+        period=period_phrase(start, end),
+        plans=plans_phrase(summary["plans_total"]),
+    )
     totals_text = _(
         "In the period {planned} occurrences of the plans' tasks were due: {done} were done "
         "({on_time} on time, {late} late), {missed} were not done and {pending} are not "

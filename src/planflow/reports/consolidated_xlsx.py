@@ -44,41 +44,68 @@ def render_xlsx(summary: dict[str, Any]) -> bytes:
     wb = new_workbook()
     taken: set[str] = set()
     first = wb.worksheets[0]
-    first.title = sheet_title(_("Plans"), taken)
+    first.title = sheet_title(_("By plan"), taken)
     start, end = period_dates(summary)
     subtitle = f"{subject(summary)} — {period_phrase(start, end)}"
     counts = count_headings()
     t = summary["totals"]
     rows: list[list[Any]] = [
-        [n, r["plan"], r["title"], *(r[k] for k in COUNT_KEYS), _share(r["on_time_percent"]),
-         r["targets_not_met"], r["indicators_not_met"], r["worst_unit"] or ""]
+        [
+            n,
+            r["plan"],
+            r["title"],
+            *(r[k] for k in COUNT_KEYS),
+            _share(r["on_time_percent"]),
+            r["targets_not_met"],
+            r["indicators_not_met"],
+            r["worst_unit"] or "",
+        ]
         for n, r in enumerate(summary["plans"], 1)
-    ]  # fmt: skip
+    ]
     rows.append(
-        ["", "", _("Total") + f" ({plans_phrase(len(summary['plans']))})",
-         *(t[k] for k in COUNT_KEYS), _share(t["on_time_percent"]),
-         sum(r["targets_not_met"] for r in summary["plans"]),
-         len(summary["indicators_not_met"]), ""]
-    )  # fmt: skip
+        [
+            "",
+            "",
+            _("Total") + f" ({plans_phrase(len(summary['plans']))})",
+            *(t[k] for k in COUNT_KEYS),
+            _share(t["on_time_percent"]),
+            sum(r["targets_not_met"] for r in summary["plans"]),
+            len(summary["indicators_not_met"]),
+            "",
+        ]
+    )
     write_table(
         first,
-        [_("No."), _("Plan"), _("Title"), *counts, _("Share on time"), _("Quantity targets not met"),
-         _("KPI not met"), _("Most behind unit")],
+        [
+            _("No."),
+            _("Plan"),
+            _("Title"),
+            *counts,
+            _("Share on time"),
+            _("Quantity targets not met"),
+            _("KPI not met"),
+            _("Most behind unit"),
+        ],
         rows,
         [6, 18, 45, *[11] * len(counts), 11, 11, 11, 18],
         title=consolidated_heading("title"),
         subtitle=subtitle,
-    )  # fmt: skip
+    )
     _percent_column(first, 4 + len(counts))
     shared = wb.create_sheet(sheet_title(_("Shared units"), taken))
     write_table(
         shared,
         [_("Unit"), _("Name"), _("Plans"), *counts, _("Share on time")],
         [
-            [r["unit"], r["name"], r["plans"], *(r[k] for k in COUNT_KEYS),
-             _share(r["on_time_percent"])]
+            [
+                r["unit"],
+                r["name"],
+                r["plans"],
+                *(r[k] for k in COUNT_KEYS),
+                _share(r["on_time_percent"]),
+            ]
             for r in summary["shared_units"]
-        ],  # fmt: skip
+        ],
         [12, 40, 9, *[11] * len(counts), 11],
         title=consolidated_heading("shared"),
         subtitle=subtitle,
@@ -87,19 +114,36 @@ def render_xlsx(summary: dict[str, Any]) -> bytes:
     if summary["indicators_not_met"]:
         write_table(
             wb.create_sheet(sheet_title(_("KPI not met"), taken)),
-            [_("Plan"), _("Clause"), _("Indicator"), _("Unit"), _("Checkpoint"), _("Goal"),
-             _("Value"), _("Firmness"), _("Verdict")],
             [
-                [r["plan"], r["ref"], r["text"], r["unit"], date.fromisoformat(r["checkpoint"]),
-                 r["goal"], r["value"], firmness_name(r["firmness"]),
-                 indicator_verdict("not met", r["failed"], r["firmness"])]
+                _("Plan"),
+                _("Clause"),
+                _("Indicator"),
+                _("Unit"),
+                _("Checkpoint"),
+                _("Goal"),
+                _("Value"),
+                _("Firmness"),
+                _("Verdict"),
+            ],
+            [
+                [
+                    r["plan"],
+                    r["ref"],
+                    r["text"],
+                    r["unit"],
+                    date.fromisoformat(r["checkpoint"]),
+                    r["goal"],
+                    r["value"],
+                    firmness_name(r["firmness"]),
+                    indicator_verdict("not met", r["failed"], r["firmness"]),
+                ]
                 for r in summary["indicators_not_met"]
             ],
             [18, 9, 50, 20, 12, 10, 10, 14, 22],
             date_columns=[5],
             title=consolidated_heading("indicators"),
             subtitle=subtitle,
-        )  # fmt: skip
+        )
     if summary["failed"]:
         write_table(
             wb.create_sheet(sheet_title(_("Not read"), taken)),

@@ -26,7 +26,8 @@ def on_time_percent(row: dict[str, Any]) -> float | None:
     """The share of the period's planned occurrences done on time, in percent (1 decimal)."""
     if not row["planned"]:
         return None
-    return round(100 * row["on_time"] / row["planned"], 1)
+    share: float = round(100 * row["on_time"] / row["planned"], 1)
+    return share
 
 
 def _worst(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -51,9 +52,9 @@ def _check_period(spec: str, ok: list[dict[str, Any]]) -> None:
             _("period {spec!r} is not a period of {count} plans of the workspace: {plans}").format(
                 spec=spec, count=len(lacking), plans=names
             ),
-            hint=_("{problem}; use a period every plan has: a quarter (2025-Q3) or the year").format(
-                problem=lacking[0]["no_period"]
-            ),
+            hint=_(
+                "{problem}; use a period every plan has: a quarter (2025-Q3) or the year"
+            ).format(problem=lacking[0]["no_period"]),
         )
     dates: dict[tuple[str, str], list[str]] = {}
     for row in ok:

@@ -128,8 +128,7 @@ def report_one(
             from planflow.jobs.year import Year
 
             with Year.open(loaded.file, db, loaded=loaded) as year:
-                state = year.replay(chosen.end).result
-                data = build_report(state, chosen, as_of=chosen.end)
+                data = build_report(year.replay(chosen.end).result, chosen, as_of=chosen.end)
         else:
             from planflow.hooks.manager import completion_model
             from planflow.jobs.report import simulate_to
@@ -149,4 +148,3 @@ def report_one(
         return failed(member, exc)
     except Exception as exc:  # one plan's failure never stops the others
         return crashed(member, exc)
-
