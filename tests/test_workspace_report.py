@@ -14,6 +14,7 @@ import io
 import json
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,20 @@ from planflow.cli.main import cli
 from year_support import plan_text
 
 SHARED = "coordinators: [radio]"  # viec-1's coordinators in plan_text
+INDICATORS = """\
+indicators:
+  - id: ho-so-mang
+    text: "100% hồ sơ công việc được xử lý trên môi trường mạng"
+    target: "100%"
+    owner: vp
+    checkpoints: cuối mỗi quý
+  - id: dvc
+    text: "Phấn đấu tối thiểu 80% hồ sơ được giải quyết trực tuyến toàn trình"
+    target: "tối thiểu 80%"
+    firmness: phấn đấu
+    owner: radio
+    checkpoints: [31/03/2025]
+"""
 
 
 def _plan(tasks: int, plan_id: str, *, with_sonv: bool = False, extra: str = "") -> str:
@@ -40,14 +55,16 @@ def invoke(*args: str) -> tuple[int, str, str]:
 def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """a: 3 duties, viec-1 coordinated by sonv, done on 14/01 (on time) and 20/02 (late);
     b: 1 duty coordinated by sonv, done on time in each month of Q1; c: 2 duties, nothing
-    recorded; d: names a unit it lacks (does not load)."""
+    recorded; d: names a unit it lacks (does not load). a and c have two indicators
+    measured on 31/03: a misses the required one (97,5 of 100%), c the one to strive
+    for (70 of at least 80%)."""
     root = tmp_path_factory.mktemp("ws") / "tinh"
     root.mkdir()
     (root / "planflow-workspace.yaml").write_text(WORKSPACE_FILE, encoding="utf-8")
     plans = {
-        "a": _plan(3, "a-2025", with_sonv=True),
+        "a": _plan(3, "a-2025", with_sonv=True, extra=INDICATORS),
         "b": _plan(1, "b-2025", with_sonv=True),
-        "c": _plan(2, "c-2025"),
+        "c": _plan(2, "c-2025", extra=INDICATORS),
         "d": _plan(1, "d-2025").replace("lead: vhxh", "lead: khong-co"),
     }
     for folder, text in plans.items():
@@ -58,6 +75,11 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for folder, occurrence, day in done:
         code, out, err = invoke("done", str(root / folder), occurrence, "--date", day,
                                 "--now", "2025-04-01")  # fmt: skip
+        assert code == 0, out + err
+    values = [("a", "ho-so-mang", "97,5"), ("a", "dvc", "85"), ("c", "ho-so-mang", "100")]
+    for folder, indicator, value in [*values, ("c", "dvc", "70")]:
+        code, out, err = invoke("record", str(root / folder), indicator, value,
+                                "--date", "2025-03-31", "--now", "2025-04-01")  # fmt: skip
         assert code == 0, out + err
     return root
 
@@ -99,7 +121,17 @@ def test_json_totals_rows_shared_units_and_failed_plan(province: Path, tmp_path:
         {"unit": "sonv", "name": "Sở Nội vụ tỉnh", "plans": 2, **SONV, "on_time_percent": 66.7}
     ]
     assert [f["file"] for f in data["failed"]] == ["d/plan.yaml"]
-    assert data["indicators_not_met"] == []
+    assert [p["indicators_not_met"] for p in data["plans"]] == [1, 1, 0]
+    assert data["indicators_not_met"] == [
+        {"plan": "a-2025", "indicator": "ho-so-mang", "ref": "",
+         "text": "100% hồ sơ công việc được xử lý trên môi trường mạng", "unit": "a-2025/vp",
+         "checkpoint": "2025-03-31", "goal": "≥ 100%", "value": 97.5, "firmness": "required",
+         "failed": True},
+        {"plan": "c-2025", "indicator": "dvc", "ref": "",
+         "text": "Phấn đấu tối thiểu 80% hồ sơ được giải quyết trực tuyến toàn trình",
+         "unit": "c-2025/radio", "checkpoint": "2025-03-31", "goal": "≥ 80%", "value": 70.0,
+         "firmness": "strive", "failed": False},
+    ]  # fmt: skip
 
 
 def test_csv(province: Path, tmp_path: Path) -> None:
@@ -118,7 +150,11 @@ def test_csv(province: Path, tmp_path: Path) -> None:
     (failed,) = [r for r in rows if r[0] == "not read"]
     assert failed[1] == "d/plan.yaml" and "khong-co" in failed[2]
     kpi = (tmp_path / "tinh-2025-q1-chi-tieu.csv").read_bytes().decode("utf-8-sig")
-    assert len(list(csv.reader(io.StringIO(kpi)))) == 1  # the header: no indicator in these plans
+    kpi_rows = list(csv.reader(io.StringIO(kpi)))[1:]
+    assert [(r[0], r[1], r[4], r[5], float(r[7]), r[9]) for r in kpi_rows] == [
+        ("a-2025", "ho-so-mang", "a-2025/vp", "2025-03-31", 97.5, "1"),
+        ("c-2025", "dvc", "c-2025/radio", "2025-03-31", 70.0, "0"),
+    ]
 
 
 def test_markdown_in_vietnamese(province: Path, tmp_path: Path) -> None:
@@ -130,9 +166,11 @@ def test_markdown_in_vietnamese(province: Path, tmp_path: Path) -> None:
     assert "| 18 | 5 | 4 | 1 | 8 | 5 | 22,2% |" in text
     lines = [line for line in text.splitlines() if line.startswith("| 1 |")]
     assert lines == ["| 1 | Kế hoạch thử nghiệm chạy năm thật xã Bờ Y năm 2025 (a-2025) | 9 | 2 | 1 "
-                     "| 1 | 4 | 3 | 11,1% | 0 | 0 | a-2025/radio |"]  # fmt: skip
+                     "| 1 | 4 | 3 | 11,1% | 0 | 1 | a-2025/radio |"]  # fmt: skip
     assert "| Sở Nội vụ tỉnh (sonv) | 2 | 6 | 5 | 4 | 1 | 0 | 1 | 66,7% |" in text
     assert "`d/plan.yaml`" in text and "khong-co" in text
+    assert ("| a-2025 | 100% hồ sơ công việc được xử lý trên môi trường mạng | a-2025/vp "
+            "| 31/03/2025 | ≥ 100% | 97,5 | Không đạt |") in text  # fmt: skip
 
 
 def test_top_plans_and_how_many_more(
@@ -155,7 +193,14 @@ def test_xlsx(province: Path, tmp_path: Path) -> None:
 
     _report(province, tmp_path, "xlsx", "--lang", "vi")
     wb = load_workbook(tmp_path / "tinh-2025-q1.xlsx")
-    assert wb.sheetnames == ["Theo kế hoạch", "Đơn vị dùng chung", "Không đọc được"]
+    assert wb.sheetnames == [
+        "Theo kế hoạch", "Đơn vị dùng chung", "Chỉ tiêu đo lường chưa đạt", "Không đọc được"
+    ]  # fmt: skip
+    kpi = list(wb["Chỉ tiêu đo lường chưa đạt"].iter_rows(min_row=4, values_only=True))
+    assert [(r[0], r[3], r[4].date(), r[6], r[8]) for r in kpi] == [
+        ("a-2025", "a-2025/vp", date(2025, 3, 31), 97.5, "Không đạt"),
+        ("c-2025", "c-2025/radio", date(2025, 3, 31), 70, "Chưa đạt (phấn đấu)"),
+    ]
     rows = list(wb["Theo kế hoạch"].iter_rows(min_row=4, values_only=True))
     assert [r[1] for r in rows[:3]] == ["a-2025", "c-2025", "b-2025"]
     assert list(rows[0][3:9]) == list(RECORDED["a-2025"].values())
@@ -177,6 +222,7 @@ def test_pdf_is_an_administrative_document(province: Path, tmp_path: Path) -> No
              "BÁO CÁO", "Quý I năm 2025", "I. KẾT QUẢ THỰC HIỆN", "1. Tổng hợp chung",
              "2. Theo từng kế hoạch, chậm nhất trước", "(a-2025)", "(c-2025)", "(b-2025)",
              "3. Đơn vị dùng chung của các kế hoạch", "Sở Nội vụ tỉnh",
+             "4. Chỉ tiêu đo lường chưa đạt", "97,5",
              "II. TỒN TẠI, HẠN CHẾ CẦN LƯU Ý", "d/plan.yaml", "Nơi nhận:"]  # fmt: skip
     at = [text.find(p) for p in parts]
     assert -1 not in at and at == sorted(at), list(zip(parts, at, strict=True))
@@ -211,6 +257,9 @@ def test_html_in_a_browser(province: Path, tmp_path: Path) -> None:
         first = page.locator('#plans tr[data-plan="a-2025"] td').all_inner_texts()
         sonv = page.locator('#shared tr[data-unit="sonv"] td').all_inner_texts()
         failed = page.locator("#failed li").all_inner_texts()
+        kpi = page.locator("#indicators tr[data-indicator]").evaluate_all(
+            "rs => rs.map(r => [r.dataset.plan, r.dataset.indicator])"
+        )
         kind = page.locator("h1.kind").inner_text()
         browser.close()
     assert problems == []
@@ -220,6 +269,7 @@ def test_html_in_a_browser(province: Path, tmp_path: Path) -> None:
     assert first[2:9] == ["9", "2", "1", "1", "4", "3", "11,1%"]
     assert sonv[1:] == ["2", "6", "5", "4", "1", "0", "1", "66,7%"]
     assert len(failed) == 1 and failed[0].startswith("d/plan.yaml")
+    assert kpi == [["a-2025", "ho-so-mang"], ["c-2025", "dvc"]]
 
 
 @pytest.mark.parametrize("form", ["json", "md"])
@@ -281,3 +331,20 @@ def test_unknown_plan_and_single_plan_options(province: Path, tmp_path: Path) ->
     assert code == 2 and "no plan 'zzz' in the workspace" in err and "Traceback" not in err
     code, _out, err = invoke("report", str(province), "--period", "2025-Q1", "--unit", "vhxh")
     assert code == 2 and "with a workspace, --unit needs --plan ID" in err
+
+
+def test_one_database_for_every_plan(province: Path, tmp_path: Path) -> None:
+    """--from-state --db URL: every plan's records in one database, keyed by plan id."""
+    url = f"sqlite:///{tmp_path / 'tinh.db'}"
+    done = [("a", "viec-1#1", "2025-01-14"), ("a", "viec-1#2", "2025-02-20")]
+    done += [("b", f"viec-1#{n}", f"2025-0{n}-14") for n in (1, 2, 3)]
+    for folder, occurrence, day in done:
+        code, out, err = invoke("done", str(province / folder), occurrence, "--date", day,
+                                "--now", "2025-04-01", "--db", url)  # fmt: skip
+        assert code == 0, out + err
+    _report(province, tmp_path, "json", "--db", url)
+    data = json.loads((tmp_path / "tinh-2025-q1.json").read_text(encoding="utf-8"))
+    assert {k: data["totals"][k] for k in TOTALS} == TOTALS
+    for row in data["plans"]:
+        assert {k: row[k] for k in TOTALS} == RECORDED[row["plan"]]
+    assert data["indicators_not_met"] == []  # no value recorded in this database
