@@ -348,3 +348,24 @@ def test_one_database_for_every_plan(province: Path, tmp_path: Path) -> None:
     for row in data["plans"]:
         assert {k: row[k] for k in TOTALS} == RECORDED[row["plan"]]
     assert data["indicators_not_met"] == []  # no value recorded in this database
+
+
+def test_a_random_year_gives_each_plan_its_own_report_figures(
+    province: Path, tmp_path: Path
+) -> None:
+    """--model random --seed N: each plan's row is its own report's totals (--plan ID)."""
+    model = ("--model", "random", "--seed", "5", "--period", "2025-Q1", "--format", "json")
+    code, _out, _err = invoke("report", str(province), *model, "--out", str(tmp_path / "ws"))
+    data = json.loads((tmp_path / "ws" / "tinh-2025-q1.json").read_text(encoding="utf-8"))
+    assert data["source"] == {"kind": "simulation", "model": "random", "seed": 5}
+    for plan in ("a-2025", "b-2025", "c-2025"):
+        out = tmp_path / plan
+        code, _out, err = invoke("report", str(province), "--plan", plan, *model, "--out", str(out))
+        assert code == 0, err
+        own = json.loads((out / f"{plan}-2025-q1.json").read_text(encoding="utf-8"))["totals"]
+        (row,) = [r for r in data["plans"] if r["plan"] == plan]
+        assert {k: row[k] for k in TOTALS} == {k: own[k] for k in TOTALS}
+    assert {k: data["totals"][k] for k in TOTALS} == {
+        k: sum(r[k] for r in data["plans"]) for k in TOTALS
+    }
+    assert data["totals"]["on_time"] < data["totals"]["planned"]  # the random model made delays
