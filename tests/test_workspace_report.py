@@ -326,6 +326,16 @@ def test_a_period_some_plans_lack(province: Path, tmp_path: Path) -> None:
     assert code == 1 and "is not a period of 3 plans" in err and "unknown period 'm9'" in err
 
 
+def test_the_current_folder_names_the_files(
+    province: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(province)
+    code, _out, err = invoke("report", ".", "--period", "2025-Q1", "--format", "md",
+                             "--out", str(tmp_path), "--no-cache")  # fmt: skip
+    assert code == 1, err  # plan d does not load
+    assert [p.name for p in tmp_path.iterdir()] == ["tinh-2025-q1.md"]
+
+
 def test_unknown_plan_and_single_plan_options(province: Path, tmp_path: Path) -> None:
     code, _out, err = invoke("report", str(province), "--period", "2025-Q1", "--plan", "zzz")
     assert code == 2 and "no plan 'zzz' in the workspace" in err and "Traceback" not in err

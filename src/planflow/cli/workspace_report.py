@@ -77,7 +77,7 @@ def report_workspace(
             click.echo(problem, err=True)
     if not summary["plans"]:
         raise click.ClickException(_("no plan of the workspace could be read; no report written"))
-    stem = f"{ws.root.name}-{summary['period']['id']}"
+    stem = f"{ws.root.resolve().name}-{summary['period']['id']}"
     try:
         artifacts = consolidated_artifacts(
             summary, form=form, stem=stem, top=None if show_all else TOP
