@@ -51,11 +51,15 @@ _SERVE_HELP = N_(
 _SERVE_WORKSPACE = N_(
     """PLAN may be a workspace (docs/workspaces.md): every plan is served under
     /PLAN-ID/ (/PLAN-ID/feeds/…), loaded on its first request; a plan with a
-    tokens file beside it (plan.tokens.json) has private feeds.
+    tokens file beside it (plan.tokens.json) has private feeds and unit pages
+    (/PLAN-ID/pages/<token>/units/<unit>). --db is then one database for every
+    plan [default: each plan's PLAN_DIR/.planflow/state.db]; several servers on
+    one PostgreSQL database can run behind nginx (docs/scale.md).
 
     \b
-    Example:
+    Examples:
       planflow serve examples/tinh_quang_ngai --max-plans 64
+      planflow serve tinh --db postgresql://planflow@db/tinh --port 8001
     """
 )
 
@@ -126,7 +130,7 @@ def serve(
         from planflow.cli.workspace_serve import serve_workspace
 
         serve_workspace(plan, listen, tokens_file=tokens_file, state_file=state_file,
-                        base_url=base_url, max_plans=max_plans, public=public)  # fmt: skip
+                        base_url=base_url, db=db, max_plans=max_plans, public=public)  # fmt: skip
         return
     tokens_path: Path | None = None
     public_until_tokens = False

@@ -1,4 +1,5 @@
-"""``planflow serve WORKSPACE``: every plan's feeds from one server, under ``/PLAN-ID/``."""
+"""``planflow serve WORKSPACE``: every plan's feeds and unit pages from one server, under
+``/PLAN-ID/``."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def serve_workspace(
     tokens_file: str | None,
     state_file: str | None,
     base_url: str | None,
+    db: str | None,
     max_plans: int,
     public: bool,
 ) -> None:
@@ -36,10 +38,19 @@ def serve_workspace(
             )
         )
     open_session(path, no_cache=True)  # a bad workspace file: its problems, exit 1
+    if db is not None:  # a wrong URL or a database down: said now, not on a first click
+        from planflow.run.store import Store, StoreError
+
+        try:
+            Store(db).close()  # brings its schema up to date, once for every worker
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
     logging.basicConfig(
         level=listen.log_level.upper(), format="%(levelname)-8s %(name)s: %(message)s"
     )
-    app = create_workspace_app(path, base_url=base_url, max_plans=max_plans)
+    # the unit pages' state: one database for every plan (--db, PLANFLOW_DB), else each
+    # plan's own .planflow/state.db, where `planflow done PLAN-FOLDER` records too
+    app = create_workspace_app(path, base_url=base_url, max_plans=max_plans, db=db)
     plans = len(app.state.workspace.plans)
     click.echo(
         _("serving {count} plans of {workspace} on {address}PLAN-ID/").format(

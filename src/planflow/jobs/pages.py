@@ -4,8 +4,11 @@
 feed, ``/pages/<secret>/units/<unit>``: the unit's open duties (overdue first) with
 their clause, deadline and coordinators, each with a form to mark it done with a
 note and an evidence link; what starts in the next 30 days; a form to record a
-target's measured value; and what was recorded recently. Server-rendered (Jinja2),
-Vietnamese, readable on a phone, no script.
+target's measured value; and what was recorded recently. Server-rendered (Jinja2,
+:mod:`planflow.jobs.page_view`), Vietnamese, readable on a phone, no script.
+``planflow serve WORKSPACE`` serves the same pages of every plan under
+``/PLAN-ID/pages/…`` (:mod:`planflow.workspace.app`): one :class:`UnitPages` per plan,
+mounted with :func:`page_routes`.
 
 * The secret is the same private link as the unit's feed, checked by the feed
   server's own access (:mod:`planflow.feeds.server.access`): a tokens file that goes
@@ -30,21 +33,38 @@ import hmac
 import os
 import secrets
 import threading
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote
 
 from planflow.feeds.tokens import Token
-from planflow.i18n import N_, _, format_number, use_language
-from planflow.jobs.kpi_records import record_value, recordable
-from planflow.jobs.progress_records import HISTORY_WHAT, find_occurrence, history, mark_done
-from planflow.jobs.status import CATEGORIES, status
+from planflow.i18n import N_, _, use_language
+from planflow.jobs.kpi_records import record_value
+from planflow.jobs.page_view import render_page
+from planflow.jobs.progress_records import find_occurrence, mark_done
 from planflow.jobs.year import Year
 from planflow.plan.errors import PlanError
 
-__all__ = ["MESSAGES", "add_unit_pages", "csrf_token", "page_key"]
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from planflow.feeds.progress import Progress
+    from planflow.feeds.server import FeedServer
+    from planflow.feeds.server.access import Access
+
+__all__ = [
+    "MESSAGES",
+    "UnitPages",
+    "YearSource",
+    "add_unit_pages",
+    "csrf_token",
+    "page_key",
+    "page_routes",
+]
 
 #: Every text of the pages' answers (the template holds the rest), in one place.
 MESSAGES = {
@@ -62,8 +82,11 @@ MESSAGES = {
 #: on them are too, whatever the server's environment says.
 PAGE_LANGUAGE = "vi"
 
-_OPEN = ("overdue", "due_this_week", "blocked", "open")
 _MAX_FORM = 16_384  # bytes of a form body
+
+#: The year one request works on, given "now" (None: the real clock): the plan as
+#: served, with a store of the request's own (closed when the request is done).
+YearSource = Callable[[datetime | None], Year]
 
 
 def page_key(folder: str | os.PathLike[str]) -> bytes:
@@ -88,20 +111,203 @@ def csrf_token(key: bytes, token: Token, unit: str) -> str:
     return hmac.new(key, f"{token.id}\x1f{unit}".encode(), hashlib.sha256).hexdigest()
 
 
-def _verdict(row: dict[str, Any]) -> str:
-    from planflow.reports.labels import indicator_verdict
+class UnitPages:
+    """The unit pages of one plan: the token check, the page and its two forms.
 
-    return indicator_verdict(row["state"], row["failed"], row["firmness"])
+    :param folder: the plan's folder; its ``.planflow/page.key`` is the CSRF key.
+    :param access: the tokens in force (the feed server's own: fail-closed).
+    :param open_year: the year for one request (:data:`YearSource`).
+    :param feeds: the plan's feed server: looked at on each request, and told at once
+        when a change is recorded (its feeds show what is done).
+    :param clock: what "now" is (tests); default the real clock in the plan's zone.
+    """
+
+    def __init__(
+        self,
+        folder: str | os.PathLike[str],
+        access: Access,
+        open_year: YearSource,
+        *,
+        feeds: FeedServer | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.folder = Path(folder)
+        self.access = access
+        self.open_year = open_year
+        self.feeds = feeds
+        self.clock = clock
+        self._key: bytes | None = None
+        self._key_lock = threading.Lock()
+
+    @property
+    def key(self) -> bytes:
+        """The CSRF key (made on first use, then kept)."""
+        with self._key_lock:
+            if self._key is None:
+                self._key = page_key(self.folder)
+            return self._key
+
+    def year(self) -> Year:
+        """The year for one request."""
+        return self.open_year(self.clock() if self.clock else None)
+
+    def marks(self) -> Progress:
+        """What the feeds mark: done and overdue occurrences (:attr:`FeedServer.progress`)."""
+        from planflow.jobs.reports import feed_progress
+
+        with self.year() as year:
+            return feed_progress(year)
+
+    def _look(self) -> None:
+        """The tokens file (and the plan file) as they are now; without a feed server
+        the tokens file is looked at on every request."""
+        if self.feeds is None:
+            self.access.refresh()
+        elif self.feeds.due():
+            self.feeds.refresh()
+
+    def _closed(self) -> Response | None:
+        from planflow.feeds.server.access import Mode
+        from planflow.feeds.server.http_cache import unavailable
+
+        self._look()
+        return unavailable() if self.access.mode is Mode.CLOSED else None
+
+    def _allowed(self, secret: str, unit: str, year: Year) -> Token | None:
+        token = self.access.token(secret)
+        if token is None or not token.opens(unit):
+            return None
+        return token if unit in {u.id for u in year.plan.units} else None
+
+    def _html(self, year: Year, token: Token, unit: str, base: str, **extra: Any) -> str:
+        return render_page(year, unit, base, csrf_token(self.key, token, unit), **extra)
+
+    def page(self, secret: str, unit: str, base: str, notice: str = "") -> Response:
+        """The page (blocking: run it in a thread)."""
+        from starlette.responses import HTMLResponse
+
+        closed = self._closed()
+        if closed is not None:
+            return closed
+        with use_language(PAGE_LANGUAGE), self.year() as year:
+            token = self._allowed(secret, unit, year)
+            if token is None:
+                return not_found()
+            html = self._html(year, token, unit, base, notice=notice)
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+    def change(
+        self, secret: str, unit: str, base: str, form: dict[str, str], what: str
+    ) -> Response:
+        """A form posted: ``what`` is ``done`` or ``record`` (blocking: run it in a thread)."""
+        from starlette.responses import HTMLResponse
+
+        closed = self._closed()
+        if closed is not None:
+            return closed
+        with use_language(PAGE_LANGUAGE), self.year() as year:
+            token = self._allowed(secret, unit, year)
+            if token is None:
+                return not_found()
+            if not hmac.compare_digest(form.get("csrf", ""), csrf_token(self.key, token, unit)):
+                return HTMLResponse(_(MESSAGES["csrf"]), status_code=403)
+            who = f"{token.label or 'token ' + token.id} (trang đơn vị)"
+            try:
+                if what == "done":
+                    return self._done(year, token, unit, base, form, who)
+                return self._record(year, token, unit, base, form, who)
+            except PlanError as exc:
+                return HTMLResponse(self._html(year, token, unit, base, error=str(exc)), 400)
+
+    def _done(
+        self, year: Year, token: Token, unit: str, base: str, form: dict[str, str], who: str
+    ) -> Response:
+        from starlette.responses import HTMLResponse, RedirectResponse
+
+        occ = find_occurrence(year, form.get("occurrence", ""))
+        if occ.unit != unit:
+            error = _(MESSAGES["not_yours"]).format(occurrence=form.get("occurrence"))
+            return HTMLResponse(self._html(year, token, unit, base, error=error), 403)
+        mark_done(year, f"{occ.task}#{occ.index}", by=unit, note=form.get("note") or None,
+                  evidence=form.get("evidence") or None, who=who)  # fmt: skip
+        if self.feeds is not None:
+            self.feeds.refresh(force=True)
+        done = quote(f"{occ.task}#{occ.index}", safe="")
+        return RedirectResponse(f"{base}?ghi-nhan={done}", status_code=303)
+
+    def _record(
+        self, year: Year, token: Token, unit: str, base: str, form: dict[str, str], who: str
+    ) -> Response:
+        from starlette.responses import HTMLResponse
+
+        try:
+            day = date.fromisoformat(form["day"]) if form.get("day") else None
+        except ValueError:
+            error = _(MESSAGES["bad_day"]).format(value=form.get("day"))
+            return HTMLResponse(self._html(year, token, unit, base, error=error), 400)
+        target = form.get("target", "")
+        record_value(year, target, form.get("value", ""), day=day, by=unit,
+                     evidence=form.get("evidence") or None, who=who)  # fmt: skip
+        notice = _(MESSAGES["recorded"]).format(target=target)
+        return HTMLResponse(self._html(year, token, unit, base, notice=notice))
 
 
-def _firmness(value: str) -> str:
-    from planflow.reports.labels import firmness_name
+def not_found() -> Response:
+    """The pages' 404: the same for a wrong token, unit or plan."""
+    from starlette.responses import HTMLResponse
 
-    return firmness_name(value)
+    with use_language(PAGE_LANGUAGE):
+        return HTMLResponse(_(MESSAGES["not_found"]), status_code=404)
 
 
-def _day(value: str | date) -> str:
-    return (date.fromisoformat(value) if isinstance(value, str) else value).strftime("%d/%m/%Y")
+#: Finds the pages a request is for (None: no such pages, 404).
+Finder = Callable[["Request"], Awaitable[UnitPages | None]]
+
+
+def page_routes(find: Finder, *, prefix: str = "") -> list[Route]:
+    """The pages' routes under ``prefix`` (``/{plan}`` in a workspace: the path
+    parameter ``plan`` is then part of every form's address)."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.routing import Route
+
+    async def form_of(request: Request) -> dict[str, str]:
+        body = await request.body()
+        fields = parse_qs(body[:_MAX_FORM].decode("utf-8", "replace"), keep_blank_values=True)
+        return {k: v[0].strip() for k, v in fields.items()}
+
+    def base_of(request: Request) -> str:
+        p = request.path_params
+        lead = f"/{quote(p['plan'], safe='')}" if "plan" in p else ""
+        return f"{lead}/pages/{quote(p['token'], safe='')}/units/{quote(p['unit'], safe='')}"
+
+    async def page(request: Request) -> Response:
+        pages = await find(request)
+        if pages is None:
+            return not_found()
+        p = request.path_params
+        notice = request.query_params.get("ghi-nhan", "")
+        with use_language(PAGE_LANGUAGE):
+            text = _(MESSAGES["done"]).format(occurrence=notice) if notice else ""
+        return await run_in_threadpool(pages.page, p["token"], p["unit"], base_of(request), text)
+
+    def changing(what: str) -> Callable[[Request], Awaitable[Response]]:
+        async def change(request: Request) -> Response:
+            pages = await find(request)
+            if pages is None:
+                return not_found()
+            p, form = request.path_params, await form_of(request)
+            return await run_in_threadpool(
+                pages.change, p["token"], p["unit"], base_of(request), form, what
+            )
+
+        return change
+
+    path = prefix + "/pages/{token}/units/{unit}"
+    return [
+        Route(path, page, methods=["GET", "HEAD"]),
+        Route(path + "/done", changing("done"), methods=["POST"]),
+        Route(path + "/record", changing("record"), methods=["POST"]),
+    ]
 
 
 def add_unit_pages(
@@ -111,34 +317,22 @@ def add_unit_pages(
     tokens_path: str | os.PathLike[str],
     db: str | None = None,
     clock: Callable[[], datetime] | None = None,
-) -> None:
+) -> UnitPages:
     """Add the unit pages to a feed server app (:func:`planflow.feeds.server.create_app`).
 
     :param clock: what "now" is (tests); default the real clock in the plan's zone.
     """
-    from jinja2 import Environment, PackageLoader, select_autoescape
-    from starlette.concurrency import run_in_threadpool
-    from starlette.requests import Request
-    from starlette.responses import HTMLResponse, RedirectResponse, Response
-    from starlette.routing import Route
+    from planflow.feeds.server.access import Access
 
-    from planflow.feeds.server.access import Access, Mode
-    from planflow.feeds.server.http_cache import unavailable
-
-    templates = Environment(
-        loader=PackageLoader("planflow.jobs", "templates"), autoescape=select_autoescape()
-    )
     with Year.open(plan_path, db) as first:  # fails early on a bad plan
         plan_file = Path(first.loaded.file)
-    key = page_key(plan_file.parent)
 
     loaded: list[tuple[tuple[int, ...], Year]] = []  # the plan as last read, by its file's stat
     loading = threading.Lock()
 
-    def open_year() -> Year:
-        """The year for one request: the plan is read again only when its file changed
-        (loading and expanding it is most of a page's cost), the store is the request's."""
-        now = clock() if clock else None
+    def open_year(now: datetime | None) -> Year:
+        """The plan is read again only when its file changed (loading and expanding it
+        is most of a page's cost); the store is the request's."""
         st = plan_file.stat()
         sig = (st.st_mtime_ns, st.st_size, st.st_ino)
         with loading:
@@ -150,204 +344,20 @@ def add_unit_pages(
             template = loaded[0][1]
         return template.again(db, now=now)
 
-    def marks() -> dict[tuple[str, int], Any]:
-        from planflow.jobs.reports import feed_progress
-
-        with open_year() as year:
-            return feed_progress(year)
-
-    # the feeds of the same server mark what is done and overdue (expanded feeds: every
-    # occurrence is an event), re-read with the plan file and at once after a change
-    feeds = getattr(app.state, "feeds", None)
-    if feeds is not None:
-        feeds.progress = marks
-        feeds.refresh(force=True)
-
     # the feed server's access (fail-closed: a tokens file in use that goes missing or
     # breaks answers 503); an app without feeds gets its own, looked at on every request
-    access: Access = feeds.access if feeds is not None else Access(Path(tokens_path))
+    feeds: FeedServer | None = getattr(app.state, "feeds", None)
+    access = feeds.access if feeds is not None else Access(Path(tokens_path))
+    pages = UnitPages(plan_file.parent, access, open_year, feeds=feeds, clock=clock)
+    pages.key  # noqa: B018  (made at start, as every worker's first look finds it)
+    # the feeds of the same server mark what is done and overdue (expanded feeds: every
+    # occurrence is an event), re-read with the plan file and at once after a change
+    if feeds is not None:
+        feeds.progress = pages.marks
+        feeds.refresh(force=True)
 
-    def look() -> None:
-        if feeds is None:
-            access.refresh()
-        elif feeds.due():
-            feeds.refresh()
+    async def find(request: Request) -> UnitPages:
+        return pages
 
-    def closed() -> bool:
-        return access.mode is Mode.CLOSED
-
-    def allowed(secret: str, unit: str, year: Year) -> Token | None:
-        token = access.token(secret)
-        if token is None or not token.opens(unit):
-            return None
-        return token if unit in {u.id for u in year.plan.units} else None
-
-    def not_found() -> Response:
-        return HTMLResponse(_(MESSAGES["not_found"]), status_code=404)
-
-    def render(year: Year, token: Token, unit: str, base: str, **extra: Any) -> str:
-        plan, timeline = year.plan, year.timeline
-        names = {u.id: u.name for u in plan.units}
-        today = year.today()
-        report = status(year, unit=unit)
-        open_items = [
-            {
-                **item,
-                "heading": _(CATEGORIES[item["category"]]),
-                "due": _day(item["due"]),
-                "coordinators": ", ".join(names.get(c, c) for c in item["coordinators"]),
-                "blocked_by": ", ".join(item["blocked_by"]),
-            }
-            for item in sorted(
-                (i for i in report.items if i["category"] in _OPEN),
-                key=lambda i: (_OPEN.index(i["category"]), i["due"], i["occurrence"]),
-            )
-        ]
-        upcoming = []
-        for occ in timeline:
-            if occ.unit == unit and today < occ.start <= today + timedelta(days=30):
-                task = plan.task(occ.plan_task)
-                coordinators = timeline.coordinators_of(occ)
-                upcoming.append(
-                    {
-                        "title": task.title,
-                        "ref": task.ref,
-                        "start": _day(occ.start),
-                        "due": _day(occ.due),
-                        "coordinators": ", ".join(names.get(c, c) for c in coordinators),
-                    }
-                )
-        judged: dict[str, list[dict[str, Any]]] = {}
-        for row in report.indicators:
-            judged.setdefault(row["indicator"], []).append(
-                {
-                    **row,
-                    "checkpoint": _day(row["checkpoint"]),
-                    "value": None if row["value"] is None else format_number(row["value"]),
-                    "said": _verdict(row),
-                }
-            )
-        own = [
-            {
-                "id": ind.id,
-                "text": ind.text,
-                "goal": str(ind.goal) + ("%" if ind.metric.percentage else ""),
-                "firmness": _firmness(ind.firmness.value),
-                "checkpoints": ", ".join(_day(d) for d in ind.checkpoints),
-                "judged": judged.get(ind.id, []),
-            }
-            for ind in recordable(plan, unit)
-        ]
-        zone = year.zone()
-        recent = [
-            {
-                "when": datetime.fromisoformat(r["when"])
-                .astimezone(zone)
-                .strftime("%d/%m/%Y %H:%M"),
-                "what": _(HISTORY_WHAT[r["what"]]) if r["what"] in HISTORY_WHAT else r["what"],
-                "subject": r.get("occurrence") or r.get("target") or "",
-                "detail": r.get("note") or r.get("reason") or r.get("value") or "",
-                "who": r["who"],
-            }
-            for r in reversed(history(year, unit=unit)[-10:])
-        ]
-        return templates.get_template("unit.html").render(
-            plan=plan,
-            unit=plan.unit(unit),
-            as_of=_day(today),
-            open=open_items,
-            upcoming=upcoming,
-            targets=own,
-            recent=recent,
-            csrf=csrf_token(key, token, unit),
-            base=base,
-            **extra,
-        )
-
-    async def form_of(request: Request) -> dict[str, str]:
-        body = await request.body()
-        fields = parse_qs(body[:_MAX_FORM].decode("utf-8", "replace"), keep_blank_values=True)
-        return {k: v[0].strip() for k, v in fields.items()}
-
-    def base_of(request: Request) -> str:
-        secret, unit = request.path_params["token"], request.path_params["unit"]
-        return f"/pages/{quote(secret, safe='')}/units/{quote(unit, safe='')}"
-
-    def page_sync(secret: str, unit: str, base: str, notice: str) -> Response:
-        look()
-        if closed():
-            return unavailable()
-        with use_language(PAGE_LANGUAGE), open_year() as year:
-            token = allowed(secret, unit, year)
-            if token is None:
-                return not_found()
-            html = render(year, token, unit, base, notice=notice)
-        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
-
-    async def page(request: Request) -> Response:
-        p = request.path_params
-        notice = request.query_params.get("ghi-nhan", "")
-        with use_language(PAGE_LANGUAGE):
-            text = _(MESSAGES["done"]).format(occurrence=notice) if notice else ""
-        return await run_in_threadpool(page_sync, p["token"], p["unit"], base_of(request), text)
-
-    def change_sync(secret: str, unit: str, base: str, form: dict[str, str], what: str) -> Response:
-        look()
-        if closed():
-            return unavailable()
-        with use_language(PAGE_LANGUAGE), open_year() as year:
-            token = allowed(secret, unit, year)
-            if token is None:
-                return not_found()
-            if not hmac.compare_digest(form.get("csrf", ""), csrf_token(key, token, unit)):
-                return HTMLResponse(_(MESSAGES["csrf"]), status_code=403)
-            who = f"{token.label or 'token ' + token.id} (trang đơn vị)"
-            try:
-                if what == "done":
-                    occ = find_occurrence(year, form.get("occurrence", ""))
-                    if occ.unit != unit:
-                        error = _(MESSAGES["not_yours"]).format(occurrence=form.get("occurrence"))
-                        return HTMLResponse(render(year, token, unit, base, error=error), 403)
-                    mark_done(
-                        year,
-                        f"{occ.task}#{occ.index}",
-                        by=unit,
-                        note=form.get("note") or None,
-                        evidence=form.get("evidence") or None,
-                        who=who,
-                    )
-                    if feeds is not None:
-                        feeds.refresh(force=True)
-                    done = quote(f"{occ.task}#{occ.index}", safe="")
-                    return RedirectResponse(f"{base}?ghi-nhan={done}", status_code=303)
-                try:
-                    day = date.fromisoformat(form["day"]) if form.get("day") else None
-                except ValueError:
-                    error = _(MESSAGES["bad_day"]).format(value=form.get("day"))
-                    return HTMLResponse(render(year, token, unit, base, error=error), 400)
-                target = form.get("target", "")
-                record_value(year, target, form.get("value", ""), day=day, by=unit,
-                             evidence=form.get("evidence") or None, who=who)  # fmt: skip
-                notice = _(MESSAGES["recorded"]).format(target=target)
-                return HTMLResponse(render(year, token, unit, base, notice=notice))
-            except PlanError as exc:
-                return HTMLResponse(render(year, token, unit, base, error=str(exc)), 400)
-
-    async def done(request: Request) -> Response:
-        p, form = request.path_params, await form_of(request)
-        return await run_in_threadpool(
-            change_sync, p["token"], p["unit"], base_of(request), form, "done"
-        )
-
-    async def record(request: Request) -> Response:
-        p, form = request.path_params, await form_of(request)
-        return await run_in_threadpool(
-            change_sync, p["token"], p["unit"], base_of(request), form, "record"
-        )
-
-    pages = [
-        Route("/pages/{token}/units/{unit}", page, methods=["GET", "HEAD"]),
-        Route("/pages/{token}/units/{unit}/done", done, methods=["POST"]),
-        Route("/pages/{token}/units/{unit}/record", record, methods=["POST"]),
-    ]
-    app.router.routes[0:0] = pages
+    app.router.routes[0:0] = page_routes(find)
+    return pages

@@ -1,8 +1,11 @@
-"""The workspace feed server as an ASGI app (Starlette); routes in :mod:`.server`."""
+"""The workspace server as an ASGI app (Starlette): feeds and unit pages; routes in
+:mod:`.server`."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from starlette.applications import Starlette
@@ -15,8 +18,9 @@ from starlette.routing import Route
 
 # the single-plan app's path guard: the same 404 for paths no feed has
 from planflow.feeds.server.app import _http_error, _PathGuard
-from planflow.feeds.server.http_cache import feed_response, not_found
+from planflow.feeds.server.http_cache import feed_response, not_found, unavailable
 from planflow.feeds.server.index_page import index_html
+from planflow.jobs.pages import UnitPages, page_routes
 from planflow.workspace.server import MAX_PLANS, RESCAN_INTERVAL, WorkspaceServer, parse_feed_path
 
 __all__ = ["create_workspace_app"]
@@ -35,10 +39,15 @@ def create_workspace_app(
     check_interval: float = RESCAN_INTERVAL,
     max_plans: int = MAX_PLANS,
     use_cache: bool = True,
+    db: str | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> Starlette:
     """Every plan of the workspace at ``root`` under ``/PLAN-ID/…`` (see :mod:`.server`).
 
     :param max_plans: plans kept in memory with their rendered feeds.
+    :param db: the unit pages' state database, one for every plan (a URL); default
+        ``$PLANFLOW_DB``, else each plan's ``PLAN_DIR/.planflow/state.db``.
+    :param clock: what "now" is for the unit pages (tests); default the real clock.
     :raises PlanFileError: the workspace file has errors.
     """
     ws = WorkspaceServer(
@@ -47,6 +56,8 @@ def create_workspace_app(
         check_interval=check_interval,
         max_plans=max_plans,
         use_cache=use_cache,
+        db=db,
+        clock=clock,
     )
 
     async def plan_server(request: Request) -> Any:
@@ -58,6 +69,15 @@ def create_workspace_app(
             server = await run_in_threadpool(ws.plan, plan_id)
         return server
 
+    async def plan_pages(request: Request) -> UnitPages | None:
+        if ws.due():
+            await run_in_threadpool(ws.refresh)
+        plan_id = request.path_params["plan"]
+        pages = ws.pages_in_memory(plan_id)
+        if pages is None:
+            pages = await run_in_threadpool(ws.unit_pages, plan_id)
+        return pages
+
     async def feed(request: Request) -> Response:
         server = await plan_server(request)
         if server is None:
@@ -68,6 +88,8 @@ def create_workspace_app(
         secret, unit, expand = parsed
         if server.due():
             await run_in_threadpool(server.refresh)
+        if server.closed:
+            return unavailable()  # its tokens file went missing or broke: never public
         version = server.version
         if not server.opens(secret, unit) or (unit is not None and unit not in version.units):
             return not_found()
@@ -102,6 +124,7 @@ def create_workspace_app(
         Route("/", index, methods=methods),
         Route("/{plan}/", plan_page, methods=methods),
         Route("/{plan}/feeds/{rest:path}", feed, methods=methods),
+        *page_routes(plan_pages, prefix="/{plan}"),
     ]
     handlers: dict[Any, Any] = {404: on_404, HTTPException: _http_error}
     app = Starlette(routes=routes, exception_handlers=handlers, middleware=[Middleware(_PathGuard)])

@@ -8,6 +8,9 @@
     GET/HEAD /PLAN-ID/feeds/units/<unit>.ics            one unit's feed in that plan
     GET/HEAD /PLAN-ID/feeds/expanded/…                  one event per occurrence
     GET/HEAD /PLAN-ID/feeds/<token>/…                   when the plan has a tokens file
+    GET/HEAD /PLAN-ID/pages/<token>/units/<unit>        the unit's page (tokens file)
+    POST     /PLAN-ID/pages/<token>/units/<unit>/done   its forms: a duty done,
+    POST     /PLAN-ID/pages/<token>/units/<unit>/record a target's measured value
 
 Each plan is served by its own :class:`~planflow.feeds.server.FeedServer` (the same
 ETags, 304s, gzip and last-good-version reloading as ``planflow serve PLAN``), loaded
@@ -21,25 +24,39 @@ Reloading touches only what changed: each plan's server looks at its own plan fi
 at most once a second; the workspace looks for added and removed plans, a changed
 workspace file (shared units: every plan is loaded again) and changed templates of
 the plans in memory every ``check_interval`` seconds. A plan with a tokens file
-beside it (``plan.tokens.json``, see ``planflow tokens``) has private feeds.
+beside it (``plan.tokens.json``, see ``planflow tokens``) has private feeds and unit
+pages (:mod:`planflow.jobs.pages`), from the plan version its feeds are served from;
+a tokens file that appears while the plan is served makes it private within a
+second, one that goes missing or breaks closes its feeds and pages (503). The pages
+record into ``db`` (one database for every plan: the store is keyed by plan id), or
+without it into each plan's own ``PLAN_DIR/.planflow/state.db``, where ``planflow
+done PLAN-FOLDER`` records too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import attrs
 
+from planflow.feeds.progress import Progress
 from planflow.feeds.server import FeedServer
+from planflow.feeds.server.access import Mode
 from planflow.feeds.tokens import default_tokens_path
+from planflow.jobs.pages import UnitPages, YearSource
+from planflow.jobs.year import Year
 from planflow.plan.errors import PlanError, PlanFileError
 from planflow.plan.loading import LoadedPlan
+from planflow.run.store import Store
 from planflow.workspace.cache import file_digest
 from planflow.workspace.discovery import Member, Workspace, open_workspace
 from planflow.workspace.members import Session, load_member, load_member_bytes, run_each
@@ -71,7 +88,33 @@ def _listing(session: Session, member: Member) -> tuple[str, str] | None:
 @attrs.define(eq=False)
 class _Live:
     server: FeedServer
+    pages: UnitPages
     templates: tuple[tuple[str, str | None], ...]  # files the plan extends, with digests
+
+
+def served_year(server: FeedServer, db: str | None) -> YearSource:
+    """The year of the plan version ``server`` serves, with a store of its own for each
+    request: the pages show the plan the feeds show (its last good version)."""
+
+    def open_year(now: datetime | None) -> Year:
+        version = server.version
+        store = Store.for_plan(version.loaded.file, db)
+        year = Year(version.loaded, store, version.timeline, version.digest)
+        if now is not None:
+            year.fixed_now = now if now.tzinfo else now.replace(tzinfo=year.zone())
+        return year
+
+    return open_year
+
+
+def _marks(server: FeedServer, pages: UnitPages) -> Callable[[], Progress]:
+    """The feeds' marks: none while the plan is public (its feeds stay the bytes that
+    ``planflow export`` writes), what is recorded once it has tokens."""
+
+    def progress() -> Progress:
+        return {} if server.access.mode is Mode.PUBLIC else pages.marks()
+
+    return progress
 
 
 class WorkspaceServer:
@@ -86,8 +129,12 @@ class WorkspaceServer:
         max_plans: int = MAX_PLANS,
         use_cache: bool = True,
         jobs: int = 0,
+        db: str | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.root = Path(root)
+        self.db = db
+        self.clock = clock
         self.base_url = base_url.rstrip("/") if base_url else None
         self.check_interval = check_interval
         self.max_plans = max(1, max_plans)
@@ -180,15 +227,33 @@ class WorkspaceServer:
 
     def in_memory(self, plan_id: str) -> FeedServer | None:
         """The server of ``plan_id`` if it is in memory (never blocks)."""
-        live = self._live.get(plan_id)
-        if live is None:
-            return None
-        self._live.move_to_end(plan_id)
-        return live.server
+        live = self._kept(plan_id)
+        return None if live is None else live.server
+
+    def pages_in_memory(self, plan_id: str) -> UnitPages | None:
+        """The unit pages of ``plan_id`` if it is in memory (never blocks)."""
+        live = self._kept(plan_id)
+        return None if live is None else live.pages
 
     def plan(self, plan_id: str) -> FeedServer | None:
         """The live server of ``plan_id`` (loaded now if needed); None for no such plan."""
-        found = self.in_memory(plan_id)
+        live = self._entry(plan_id)
+        return None if live is None else live.server
+
+    def unit_pages(self, plan_id: str) -> UnitPages | None:
+        """The unit pages of ``plan_id`` (loaded now if needed); None for no such plan."""
+        live = self._entry(plan_id)
+        return None if live is None else live.pages
+
+    def _kept(self, plan_id: str) -> _Live | None:
+        live = self._live.get(plan_id)
+        if live is not None:
+            with contextlib.suppress(KeyError):  # dropped by another thread just now
+                self._live.move_to_end(plan_id)
+        return live
+
+    def _entry(self, plan_id: str) -> _Live | None:
+        found = self._kept(plan_id)
         if found is not None:
             return found
         with self._lock:
@@ -205,7 +270,7 @@ class WorkspaceServer:
                 self._live[plan_id] = live
                 while len(self._live) > self.max_plans:
                     self._live.popitem(last=False)
-            return live.server
+            return live
 
     def _start(self, member: Member) -> _Live:
         session = self.session
@@ -216,18 +281,28 @@ class WorkspaceServer:
             loaded_here.append(loaded)
             return loaded
 
-        tokens = default_tokens_path(member.path)
+        # public until the plan's tokens file appears, as for one plan
         server = FeedServer(
             member.path,
-            tokens_path=tokens if tokens.exists() else None,
+            tokens_path=default_tokens_path(member.path),
+            public_until_tokens=True,
             base_url=self.base_url,
             loader=loader,
         )
+        pages = UnitPages(
+            Path(member.path).parent,
+            server.access,
+            served_year(server, self.db),
+            feeds=server,
+            clock=self.clock,
+        )
+        server.progress = _marks(server, pages)
+        server.refresh(force=True)
         extended = [source.path for source in loaded_here[-1].sources] if loaded_here else []
         templates = tuple(
             (str(p), file_digest(p)) for p in extended if Path(p) != Path(member.path)
         )
-        return _Live(server, templates)
+        return _Live(server, pages, templates)
 
     @property
     def live(self) -> list[str]:

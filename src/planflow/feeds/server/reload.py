@@ -178,6 +178,8 @@ class FeedServer:
         except Exception as exc:  # the state database is down: keep the last marks
             log.error("cannot read the recorded progress (%s); keeping the last marks", exc)
             return
+        if not marks and self._marks is None:
+            return  # still nothing to mark: the feeds as rendered stay right
         digest = hashlib.sha256(repr(sorted(marks.items())).encode()).hexdigest()
         if digest == self._marks_digest:
             return

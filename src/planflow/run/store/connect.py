@@ -119,10 +119,12 @@ def migrate(engine: sa.Engine) -> int:
     :raises StoreError: the database was made by a newer planflow.
     """
     with engine.begin() as conn:
-        schema_version.create(conn, checkfirst=True)
         if engine.dialect.name == "postgresql":
-            # two processes opening a fresh database at once: one migrates, one waits
+            # two processes opening a fresh database at once (serve workers starting
+            # together): one migrates, one waits; the lock comes first, so that they
+            # do not both create the version table
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _key("migrate")})
+        schema_version.create(conn, checkfirst=True)
         done = {row[0] for row in conn.execute(sa.select(schema_version.c.version))}
         newest = MIGRATIONS[-1][0]
         if done and max(done) > newest:
