@@ -25,16 +25,12 @@ from planflow.workspace.members import (
     memoised,
     plugin_names,
 )
+from planflow.workspace.work import MEMOISED_MODELS, qualified
 
 __all__ = ["COUNT_KEYS", "report_one"]
 
 #: the counts of a period, as the single-plan report gives them
 COUNT_KEYS = ("planned", "done", "on_time", "late", "missed", "pending")
-_BUILT_IN_MODELS = ("on-time", "random")  # deterministic: the same seed, the same year
-
-
-def _qualified(plan_id: str, unit_id: str, shared: frozenset[str]) -> str:
-    return unit_id if unit_id in shared else f"{plan_id}/{unit_id}"
 
 
 def _counts(counts: Any) -> dict[str, int]:
@@ -72,14 +68,14 @@ def _figures(data: Any, member: Member, shared: frozenset[str]) -> dict[str, Any
         },
         **_counts(data.totals),
         "targets_not_met": sum(1 for t in data.targets if not t.met),
-        "worst_unit": _qualified(plan.id, worst.unit, shared) if worst else None,
+        "worst_unit": qualified(plan.id, worst.unit, shared) if worst else None,
         "shared_units": parts,
         "indicators_not_met": [
             {
                 "indicator": r.indicator,
                 "ref": r.ref,
                 "text": r.text,
-                "unit": _qualified(plan.id, r.unit, shared),
+                "unit": qualified(plan.id, r.unit, shared),
                 "checkpoint": r.checkpoint.isoformat(),
                 "goal": r.goal,
                 "value": r.value,
@@ -140,7 +136,7 @@ def report_one(
         return _figures(data, member, shared)
 
     try:
-        if from_state or model not in _BUILT_IN_MODELS:  # records change; plugins may too
+        if from_state or model not in MEMOISED_MODELS:  # records change; plugins may too
             return work()
         options = (period, model, seed, get_language(), plugin_names(pm))
         return memoised(session, member, "report", options, work)

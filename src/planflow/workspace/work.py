@@ -27,10 +27,18 @@ from planflow.workspace.members import (
     plugin_names,
 )
 
-__all__ = ["agenda_one", "export_one", "qualified", "simulate_one", "validate_one"]
+__all__ = [
+    "MEMOISED_MODELS",
+    "agenda_one",
+    "export_one",
+    "qualified",
+    "simulate_one",
+    "validate_one",
+]
 
 Outcome = dict[str, Any] | Failed
-_BUILT_IN_MODELS = ("on-time", "random")  # deterministic: the same seed, the same year
+#: the built-in models, deterministic (the same seed, the same year): their results are kept
+MEMOISED_MODELS = ("on-time", "random")
 
 
 def qualified(plan_id: str, unit_id: str, shared: frozenset[str]) -> str:
@@ -125,7 +133,7 @@ def simulate_one(
             "units": _unit_counts(result, session.workspace.shared_ids),
         }
 
-    if model not in _BUILT_IN_MODELS:  # a plugin's model may draw on anything
+    if model not in MEMOISED_MODELS:  # a plugin's model may draw on anything
         return _guarded(member, work)
     options = (model, seed, start, end, until, plugin_names(pm))
     return _guarded(member, lambda: memoised(session, member, "simulate", options, work))
