@@ -71,8 +71,8 @@ def test_a_required_option_says_bat_buoc() -> None:
     """``report --period`` is required: "[bắt buộc]", not the indicator firmness "đặt mục
     tiêu" that shares the English word (a catalogue merge once gave it that)."""
     out = CliRunner().invoke(cli, ["report", "--help"], env={"PLANFLOW_LANG": "vi"}).stdout
-    line = next(line for line in out.splitlines() if "--period" in line)
-    assert line.rstrip().endswith("[bắt buộc]")
+    option = out[out.index("\n  --period") :].split("\n  --", 2)[1]  # its lines, up to the next
+    assert " ".join(option.split()).endswith("[bắt buộc]")
     assert "[đặt mục tiêu]" not in out
 
 
