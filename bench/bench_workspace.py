@@ -3,8 +3,9 @@
 Writes a province (100 communes) and the nation (3,300) as workspaces
 (``workspace_gen.py``: one plan file per commune, extending the province template),
 then runs each command as its own process, cold (no ``.planflow/cache``, no output)
-and warm (the cache of the cold run; ``export`` also "again": into the folder it
-wrote before, whose unchanged files are left untouched). For each run it prints the
+and warm (the cache of the cold run: compiled plans, results and each plan's rendered
+feeds). Each export writes into a new folder; ``export`` also runs "again": into the
+folder the warm export wrote, whose unchanged files are left untouched. For each run it prints the
 wall time and the peak resident memory of the whole process tree (the command and
 its worker processes, summed, sampled every 20 ms from /proc).
 
@@ -118,13 +119,15 @@ def bench_workspace(
     """Rows for one workspace size: cold (nothing cached), plans (compiled plans cached,
     results not), warm (plans and results cached); export also again (output there)."""
     ws = base / f"ws{communes}"
-    out = base / f"out{communes}"
     if not (ws / f"c{communes:04d}" / "plan.yaml").exists():
         shutil.rmtree(ws, ignore_errors=True)
         write_workspace(ws, communes)
     rows = []
     j = ["--jobs", str(jobs)]
-    for command, extra in (("validate", []), ("simulate", []), ("export", ["--out", str(out)])):
+    # each export writes a folder of its own, removed at the end: deleting a national
+    # export (69,300 files) just before the next one makes the file system slow to
+    # create files for a while, which no user exporting into a new folder pays
+    for command, extra in (("validate", []), ("simulate", []), ("export", [])):
         for cache in levels:
             if cache == "again" and command != "export":
                 continue
@@ -132,13 +135,18 @@ def bench_workspace(
                 shutil.rmtree(ws / ".planflow", ignore_errors=True)
             if cache == "plans":
                 _forget_results(ws)
+            out = base / f"out{communes}-{'warm' if cache == 'again' else cache}"
             if cache != "again":
                 shutil.rmtree(out, ignore_errors=True)
+            if command == "export":
+                extra = ["--out", str(out)]
             wall, cpu, mib, _ = measure([PLANFLOW, command, str(ws), *extra, *j])
             load = os.getloadavg()[0]
             rows.append((command, cache, wall, cpu, mib, load))
             print(f"  {communes:>5} {command:9} {cache:5} {wall:7.2f} s {cpu:7.2f} s CPU "
                   f"{mib:7.0f} MiB  load {load:.1f}", flush=True)  # fmt: skip
+    for cache in levels:
+        shutil.rmtree(base / f"out{communes}-{cache}", ignore_errors=True)
     return rows
 
 

@@ -67,6 +67,15 @@ def test_click_bracket_words_are_translated() -> None:
     assert "[default: http://127.0.0.1:8080]" in " ".join(english.split())
 
 
+def test_a_required_option_says_bat_buoc() -> None:
+    """``report --period`` is required: "[bắt buộc]", not the indicator firmness "đặt mục
+    tiêu" that shares the English word (a catalogue merge once gave it that)."""
+    out = CliRunner().invoke(cli, ["report", "--help"], env={"PLANFLOW_LANG": "vi"}).stdout
+    option = out[out.index("\n  --period") :].split("\n  --", 2)[1]  # its lines, up to the next
+    assert " ".join(option.split()).endswith("[bắt buộc]")
+    assert "[đặt mục tiêu]" not in out
+
+
 def test_the_group_help_in_vietnamese() -> None:
     """``planflow --help``: the group's text, options and the list of commands, translated."""
     out = CliRunner().invoke(cli, ["--help"], env={"PLANFLOW_LANG": "vi"}).stdout

@@ -8,6 +8,7 @@ import click
 
 from planflow.cli.common import load_or_exit
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
+from planflow.cli.workspace_options import resolve_member, workspace_options
 from planflow.hooks.failures import PluginFailed
 from planflow.i18n import N_, _
 from planflow.plan.errors import PlanError, PlanFileError
@@ -135,7 +136,22 @@ _REPORT_HELP = N_(
 )
 
 
-@click.command("report", cls=TranslatedCommand, help=_REPORT_HELP)
+_REPORT_WORKSPACE = N_(
+    """PLAN may be a workspace, a folder of plans (docs/workspaces.md): one consolidated
+    report of every plan for the period (totals, the plans most behind first, the
+    shared units' part, the KPI targets not met, the plans that could not be read),
+    each plan's year simulated with --model and --seed, or with --from-state as
+    recorded in its own store (or in one --db for all plans). --plan ID makes the
+    report of one plan of it; --all lists every plan, not the 20 most behind.
+
+    \b
+    Example:
+      planflow report examples/tinh_quang_ngai --period m9 --format pdf
+    """
+)
+
+
+@click.command("report", cls=TranslatedCommand, help=_REPORT_HELP, epilog=_REPORT_WORKSPACE)
 @click.argument("plan", type=click.Path(dir_okay=True, file_okay=True))
 @click.option("--period", required=True, metavar="ID|YYYY-Qn|YYYY", help=N_("The period."))
 @click.option(
@@ -158,21 +174,29 @@ _REPORT_HELP = N_(
     help=N_("Folder to write the report to."),
 )
 @_model_options
+@workspace_options()
 @lang_option
 def report_command(
     plan: str, period: str, unit_id: str | None, form: str, out_dir: str, **opts: Any
 ) -> None:
     from planflow.cli.plugins import get_pm
     from planflow.jobs.report import make_report
+    from planflow.workspace import is_workspace
 
-    p = _load_plan(plan)
+    plan_id, show_all = opts.pop("plan_id"), opts.pop("show_all")
+    no_cache, jobs = opts.pop("no_cache"), opts.pop("jobs")
+    if plan_id is None and is_workspace(plan):
+        _report_workspace(plan, period, unit_id, form, out_dir, show_all, no_cache, jobs, opts)
+        return
+    loaded = resolve_member(plan, plan_id, no_cache=no_cache)
+    p = loaded.plan if loaded is not None else _load_plan(plan)
     speak(p)
     from_state, db = opts.pop("from_state"), opts.pop("db")
     try:
         if from_state:
             from planflow.cli.year import _open
 
-            with _open(plan, db, None) as year:
+            with _open(plan, db, None, loaded) as year:
                 files = make_report(
                     year.plan,
                     period,
@@ -198,6 +222,35 @@ def report_command(
         raise click.ClickException(str(exc)) from None
     for path in files:
         click.echo(_("written: {path}").format(path=path))
+
+
+def _report_workspace(
+    path: str,
+    period: str,
+    unit_id: str | None,
+    form: str,
+    out_dir: str,
+    show_all: bool,
+    no_cache: bool,
+    jobs: int,
+    opts: dict[str, Any],
+) -> None:
+    """The consolidated report of a workspace: the options of one plan need --plan."""
+    from planflow.cli.plugins import get_pm
+    from planflow.cli.workspace_report import report_workspace
+
+    speak()
+    single_only = {"--unit": unit_id, "--scenario": opts["scenario"],
+                   "--late": opts["late"] is not None, "--skip": opts["skip"] is not None,
+                   "--delay": opts["delay"]}  # fmt: skip
+    for name, given in single_only.items():
+        if given:
+            raise click.UsageError(
+                _("with a workspace, {option} needs --plan ID (one plan)").format(option=name)
+            )
+    report_workspace(path, period, form=form, out_dir=out_dir, model=opts["model"] or "on-time",
+                     seed=opts["seed"] or 0, from_state=opts["from_state"], db=opts["db"],
+                     show_all=show_all, no_cache=no_cache, jobs=jobs, pm=get_pm())  # fmt: skip
 
 
 def _picture(plan: str, period: str, unit_id: str | None, kind: str, opts: dict[str, Any]) -> None:

@@ -319,12 +319,14 @@ def export_workspace(
     pm: Any,
 ) -> None:
     """``planflow export WORKSPACE --out OUT``: every plan's feeds in ``OUT/PLAN-ID/``."""
+    from planflow.feeds.publish import sweep_leftovers
     from planflow.workspace import run_each
     from planflow.workspace.summary import split
     from planflow.workspace.work import export_one
 
     session = open_session(path, no_cache=no_cache)
     os.makedirs(out_dir, exist_ok=True)
+    sweep_leftovers(out_dir)  # once for every plan's folder (each export then skips it)
     claims = tempfile.mkdtemp(prefix=".planflow-claims-", dir=out_dir)
     try:
         work = functools.partial(

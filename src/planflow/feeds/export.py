@@ -9,7 +9,7 @@ is held (see :mod:`.render`); memory does not grow with the number of feeds.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from planflow.feeds.state import STATE_FILE, FeedState, put_bytes, put_chunks
 from planflow.plan.model import Plan
 from planflow.timeline.occurrences import Duty, Timeline
 
-__all__ = ["PARALLEL_MIN_DUTIES", "export_feeds", "plan_chunks", "unit_chunks"]
+__all__ = ["PARALLEL_MIN_DUTIES", "export_feeds", "plan_chunks", "publish_feeds", "unit_chunks"]
 
 PARALLEL_MIN_DUTIES = 2000  # below this, starting processes costs more than it saves
 
@@ -82,6 +82,8 @@ def export_feeds(
     workers: int = 1,
     plugins: Any = None,
     progress: Progress | None = None,
+    capture: dict[str, bytes] | None = None,
+    sweep: bool = True,
 ) -> list[Path]:
     """Write ``out_dir/plan.ics`` and ``out_dir/units/<unit id>.ics`` for every unit.
 
@@ -97,6 +99,11 @@ def export_feeds(
     :param plugins: a plugin manager (``planflow.hooks.manager.get_plugin_manager()``); its
         ``planflow_calendar_component`` implementations adjust every component.
     :param progress: marks of finished and overdue occurrences (:mod:`planflow.feeds.progress`).
+    :param capture: filled with every file written (state file included), by its path
+        relative to ``out_dir``: what :func:`publish_feeds` needs to publish the same
+        export again without rendering it.
+    :param sweep: remove what killed exports left beside ``out_dir`` (False: the caller
+        did it once for many folders, see :func:`~planflow.feeds.publish.sweep_leftovers`).
     :returns: the paths of the feeds, plan feed first.
     :raises ModelError: ``unit`` is not a unit of the plan.
     """
@@ -106,7 +113,7 @@ def export_feeds(
         check_unit(plan, unit)
     timeline.check_size()  # before any folder is made
     members = Members(plan)
-    with staged(out) as stage:
+    with staged(out, sweep=sweep) as stage:
         previous_state = stage.previous(STATE_FILE)
         state = FeedState.load(previous_state) if previous_state else FeedState()
         renderer = Renderer(
@@ -128,7 +135,29 @@ def export_feeds(
             _write_all(renderer, index, writer, stage, workers)
             written = [out / "plan.ics", *(out / "units" / f"{u.id}.ics" for u in plan.units)]
         state.save(stage.path / STATE_FILE)  # switched into place with the feeds
+        if capture is not None:  # read from the new folder: exactly what is published
+            for path in (*written, out / STATE_FILE):
+                relative = path.relative_to(out).as_posix()
+                capture[relative] = (stage.path / relative).read_bytes()
     return written
+
+
+def publish_feeds(
+    out_dir: str | os.PathLike[str], files: Mapping[str, bytes], *, sweep: bool = True
+) -> list[Path]:
+    """Publish into ``out_dir`` files an export captured (``export_feeds(capture=…)``),
+    exactly as that export published them: built beside the folder and switched into
+    place at once, unchanged files keeping their inode, other files carried over.
+
+    :returns: the paths of the feeds (every file but the state file), in ``files``' order.
+    """
+    out = Path(out_dir)
+    with staged(out, sweep=sweep) as stage:
+        for relative, data in files.items():
+            path = stage.path / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            put_bytes(os.fspath(path), data, stage.previous(relative))
+    return [out / relative for relative in files if relative != STATE_FILE]
 
 
 class _UnitWriter:

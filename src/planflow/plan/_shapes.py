@@ -6,6 +6,7 @@ that one run reports everything wrong with a file.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -119,8 +120,9 @@ class ShapeReader:
             self.fail(path, _("expected a text, got {kind}").format(kind=_kind(value)))
             return ""
         text = unicodedata.normalize("NFC", str(value)).strip()
-        hidden = next((c for c in text if c in _INVISIBLE), None)
-        if hidden is not None:
+        found = _INVISIBLE_AT.search(text)
+        if found is not None:
+            hidden = found.group()
             self.fail(
                 path,
                 _("the text contains an invisible character {code} ({name})").format(
@@ -204,6 +206,7 @@ _INVISIBLE = frozenset(
     "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u061c"
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
+_INVISIBLE_AT = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")  # one C scan per text
 
 
 def _kind(value: Any) -> str:

@@ -25,6 +25,7 @@ reader's messages point into the template or the plan, wherever the bad value is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -204,7 +205,7 @@ class _Composer:
             return None
         self.sources.append(SourceFile(file, _digest(text)))
         try:
-            base_doc = parse_yaml(text, file)
+            base_doc = _parse_template(text, file)
         except PlanFileError as exc:
             self.problems.extend(exc.problems)
             return None
@@ -312,6 +313,15 @@ class _Composer:
             values[str(name)] = value.value
             self.value_origins[str(name)] = (value.doc.file, *value.doc.where(value.path))
         return values
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_template(text: str, file: str) -> Document:
+    """A template's document, parsed once per process for a given text: a province's
+    3,300 communes extend one template, which would otherwise be parsed 3,300 times.
+    The document is shared, so nothing downstream may change it (the merge builds
+    new nodes)."""
+    return parse_yaml(text, file)
 
 
 def _is_channel(path: tuple[Any, ...]) -> bool:

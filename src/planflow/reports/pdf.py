@@ -18,11 +18,16 @@ from planflow.reports.context import report_data
 from planflow.reports.data import ReportData
 from planflow.reports.html import render_html
 
-__all__ = ["PdfReporter", "render_pdf"]
+__all__ = ["PdfReporter", "html_to_pdf", "render_pdf"]
 
 
 def render_pdf(data: ReportData, *, issued: date | None = None) -> bytes:
     """The report as PDF bytes (A4), in the language in use."""
+    return html_to_pdf(render_html(data, pictures=False, issued=issued))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """An HTML document of planflow's (styles inline, nothing to fetch) printed as PDF."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: WeasyPrint found no Pango library
@@ -33,7 +38,6 @@ def render_pdf(data: ReportData, *, issued: date | None = None) -> bytes:
                 "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation"
             ),
         ) from None
-    html = render_html(data, pictures=False, issued=issued)
     document = weasyprint.HTML(string=html, base_url=None)
     pdf: bytes = document.write_pdf()
     return pdf

@@ -27,10 +27,18 @@ from planflow.workspace.members import (
     plugin_names,
 )
 
-__all__ = ["agenda_one", "export_one", "qualified", "simulate_one", "validate_one"]
+__all__ = [
+    "MEMOISED_MODELS",
+    "agenda_one",
+    "export_one",
+    "qualified",
+    "simulate_one",
+    "validate_one",
+]
 
 Outcome = dict[str, Any] | Failed
-_BUILT_IN_MODELS = ("on-time", "random")  # deterministic: the same seed, the same year
+#: the built-in models, deterministic (the same seed, the same year): their results are kept
+MEMOISED_MODELS = ("on-time", "random")
 
 
 def qualified(plan_id: str, unit_id: str, shared: frozenset[str]) -> str:
@@ -125,7 +133,7 @@ def simulate_one(
             "units": _unit_counts(result, session.workspace.shared_ids),
         }
 
-    if model not in _BUILT_IN_MODELS:  # a plugin's model may draw on anything
+    if model not in MEMOISED_MODELS:  # a plugin's model may draw on anything
         return _guarded(member, work)
     options = (model, seed, start, end, until, plugin_names(pm))
     return _guarded(member, lambda: memoised(session, member, "simulate", options, work))
@@ -195,21 +203,45 @@ def export_one(
             ) from None
 
     def work() -> dict[str, Any]:
-        from planflow.feeds import export_feeds
+        from planflow.feeds.export import export_feeds, publish_feeds
+        from planflow.feeds.state import STATE_FILE
+        from planflow.workspace import feed_cache
 
         done = up_to_date(Path(out), member.key, options) if session.cache.folder else None
         if done is not None:
             claim(done[0])
             return {"plan": done[0], "file": member.key, "feeds": done[1], "skipped": True}
+        reuse = feed_cache.cacheable(pm)
+        blob = session.cache.result(member.key, "feeds", tuple(options)) if reuse else None
+        if blob is not None:
+            plan_id, files = feed_cache.unpack(blob)
+            if not (Path(out) / plan_id / STATE_FILE).exists():  # a new folder: same bytes
+                claim(plan_id)
+                paths = publish_feeds(Path(out) / plan_id, files, sweep=False)
+                sources = session.cache.sources(member.key)
+                write_manifest(Path(out), plan_id, member.key, options, sources, paths)
+                return {"plan": plan_id, "file": member.key, "feeds": len(paths), "skipped": False}
         loaded = load_member(session, member)
         plan_id = loaded.plan.id
         claim(plan_id)
+        fresh = reuse and not (Path(out) / plan_id / STATE_FILE).exists()
+        captured: dict[str, bytes] | None = {} if fresh else None
         paths = export_feeds(
-            loaded.plan, Path(out) / plan_id, expand=expand, todos=todos, workers=1, plugins=pm
+            loaded.plan,
+            Path(out) / plan_id,
+            expand=expand,
+            todos=todos,
+            workers=1,
+            plugins=pm,
+            capture=captured,
+            sweep=False,
         )
         write_manifest(
             Path(out), plan_id, member.key, options, session.cache.sources(member.key), paths
         )
+        if captured is not None:
+            blob = feed_cache.pack(plan_id, captured)
+            session.cache.put_result(member.key, "feeds", tuple(options), blob)
         return {"plan": plan_id, "file": member.key, "feeds": len(paths), "skipped": False}
 
     return _guarded(member, work)
