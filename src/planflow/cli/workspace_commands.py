@@ -320,9 +320,9 @@ def export_workspace(
 ) -> None:
     """``planflow export WORKSPACE --out OUT``: every plan's feeds in ``OUT/PLAN-ID/``."""
     from planflow.feeds.publish import sweep_leftovers
-    from planflow.workspace import run_each
+    from planflow.workspace.members import run_batched
     from planflow.workspace.summary import split
-    from planflow.workspace.work import export_one
+    from planflow.workspace.work import export_many
 
     session = open_session(path, no_cache=no_cache)
     os.makedirs(out_dir, exist_ok=True)
@@ -330,9 +330,9 @@ def export_workspace(
     claims = tempfile.mkdtemp(prefix=".planflow-claims-", dir=out_dir)
     try:
         work = functools.partial(
-            export_one, out=out_dir, expand=expand, todos=todos, pm=pm, claims=claims
+            export_many, out=out_dir, expand=expand, todos=todos, pm=pm, claims=claims
         )
-        ok, bad = split(run_each(session, work, jobs=jobs))
+        ok, bad = split(run_batched(session, work, jobs=jobs))
     finally:
         shutil.rmtree(claims, ignore_errors=True)
     for failure in bad:

@@ -32,7 +32,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from planflow.i18n import _
@@ -43,7 +43,14 @@ try:
 except ImportError:  # pragma: no cover - Windows: one export at a time is up to the user
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["Stage", "staged", "sweep_leftovers"]
+__all__ = [
+    "Batch",
+    "Stage",
+    "on_published",
+    "published_together",
+    "staged",
+    "sweep_leftovers",
+]
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -84,24 +91,107 @@ def staged(out_dir: str | os.PathLike[str], *, sweep: bool = True) -> Iterator[S
         )
     parent, name = target.parent, target.name
     parent.mkdir(parents=True, exist_ok=True)
-    with _locked(parent / f".{name}.lock"):
+    lock = _lock(parent / f".{name}.lock")
+    path: Path | None = None
+    waiting = False  # handed to a batch, which unlocks and cleans up
+    try:
         if sweep:
             _clean_leftovers(parent, name)
         path = parent / f".{name}.new-{os.getpid()}-{secrets.token_hex(4)}"
         os.mkdir(path)
-        try:
-            if target.is_dir():
-                os.chmod(path, target.stat().st_mode & 0o7777)
-            else:
-                os.chmod(path, 0o777 & ~_umask())
-            stage = Stage(target, path)
-            yield stage
-            _carry_over(target, path)
-            _sync(path)
-            _switch(path, target)
-        finally:
-            if path.exists():  # the new folder on failure, or the old one after a swap
+        if target.is_dir():
+            os.chmod(path, target.stat().st_mode & 0o7777)
+        else:
+            os.chmod(path, 0o777 & ~_umask())
+        yield Stage(target, path)
+        _carry_over(target, path)
+        if _BATCHES:  # complete and locked: switched into place with its batch
+            _BATCHES[-1].waiting.append((lock, path, target))
+            waiting = True
+            return
+        _sync(path)
+        _switch(path, target)
+        _fsync_dir(target.parent)
+    finally:
+        if not waiting:
+            if path is not None and path.exists():  # new folder on failure, old one after a swap
                 shutil.rmtree(path, ignore_errors=True)
+            os.close(lock)
+
+
+class Batch:
+    """Export folders built inside :func:`published_together`, waiting to be switched."""
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[int, Path, Path]] = []  # lock, new folder, target
+        self.after: dict[Path, list[Callable[[], None]]] = {}
+        #: the folders that could not be switched into place, with the reason
+        self.failed: dict[Path, OSError] = {}
+
+    def publish(self) -> None:
+        """Flush every waiting folder to disk at once, then switch each into place."""
+        devices: dict[int, Path] = {}
+        for _lock_fd, path, _target in self.waiting:
+            devices.setdefault(os.stat(path).st_dev, path)
+        for path in devices.values():
+            _sync(path)
+        parents: set[Path] = set()
+        for lock, path, target in self.waiting:
+            try:
+                _switch(path, target)
+                parents.add(target.parent)
+            except OSError as exc:
+                self.failed[target] = exc
+            finally:
+                shutil.rmtree(path, ignore_errors=True)
+                os.close(lock)
+        self.waiting.clear()
+        for parent in parents:
+            _fsync_dir(parent)
+        for target, calls in self.after.items():
+            if target not in self.failed:
+                for call in calls:
+                    call()
+
+    def discard(self) -> None:
+        """Remove every waiting folder: none of them is published."""
+        for lock, path, _target in self.waiting:
+            shutil.rmtree(path, ignore_errors=True)
+            os.close(lock)
+        self.waiting.clear()
+
+
+_BATCHES: list[Batch] = []
+
+
+@contextlib.contextmanager
+def published_together() -> Iterator[Batch]:
+    """Within the block, each folder :func:`staged` builds waits, complete and locked, and
+    all are switched into place when the block ends: one ``syncfs`` for all of them
+    instead of one each (a workspace export publishes thousands of plan folders). Each
+    folder is still switched on its own, atomically. On an exception in the block the
+    waiting folders are removed and none of them is published; a folder that cannot
+    be switched is named in :attr:`Batch.failed`, and the others are published.
+    """
+    batch = Batch()
+    _BATCHES.append(batch)
+    try:
+        yield batch
+    except BaseException:
+        _BATCHES.remove(batch)
+        batch.discard()
+        raise
+    _BATCHES.remove(batch)
+    batch.publish()
+
+
+def on_published(out_dir: str | os.PathLike[str], call: Callable[[], None]) -> None:
+    """Run ``call`` once the export of ``out_dir`` is in place: now, or when the batch of
+    :func:`published_together` is published (never, if that folder's switch failed)."""
+    if _BATCHES:
+        _BATCHES[-1].after.setdefault(Path(os.path.realpath(out_dir)), []).append(call)
+    else:
+        call()
 
 
 def _umask() -> int:
@@ -110,15 +200,17 @@ def _umask() -> int:
     return mask
 
 
-@contextlib.contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
+def _lock(lock_path: Path) -> int:
+    """An open descriptor of ``lock_path`` holding its exclusive lock (released when it is
+    closed, or by the kernel if the process dies)."""
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-    try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # released by the kernel if the process dies
-        yield
-    finally:
-        os.close(fd)
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+    return fd
 
 
 def _clean_leftovers(parent: Path, name: str) -> None:
@@ -209,7 +301,11 @@ def _switch(new: Path, target: Path) -> None:
         os.rename(target, aside)
         os.rename(new, target)
         os.rename(aside, new)
-    fd = os.open(target.parent, os.O_RDONLY)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the folder's entries (a switch) durable."""
+    fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

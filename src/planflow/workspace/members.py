@@ -162,6 +162,48 @@ def _call(member: Member) -> Any:
     return _worker["fn"](_worker["session"], member)
 
 
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Forked workers that die with this process, even when it is killed: a killed
+    export or simulate leaves no worker writing on."""
+    from planflow.feeds._parallel import die_with_parent
+
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
+
+
+def _call_many(members: list[Member]) -> Any:
+    return _worker["fn"](_worker["session"], members)
+
+
+def run_batched(
+    session: Session,
+    fn: Callable[[Session, list[Member]], list[R]],
+    *,
+    jobs: int = 0,
+    size: int = 64,
+) -> Iterator[R]:
+    """As :func:`run_each`, with ``fn(session, members)`` given up to ``size`` plans at a
+    time and returning one result for each, in order (a batch shares work that one plan
+    alone would pay for, such as flushing the disk)."""
+    todo = list(session.workspace.members)
+    jobs = min(jobs or os.cpu_count() or 1, max(1, len(todo)))
+    per = max(1, min(size, len(todo) // (jobs * 8)))
+    batches = [todo[i : i + per] for i in range(0, len(todo), per)]
+    if jobs <= 1 or len(todo) < 4 or "fork" not in multiprocessing.get_all_start_methods():
+        for batch in batches:
+            yield from fn(session, batch)
+        return
+    _worker.update(fn=fn, session=session)  # forked workers inherit these
+    try:
+        with _pool(jobs) as pool:
+            for results in pool.map(_call_many, batches):
+                yield from results
+    finally:
+        _worker.clear()
+
+
 def run_each(
     session: Session,
     fn: Callable[[Session, Member], R],
@@ -184,8 +226,7 @@ def run_each(
         return
     _worker.update(fn=fn, session=session)  # forked workers inherit these
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        with _pool(jobs) as pool:
             chunk = max(1, min(64, len(todo) // (jobs * 8)))
             yield from pool.map(_call, todo, chunksize=chunk)
     finally:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from planflow.i18n import _
-from planflow.plan.errors import PlanError, PlanFileError, Severity
+from planflow.plan.errors import PlanError, PlanFileError, Problem, Severity
 from planflow.plan.loading import LoadedPlan
 from planflow.workspace.discovery import Member
 from planflow.workspace.members import (
@@ -30,6 +30,7 @@ from planflow.workspace.members import (
 __all__ = [
     "MEMOISED_MODELS",
     "agenda_one",
+    "export_many",
     "export_one",
     "qualified",
     "simulate_one",
@@ -204,6 +205,7 @@ def export_one(
 
     def work() -> dict[str, Any]:
         from planflow.feeds.export import export_feeds, publish_feeds
+        from planflow.feeds.publish import on_published
         from planflow.feeds.state import STATE_FILE
         from planflow.workspace import feed_cache
 
@@ -219,7 +221,10 @@ def export_one(
                 claim(plan_id)
                 paths = publish_feeds(Path(out) / plan_id, files, sweep=False)
                 sources = session.cache.sources(member.key)
-                write_manifest(Path(out), plan_id, member.key, options, sources, paths)
+                on_published(
+                    Path(out) / plan_id,
+                    lambda: write_manifest(Path(out), plan_id, member.key, options, sources, paths),
+                )
                 return {"plan": plan_id, "file": member.key, "feeds": len(paths), "skipped": False}
         loaded = load_member(session, member)
         plan_id = loaded.plan.id
@@ -236,8 +241,10 @@ def export_one(
             capture=captured,
             sweep=False,
         )
-        write_manifest(
-            Path(out), plan_id, member.key, options, session.cache.sources(member.key), paths
+        sources = session.cache.sources(member.key)
+        on_published(
+            Path(out) / plan_id,
+            lambda: write_manifest(Path(out), plan_id, member.key, options, sources, paths),
         )
         if captured is not None:
             blob = feed_cache.pack(plan_id, captured)
@@ -245,6 +252,26 @@ def export_one(
         return {"plan": plan_id, "file": member.key, "feeds": len(paths), "skipped": False}
 
     return _guarded(member, work)
+
+
+def export_many(session: Session, members: list[Member], **options: Any) -> list[Outcome]:
+    """:func:`export_one` of each plan, their folders switched into place together (one
+    flush of the disk for all, :func:`~planflow.feeds.publish.published_together`); a plan
+    whose folder could not be switched is a failure of that plan."""
+    from planflow.feeds.publish import published_together
+
+    with published_together() as batch:
+        results = [export_one(session, member, **options) for member in members]
+    if batch.failed:
+        for i, (member, result) in enumerate(zip(members, results, strict=True)):
+            if isinstance(result, dict) and not result["skipped"]:
+                target = Path(os.path.realpath(Path(options["out"]) / result["plan"]))
+                why = batch.failed.get(target)
+                if why is not None:
+                    message = _("the feeds could not be put in place in {folder}: {why}")
+                    problem = Problem(message.format(folder=target, why=why), str(member.path))
+                    results[i] = Failed(member.key, (str(problem),), 1)
+    return results
 
 
 def agenda_one(
