@@ -10,6 +10,7 @@ import click
 
 from planflow.cli.common import load_or_exit, plan_argument
 from planflow.cli.lang import TranslatedCommand, lang_option, speak
+from planflow.cli.tokens_target import resolve_target
 from planflow.feeds.tokens import Token, TokenStore, default_tokens_path
 from planflow.i18n import N_, _, ngettext
 from planflow.plan.errors import PlanError
@@ -40,6 +41,13 @@ _TOKENS_HELP = N_(
     printed once, with its subscription links; only its hash is stored (tokens
     file, mode 0600). A running `planflow serve` re-reads the file within a second.
 
+    A plan of a workspace (PLAN is the workspace with --plan ID, or a plan folder of
+    a workspace with a workspace file) keeps its tokens in plan.tokens.json beside
+    its plan file, which `planflow serve WORKSPACE` reads, and its links carry the
+    plan id after the address: BASE/PLAN-ID/feeds/…, BASE/PLAN-ID/pages/….
+    --all-plans gives every unit without a token, in every plan, one, and writes
+    the links to a sheet (--links FILE.csv or FILE.xlsx, mode 0600) to hand out.
+
     \b
     Examples:
       planflow tokens examples/boy_2025
@@ -48,6 +56,8 @@ _TOKENS_HELP = N_(
       planflow tokens examples/boy_2025 --list
       planflow tokens examples/boy_2025 --revoke 3f9a1c2e
       planflow tokens examples/boy_2025 --rotate 3f9a1c2e
+      planflow tokens examples/tinh_quang_ngai --plan xa_bo_y --unit vhxh
+      planflow tokens examples/tinh_quang_ngai --all-plans --links links.xlsx
     """
 )
 
@@ -61,10 +71,18 @@ _TOKENS_HELP = N_(
     type=click.Path(dir_okay=False),
     help=N_("Tokens file [default: <plan name>.tokens.json beside the plan file]."),
 )
+@click.option("--plan", "plan_id", metavar="ID",
+              help=N_("PLAN is a workspace: this plan of it (its id or folder name)."))  # fmt: skip
 @click.option("--unit", "units", multiple=True, metavar="ID",
               help=N_("Issue a token for this unit (repeatable)."))  # fmt: skip
 @click.option("--all", "all_feeds", is_flag=True,
               help=N_("Issue an admin token: the plan feed and every unit's."))  # fmt: skip
+@click.option("--all-plans", is_flag=True,
+              help=N_("PLAN is a workspace: a token for every unit without one, in every plan; "
+                      "the links go to --links FILE."))  # fmt: skip
+@click.option("--links", metavar="FILE", type=click.Path(dir_okay=False),
+              help=N_("With --all-plans: a new .csv or .xlsx sheet of the links "
+                      "(mode 0600)."))  # fmt: skip
 @click.option("--label", default="", help=N_("Who or which device the new token is for."))
 @click.option("--list", "list_tokens", is_flag=True,
               help=N_("List tokens (ids, units, labels; never secrets)."))  # fmt: skip
@@ -79,8 +97,11 @@ _TOKENS_HELP = N_(
 def tokens(
     plan: str,
     tokens_file: str | None,
+    plan_id: str | None,
     units: tuple[str, ...],
     all_feeds: bool,
+    all_plans: bool,
+    links: str | None,
     label: str,
     list_tokens: bool,
     revoke_ids: tuple[str, ...],
@@ -94,9 +115,13 @@ def tokens(
         raise click.UsageError(
             _("use one of --list, --revoke, --rotate, or --unit/--all at a time")
         )
-    path = tokens_path(plan, tokens_file)
+    if all_plans or links is not None:
+        _all_plans(plan, all_plans, links, actions, plan_id, tokens_file, base_url, label)
+        return
+    target = resolve_target(plan, plan_id, tokens_file)
+    path = target.tokens
     try:
-        if path.resolve() == resolve_plan_path(plan).resolve():
+        if path.resolve() == target.plan_file.resolve():
             raise click.UsageError(_("the tokens file cannot be the plan file"))
         store = TokenStore.load(path)
         if list_tokens:
@@ -108,14 +133,15 @@ def tokens(
                 click.echo(_("revoked {id} ({who})").format(id=token.id, who=_who(token)))
             store.save(path)
             return
-        base = base_url.rstrip("/")
+        base = target.base(base_url)
         if rotate_id is not None:
             token, secret = store.rotate(rotate_id)
             store.save(path)
             click.echo(_("rotated {id}: the old secret no longer works").format(id=token.id))
-            _print_links(token, secret, base, None)
+            _print_links(token, secret, base)
+            _tell_note(target.note)
             return
-        loaded_plan = load_or_exit(plan).plan
+        loaded_plan = (target.loaded or load_or_exit(plan)).plan
         speak(loaded_plan)
         issued = _issue(store, loaded_plan, units, all_feeds, label)
         if not issued:
@@ -126,7 +152,7 @@ def tokens(
     except PlanError as exc:
         raise click.ClickException(str(exc)) from None
     for token, secret in issued:
-        _print_links(token, secret, base, loaded_plan)
+        _print_links(token, secret, base)
     saved = ngettext(
         "{count} token saved (hashes only) in {file}.",
         "{count} tokens saved (hashes only) in {file}.",
@@ -141,6 +167,45 @@ def tokens(
         click.echo(
             _("(links use the default address; pass --base-url https://your.host)"), err=True
         )
+    _tell_note(target.note)
+
+
+def _tell_note(note: str | None) -> None:
+    if note is not None:
+        click.echo(note, err=True)
+
+
+def _all_plans(
+    plan: str,
+    all_plans: bool,
+    links: str | None,
+    actions: int,
+    plan_id: str | None,
+    tokens_file: str | None,
+    base_url: str,
+    label: str,
+) -> None:
+    """``--all-plans --links FILE``: every plan of the workspace at once."""
+    from planflow.cli.tokens_all import issue_all_plans
+
+    if not all_plans:
+        raise click.UsageError(_("--links goes with --all-plans"))
+    if actions or plan_id is not None or tokens_file is not None:
+        raise click.UsageError(
+            _("--all-plans works on every plan: without --plan, --unit, --all, --list, "
+              "--revoke, --rotate or --tokens")
+        )  # fmt: skip
+    if links is None:
+        raise click.UsageError(
+            _("--all-plans writes the new links to a sheet: give --links FILE.csv or FILE.xlsx")
+        )
+    code = issue_all_plans(plan, links, base_url, label, jobs=0, no_cache=False)
+    if base_url == DEFAULT_BASE:
+        click.echo(
+            _("(links use the default address; pass --base-url https://your.host)"), err=True
+        )
+    if code:
+        raise SystemExit(code)
 
 
 def _issue(
@@ -168,14 +233,17 @@ def _who(token: Token) -> str:
     return f"{who}, {token.label}" if token.label else who
 
 
-def _print_links(token: Token, secret: str, base: str, plan: Plan | None) -> None:
+def _print_links(token: Token, secret: str, base: str) -> None:
+    """The token's feed links (https and webcal) and its unit page, under ``base``."""
     click.echo("\n" + _("token {id} ({who})").format(id=token.id, who=_who(token)))
+    unit = "<unit>" if token.all else token.unit
     paths = [f"/feeds/{secret}/plan.ics"] if token.all else []
-    paths.append(f"/feeds/{secret}/units/{'<unit>' if token.all else token.unit}.ics")
+    paths.append(f"/feeds/{secret}/units/{unit}.ics")
     for path in paths:
         https = base + path
         click.echo(f"  {https}")
         click.echo(f"  webcal://{https.split('://', 1)[1]}")
+    click.echo("  " + _("unit page: {url}").format(url=f"{base}/pages/{secret}/units/{unit}"))
 
 
 def _list(store: TokenStore, path: Path) -> None:

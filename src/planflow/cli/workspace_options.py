@@ -8,7 +8,7 @@ exactly as for a single plan); ``--all`` lists every plan instead of the worst 2
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -16,7 +16,10 @@ from planflow.i18n import N_, _, ngettext
 from planflow.plan.errors import PlanFileError
 from planflow.plan.loading import LoadedPlan
 
-__all__ = ["TOP", "open_session", "resolve_member", "workspace_options"]
+if TYPE_CHECKING:
+    from planflow.workspace.discovery import Member
+
+__all__ = ["TOP", "member_and_plan", "open_session", "resolve_member", "workspace_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 TOP = 20  # plans listed without --all
@@ -78,6 +81,14 @@ def resolve_member(path: str, plan_id: str | None, *, no_cache: bool = False) ->
     sees it (shared units, cache); ``None`` without ``--plan``. Exits on problems."""
     if plan_id is None:
         return None
+    return member_and_plan(path, plan_id, no_cache=no_cache)[1]
+
+
+def member_and_plan(
+    path: str, plan_id: str, *, no_cache: bool = False
+) -> tuple[Member, LoadedPlan]:
+    """The plan ``plan_id`` of the workspace at ``path``: its file (as the workspace
+    lists it) and the plan loaded as the workspace sees it. Exits on problems."""
     from planflow.workspace import is_workspace, load_member
     from planflow.workspace.members import find_member
 
@@ -105,7 +116,7 @@ def resolve_member(path: str, plan_id: str | None, *, no_cache: bool = False) ->
     except PlanFileError as exc:
         _print_problems(exc, in_workspace_file=False)
         raise SystemExit(1) from None
-    return loaded
+    return member, loaded
 
 
 def _print_problems(exc: PlanFileError, *, in_workspace_file: bool) -> None:
