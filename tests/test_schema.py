@@ -104,6 +104,7 @@ FIXTURES.update(
         if "extends:" not in p.read_text(encoding="utf-8")
         and "${" not in p.read_text("utf-8")
         and p.name != "scenario.yaml"  # a simulation scenario, not a plan
+        and p.name != "planflow-workspace.yaml"  # a workspace file, not a plan
     }
 )
 

@@ -1,13 +1,14 @@
 """The consolidated report of many plans (a province's communes) for one period.
 
 Its figures come as a plain dict (``planflow.workspace.report_summary``; the
-``json`` form writes exactly it): ``workspace``, ``period`` (``id``, ``start``,
-``end``), ``totals``, ``plans`` worst first, ``shared_units``,
-``indicators_not_met``, ``failed``. This module writes it as Markdown, CSV, JSON
-(:mod:`.consolidated_xlsx` as xlsx, :mod:`.consolidated_html` as HTML and PDF;
-:mod:`.consolidated_forms` picks the form), with the words of the
-single-plan report. Readable forms (md, html, pdf) list the ``top`` worst plans
-and say how many more there are; csv, json and xlsx hold every plan.
+``json`` form writes exactly it): ``workspace``, ``issuer`` and ``report`` (who
+issues and signs it), ``period`` (``id``, ``start``, ``end``), ``totals``,
+``plans`` worst first, ``shared_units``, ``indicators_not_met``, ``failed``. This
+module writes it as Markdown, CSV, JSON (:mod:`.consolidated_xlsx` as xlsx,
+:mod:`.consolidated_html` as HTML and PDF; :mod:`.consolidated_forms` picks the
+form), with the words of the single-plan report. Readable forms (md, html, pdf)
+list the ``top`` worst plans and say how many more there are; csv, json and xlsx
+hold every plan.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "plans_phrase",
     "render_csv",
     "render_markdown",
+    "report_issuer",
     "shared_cells",
     "shared_headings",
     "subject",
@@ -59,6 +61,12 @@ def subject(summary: dict[str, Any]) -> str:
         plans=plans_phrase(summary["plans_total"]),
         area=summary["workspace"],
     )
+
+
+def report_issuer(summary: dict[str, Any]) -> str:
+    """The body issuing the report: the workspace file's ``issuer``, else its name."""
+    issuer: str = summary.get("issuer") or summary["workspace"]
+    return issuer
 
 
 def consolidated_heading(key: str) -> str:
@@ -174,8 +182,8 @@ def render_markdown(summary: dict[str, Any], *, top: int | None) -> str:
         f"# {consolidated_heading('title')} — {period_phrase(start, end)}",
         "",
         f"**{subject(summary)}**  ",
-        _("{area} · period {start} – {end} · {plans}, {failed} not read").format(
-            area=summary["workspace"],
+        _("{issuer} · period {start} – {end} · {plans}, {failed} not read").format(
+            issuer=report_issuer(summary),
             start=format_date(start),
             end=format_date(end),
             plans=plans_phrase(summary["plans_total"]),

@@ -1,8 +1,9 @@
 """The consolidated report as an administrative document (Nghị định 30/2020/NĐ-CP).
 
 The same page layout and styles as the single-plan ``html`` report, filled from the
-consolidated figures (:mod:`planflow.reports.consolidated`); the ``pdf`` form prints
-it with WeasyPrint, as the single-plan ``pdf`` form does.
+consolidated figures (:mod:`planflow.reports.consolidated`) and signed as the
+workspace file's ``issuer`` and ``report:`` block say; the ``pdf`` form prints it
+with WeasyPrint, as the single-plan ``pdf`` form does.
 """
 
 from __future__ import annotations
@@ -21,31 +22,26 @@ from planflow.reports.consolidated import (
     plan_cells,
     plan_headings,
     plans_phrase,
+    report_issuer,
     shared_cells,
     shared_headings,
     subject,
 )
 from planflow.reports.data import COUNT_KEYS
-from planflow.reports.document import DocumentParts, issuer_lines, place_and_date
+from planflow.reports.document import DocumentParts, signed_parts
 from planflow.reports.periods import period_phrase
 
 __all__ = ["render_html", "render_pdf"]
 
 
 def _document(summary: dict[str, Any]) -> DocumentParts:
-    """The fixed parts: the area as issuer, the day and number left for the records office."""
-    end = period_dates(summary)[1]
-    return DocumentParts(
-        issuer_parent="",
-        issuer=issuer_lines(summary["workspace"]),
-        number=_("No.: {number}").format(number="\u00a0" * 8 + "/BC"),
-        motto=(_("SOCIALIST REPUBLIC OF VIETNAM"), _("Independence - Freedom - Happiness")),
-        place_date=place_and_date("", None, end.year),
-        kind=_("REPORT"),
+    """The fixed parts, from the workspace file's ``issuer`` and ``report:`` block: without
+    them the area as issuer, the day and number left for the records office."""
+    return signed_parts(
+        summary.get("report") or {},
+        issuer=report_issuer(summary),
         subject=subject(summary),
-        signature=(),
-        signer="",
-        recipients=(),
+        year=period_dates(summary)[1].year,
     )
 
 

@@ -2,12 +2,16 @@
 
 The plan's ``report:`` block says how the report is signed and sent (``place``,
 ``number``, ``issuer_parent``, ``signature``, ``signer``, ``recipients``); what it
-leaves out falls back on the plan's metadata (``issuer``, ``signed_by``).
+leaves out falls back on the plan's metadata (``issuer``, ``signed_by``). A
+workspace's consolidated report fills the same parts from the workspace file's
+``issuer`` and ``report:`` block (:func:`signed_parts`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from attrs import frozen
 
@@ -16,7 +20,7 @@ from planflow.reports.data import ReportData
 from planflow.reports.labels import plan_name
 from planflow.reports.periods import period_phrase
 
-__all__ = ["DocumentParts", "document_parts", "issuer_lines", "place_and_date"]
+__all__ = ["DocumentParts", "document_parts", "issuer_lines", "place_and_date", "signed_parts"]
 
 
 @frozen
@@ -64,29 +68,54 @@ def issuer_lines(name: str) -> tuple[str, ...]:
     return (upper,)
 
 
-def document_parts(data: ReportData, *, issued: date | None = None) -> DocumentParts:
-    """The document's parts for ``data``; ``issued`` fills in the date (else left blank)."""
-    plan, meta = data.plan, data.plan.report
-    title = plan.title_en if get_language() == "en" and plan.title_en else plan.title
+def signed_parts(
+    meta: Mapping[str, Any],
+    *,
+    issuer: str,
+    subject: str,
+    year: int,
+    issued: date | None = None,
+    signed_by: str = "",
+) -> DocumentParts:
+    """The document's parts from a ``report:`` block ``meta`` and the ``issuer``'s name.
+
+    ``signed_by`` signs when the block names neither signature nor signer; without a
+    ``number`` the records office writes it in front of ``/BC``; without ``issued`` the
+    day and month of ``year`` are left blank.
+    """
     signature = tuple(meta.get("signature") or ())
     signer = str(meta.get("signer") or "")
-    if not signature and not signer and plan.signed_by:
-        signer = plan.signed_by
+    if not signature and not signer and signed_by:
+        signer = signed_by
     number = str(meta.get("number") or "/BC").strip()
     if number.startswith("/"):  # the records office writes the number in front of the slash
         number = "\u00a0" * 8 + number
     return DocumentParts(
         issuer_parent=str(meta.get("issuer_parent") or "").upper(),
-        issuer=issuer_lines(plan.issuer),
+        issuer=issuer_lines(issuer),
         number=_("No.: {number}").format(number=number),
         motto=(_("SOCIALIST REPUBLIC OF VIETNAM"), _("Independence - Freedom - Happiness")),
-        place_date=place_and_date(str(meta.get("place") or ""), issued, data.period.end.year),
+        place_date=place_and_date(str(meta.get("place") or ""), issued, year),
         kind=_("REPORT"),
+        subject=subject,
+        signature=signature,
+        signer=signer,
+        recipients=tuple(meta.get("recipients") or ()),
+    )
+
+
+def document_parts(data: ReportData, *, issued: date | None = None) -> DocumentParts:
+    """The document's parts for ``data``; ``issued`` fills in the date (else left blank)."""
+    plan = data.plan
+    title = plan.title_en if get_language() == "en" and plan.title_en else plan.title
+    return signed_parts(
+        plan.report,
+        issuer=plan.issuer,
         subject=_("Results for {period} of the implementation of the plan “{title}”").format(
             period=period_phrase(data.period.start, data.period.end),
             title=plan_name(title),
         ),
-        signature=signature,
-        signer=signer,
-        recipients=tuple(meta.get("recipients") or ()),
+        year=data.period.end.year,
+        issued=issued,
+        signed_by=plan.signed_by,
     )

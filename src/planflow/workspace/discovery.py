@@ -10,26 +10,30 @@ The workspace file is optional::
     units:                                    # units of the province, shared by every plan
       - id: sonv
         name: "Sở Nội vụ tỉnh Quảng Ngãi"
+    issuer: "Sở Nội vụ tỉnh Quảng Ngãi"       # who issues the consolidated report
+    report: {place: "Quảng Ngãi", number: "/BC-SNV", signer: "Nguyễn Văn A"}
 
 ``plans`` defaults to ``*/plan.yaml`` and ``*/plan.yml``. Every unit under ``units:``
 is added to every plan that does not define a unit with that id itself, so any
 commune's task may name it as lead or coordinator; its work across all the communes
 is then one unit's work (the shared unit ``sonv``, where a commune's own unit is
-``PLAN-ID/vhxh``).
+``PLAN-ID/vhxh``). ``issuer`` and ``report`` (the keys and checks of a plan's
+``report:`` block, read by the plan reader itself) say who issues and signs the
+consolidated report of ``planflow report WORKSPACE``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
 from planflow.i18n import _, format_number
-from planflow.plan._read_units import UnitReader
+from planflow.plan._reader import PlanReader
 from planflow.plan.errors import PlanFileError, Problem, Severity
 from planflow.plan.loading import resolve_plan_path
 from planflow.plan.model import Unit
@@ -47,7 +51,7 @@ __all__ = [
 
 WORKSPACE_FILE = "planflow-workspace.yaml"
 DEFAULT_GLOBS = ("*/plan.yaml", "*/plan.yml")
-_KEYS = {"planflow-workspace", "name", "plans", "units"}
+_KEYS = {"planflow-workspace", "name", "plans", "units", "issuer", "report"}
 
 
 @attrs.frozen
@@ -83,6 +87,12 @@ class Workspace:
     """The workspace file, if there is one."""
     digest: str = ""
     """SHA-256 of the workspace file's bytes ("" without one): part of every cache key."""
+    issuer: str = ""
+    """The body issuing the consolidated report (``issuer:``; "" without one)."""
+    report: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    """How the consolidated report is signed and sent: the ``report:`` block, read as a
+    plan's (``place``, ``number``, ``issuer_parent``, ``signature``, ``signer``,
+    ``recipients``)."""
 
     @property
     def shared_ids(self) -> frozenset[str]:
@@ -130,9 +140,7 @@ def open_workspace(path: str | os.PathLike[str]) -> Workspace:
     root = Path(path)
     file = root / WORKSPACE_FILE
     name, digest = root.resolve().name, ""
-    globs: tuple[str, ...] = DEFAULT_GLOBS
-    units: tuple[Unit, ...] = ()
-    units_data: tuple[dict[str, Any], ...] = ()
+    parsed = _Parsed(name, DEFAULT_GLOBS, (), (), "", {})
     if file.is_file():
         raw = file.read_bytes()
         if len(raw) > MAX_BYTES:
@@ -147,7 +155,8 @@ def open_workspace(path: str | os.PathLike[str]) -> Workspace:
                 ]
             )
         digest = hashlib.sha256(raw).hexdigest()
-        name, globs, units, units_data = _read_file(str(file), raw)
+        parsed = _read_file(str(file), raw)
+    globs = parsed.globs
     members = _members(root, globs)
     if not members:
         raise PlanFileError(
@@ -165,7 +174,15 @@ def open_workspace(path: str | os.PathLike[str]) -> Workspace:
             ]
         )
     return Workspace(
-        root, name, members, units, units_data, file if file.is_file() else None, digest
+        root,
+        parsed.name,
+        members,
+        parsed.units,
+        parsed.units_data,
+        file if file.is_file() else None,
+        digest,
+        parsed.issuer,
+        parsed.report,
     )
 
 
@@ -179,9 +196,18 @@ def _members(root: Path, globs: Sequence[str]) -> tuple[Member, ...]:
     return tuple(found[k] for k in sorted(found))
 
 
-def _read_file(
-    file: str, raw: bytes
-) -> tuple[str, tuple[str, ...], tuple[Unit, ...], tuple[dict[str, Any], ...]]:
+class _Parsed(NamedTuple):
+    """What the workspace file says."""
+
+    name: str
+    globs: tuple[str, ...]
+    units: tuple[Unit, ...]
+    units_data: tuple[dict[str, Any], ...]
+    issuer: str
+    report: dict[str, Any]
+
+
+def _read_file(file: str, raw: bytes) -> _Parsed:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -189,7 +215,7 @@ def _read_file(
             [Problem(_("the file is not UTF-8"), file, hint=_("save the file as UTF-8"))]
         ) from None
     doc = parse_yaml(text, file)
-    reader = UnitReader(doc)
+    reader = PlanReader(doc)  # its units and its report: block are read as a plan's
     top = reader.mapping((), doc.data if doc.data is not None else {}, _KEYS, ())
     top = top or {}
     version = top.get("planflow-workspace", 1)
@@ -218,12 +244,14 @@ def _read_file(
     units: list[Unit] = []
     if "units" in top:
         units = reader.read_units({"units": top["units"]})
+    issuer = reader.text(("issuer",), top.get("issuer"))
+    report = reader.read_report(top.get("report"))
     if any(p.severity is Severity.ERROR for p in reader.problems):
         raise PlanFileError(reader.problems)
     data = tuple(
         top["units"][path[1]] for path in reader.unit_paths if isinstance(top["units"], list)
     )
-    return name.strip(), tuple(globs) or DEFAULT_GLOBS, tuple(units), data
+    return _Parsed(name.strip(), tuple(globs) or DEFAULT_GLOBS, tuple(units), data, issuer, report)
 
 
 def member_of(path: str | os.PathLike[str]) -> tuple[Workspace, Member] | None:

@@ -3,8 +3,9 @@
 :func:`report_summary` turns the per-plan dicts of
 :func:`planflow.workspace.reporting.report_one` into the object every form of the
 consolidated report is written from (``--format json`` writes exactly it; schema in
-``docs/workspaces.md``): totals, the plans worst first, the shared units' part across
-plans, the KPI targets not met per plan, the plans that failed to load.
+``docs/workspaces.md``): who issues and signs it (the workspace file's ``issuer``,
+else its name, and its ``report:`` block), totals, the plans worst first, the shared
+units' part across plans, the KPI targets not met per plan, the plans that failed to load.
 """
 
 from __future__ import annotations
@@ -117,6 +118,8 @@ def report_summary(
         "schema": SCHEMA_VERSION,
         "kind": "workspace-report",
         "workspace": ws.name,
+        "issuer": ws.issuer or ws.name,
+        "report": dict(ws.report),
         "period": {"id": spec, **(period or {})},
         "source": source,
         "plans_total": len(ok) + len(bad),
