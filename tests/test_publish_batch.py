@@ -48,6 +48,7 @@ def test_folders_wait_for_the_batch_then_are_switched(tmp_path: Path) -> None:
 def test_an_error_in_the_block_publishes_nothing_and_unlocks(tmp_path: Path) -> None:
     a = tmp_path / "out" / "a"
     _build(a, "a1")
+
     def fail() -> None:
         with published_together():
             _build(a, "a2")
