@@ -3,11 +3,13 @@
 Each plan file has one entry in ``WORKSPACE/.planflow/cache/`` (named after the
 plan's path in the workspace): a pickle of the loaded plan (the frozen model with
 its document positions and warnings) together with the SHA-256 of every file it
-was read from: the plan file, the workspace file (its shared units) and, when the
-loader reports them (``LoadedPlan.sources``: the templates a plan ``extends``),
-every file it extends. An entry is used only when every one of those files still
-has the same digest, so editing a template invalidates exactly the plans that
-extend it.
+was read from: the plan file and, when the loader reports them
+(``LoadedPlan.sources``: the templates a plan ``extends``), every file it extends.
+The cache's ``context`` (the digest of the workspace file's shared units, which
+every plan reads) is part of every entry. An entry is used only when the context is
+the same and every one of those files still has the same digest, so editing a
+template invalidates exactly the plans that extend it, editing the shared units
+invalidates every plan, and editing the rest of the workspace file none.
 
 The results of a command on a plan (``simulate`` with a built-in completion model
 and its options, ``validate``) are kept the same way, next to the plan, and used
@@ -40,7 +42,7 @@ __all__ = ["CACHE_DIR", "CACHE_FORMAT", "PlanCache", "file_digest"]
 CACHE_DIR = Path(".planflow") / "cache"
 #: Bumped whenever the cached objects change shape; the planflow and Python versions
 #: are part of every entry too, so an upgrade never reads an older entry.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _STAMP = (CACHE_FORMAT, __version__, sys.version_info[:2])
 
 
@@ -56,8 +58,11 @@ def file_digest(path: str | os.PathLike[str]) -> str | None:
 class PlanCache:
     """Compiled plans of one workspace, in ``folder`` (``None``: no cache at all)."""
 
-    def __init__(self, folder: str | os.PathLike[str] | None) -> None:
+    def __init__(self, folder: str | os.PathLike[str] | None, *, context: str = "") -> None:
         self.folder = Path(folder) if folder is not None else None
+        #: what every entry also depends on besides its files (the shared units' digest)
+        self.context = context
+        self._stamp = (*_STAMP, context)
         self.hits = 0
         self.misses = 0
         # digests of the files each plan was read from, as last verified or stored here
@@ -82,7 +87,7 @@ class PlanCache:
             return self._miss()
         except Exception:  # a damaged or foreign entry: rebuilt by the caller
             return self._miss()
-        if stamp != _STAMP or not isinstance(loaded, LoadedPlan):
+        if stamp != self._stamp or not isinstance(loaded, LoadedPlan):
             return self._miss()
         if not _unchanged(sources):
             return self._miss()
@@ -111,7 +116,7 @@ class PlanCache:
         if not digests or digests[0][1] is None:
             return  # the plan file itself cannot be read again: nothing to vouch for
         self._sources[key] = tuple(digests)
-        self._write(self._entry(key), (_STAMP, tuple(digests), loaded))
+        self._write(self._entry(key), (self._stamp, tuple(digests), loaded))
 
     def sources(self, key: str) -> tuple[tuple[str, str | None], ...] | None:
         """The files (with digests) the plan ``key`` was last read from through this cache."""
@@ -131,7 +136,7 @@ class PlanCache:
                 stamp, stored, sources, value = pickle.load(fh)
         except Exception:  # missing, damaged or foreign: computed again
             return None
-        if stamp != _STAMP or stored != options or not _unchanged(sources):
+        if stamp != self._stamp or stored != options or not _unchanged(sources):
             return None
         self._sources[key] = sources
         return value
@@ -142,7 +147,7 @@ class PlanCache:
         sources = self._sources.get(key)
         if self.folder is None or sources is None:
             return
-        self._write(self._entry(f"{key}\0{kind}"), (_STAMP, options, sources, value))
+        self._write(self._entry(f"{key}\0{kind}"), (self._stamp, options, sources, value))
 
     def _write(self, entry: Path, payload: Any) -> None:
         assert self.folder is not None

@@ -25,6 +25,7 @@ consolidated report of ``planflow report WORKSPACE``.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -93,6 +94,14 @@ class Workspace:
     """How the consolidated report is signed and sent: the ``report:`` block, read as a
     plan's (``place``, ``number``, ``issuer_parent``, ``signature``, ``signer``,
     ``recipients``)."""
+
+    @property
+    def plans_digest(self) -> str:
+        """SHA-256 of what every plan reads from the workspace file (its shared units as
+        written): part of every cached plan's key. Editing the rest of the file (its
+        name, who signs the consolidated report) leaves the compiled plans valid."""
+        text = json.dumps(self.units_data, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @property
     def shared_ids(self) -> frozenset[str]:

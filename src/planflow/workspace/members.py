@@ -23,7 +23,7 @@ from planflow.i18n import _
 from planflow.plan.errors import PlanFileError, Problem
 from planflow.plan.loading import LoadedPlan, load, load_bytes
 from planflow.workspace.cache import CACHE_DIR, PlanCache
-from planflow.workspace.discovery import WORKSPACE_FILE, Member, Workspace
+from planflow.workspace.discovery import Member, Workspace
 
 __all__ = [
     "Failed",
@@ -60,7 +60,7 @@ class Session:
     def open(cls, workspace: Workspace, *, use_cache: bool = True) -> Session:
         """A session using ``WORKSPACE/.planflow/cache`` (or no cache)."""
         folder = workspace.root / CACHE_DIR if use_cache else None
-        return cls(workspace, PlanCache(folder))
+        return cls(workspace, PlanCache(folder, context=workspace.plans_digest))
 
 
 def load_member(session: Session, member: Member) -> LoadedPlan:
@@ -95,14 +95,11 @@ def load_member_bytes(session: Session, member: Member, raw: bytes) -> LoadedPla
 
 
 def _keep(session: Session, member: Member, loaded: LoadedPlan) -> None:
-    """Cache ``loaded`` with every file it was read from: the plan, the workspace file
-    and the templates it extends (``LoadedPlan.sources``)."""
+    """Cache ``loaded`` with every file it was read from: the plan and the templates it
+    extends (``LoadedPlan.sources``); the workspace file's shared units are the cache's
+    context."""
     extended = [source.path for source in loaded.sources]
-    files: list[str | os.PathLike[str]] = [
-        member.path,
-        session.workspace.root / WORKSPACE_FILE,
-        *extended,
-    ]
+    files: list[str | os.PathLike[str]] = [member.path, *extended]
     session.cache.put(member.key, loaded, files)
 
 

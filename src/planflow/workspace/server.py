@@ -209,9 +209,9 @@ class WorkspaceServer:
             log.error("the workspace file has errors; still serving the last good version:\n%s",
                       "\n".join(str(p) for p in exc.problems))  # fmt: skip
             return
-        changed = workspace.digest != self.workspace.digest
+        changed = workspace.plans_digest != self.workspace.plans_digest
         if changed:
-            log.info("the workspace file changed: every plan is loaded again")
+            log.info("the workspace's shared units changed: every plan is loaded again")
             self._live.clear()
         if workspace != self.workspace:
             self.session = Session.open(workspace, use_cache=self.use_cache)

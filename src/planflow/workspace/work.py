@@ -190,7 +190,8 @@ def export_one(
     A plan whose feeds are there and up to date (:mod:`.manifest`) is not loaded."""
     from planflow.workspace.manifest import up_to_date, write_manifest
 
-    options: list[Any] = [expand, todos, list(plugin_names(pm))]
+    # the shared units' digest too: the manifest records the plan's files only
+    options: list[Any] = [expand, todos, list(plugin_names(pm)), session.cache.context]
 
     def claim(plan_id: str) -> None:
         try:
