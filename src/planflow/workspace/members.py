@@ -9,6 +9,7 @@ cross between processes, never a plan.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -155,10 +156,6 @@ def crashed(member: Member, exc: Exception) -> Failed:
 _worker: dict[str, Any] = {}
 
 
-def _call(member: Member) -> Any:
-    return _worker["fn"](_worker["session"], member)
-
-
 def _pool(jobs: int) -> ProcessPoolExecutor:
     """Forked workers that die with this process, even when it is killed: a killed
     export or simulate leaves no worker writing on."""
@@ -180,11 +177,12 @@ def run_batched(
     *,
     jobs: int = 0,
     size: int = 64,
+    members: Sequence[Member] | None = None,
 ) -> Iterator[R]:
     """As :func:`run_each`, with ``fn(session, members)`` given up to ``size`` plans at a
     time and returning one result for each, in order (a batch shares work that one plan
     alone would pay for, such as flushing the disk)."""
-    todo = list(session.workspace.members)
+    todo = list(session.workspace.members if members is None else members)
     jobs = min(jobs or os.cpu_count() or 1, max(1, len(todo)))
     per = max(1, min(size, len(todo) // (jobs * 8)))
     batches = [todo[i : i + per] for i in range(0, len(todo), per)]
@@ -201,6 +199,10 @@ def run_batched(
         _worker.clear()
 
 
+def _each(fn: Callable[[Session, Member], R], session: Session, members: list[Member]) -> list[R]:
+    return [fn(session, member) for member in members]
+
+
 def run_each(
     session: Session,
     fn: Callable[[Session, Member], R],
@@ -214,20 +216,8 @@ def run_each(
     turn the problems of its plan into its result rather than raise. One process
     does it all where processes cannot be forked, or for a handful of plans.
     """
-    todo = list(session.workspace.members if members is None else members)
-    jobs = jobs or os.cpu_count() or 1
-    jobs = min(jobs, len(todo))
-    if jobs <= 1 or len(todo) < 4 or "fork" not in multiprocessing.get_all_start_methods():
-        for member in todo:
-            yield fn(session, member)
-        return
-    _worker.update(fn=fn, session=session)  # forked workers inherit these
-    try:
-        with _pool(jobs) as pool:
-            chunk = max(1, min(64, len(todo) // (jobs * 8)))
-            yield from pool.map(_call, todo, chunksize=chunk)
-    finally:
-        _worker.clear()
+    each = functools.partial(_each, fn)
+    return run_batched(session, each, jobs=jobs, members=members)
 
 
 def _plan_id(session: Session, member: Member) -> str | None:
