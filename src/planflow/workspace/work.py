@@ -214,24 +214,30 @@ def export_one(
         if done is not None:
             claim(done[0])
             return {"plan": done[0], "file": member.key, "feeds": done[1], "skipped": True}
+
+        def fresh(plan_id: str) -> bool:  # no feed state yet: every SEQUENCE starts at 0
+            return not (Path(out) / plan_id / STATE_FILE).exists()
+
+        def published(plan_id: str, paths: list[Path]) -> dict[str, Any]:
+            """The manifest is written once the plan's folder is in place."""
+            sources = session.cache.sources(member.key)
+            on_published(
+                Path(out) / plan_id,
+                lambda: write_manifest(Path(out), plan_id, member.key, options, sources, paths),
+            )
+            return {"plan": plan_id, "file": member.key, "feeds": len(paths), "skipped": False}
+
         reuse = feed_cache.cacheable(pm)
         blob = session.cache.result(member.key, "feeds", tuple(options)) if reuse else None
         if blob is not None:
             plan_id, files = feed_cache.unpack(blob)
-            if not (Path(out) / plan_id / STATE_FILE).exists():  # a new folder: same bytes
+            if fresh(plan_id):  # the bytes a rendering would give
                 claim(plan_id)
-                paths = publish_feeds(Path(out) / plan_id, files, sweep=False)
-                sources = session.cache.sources(member.key)
-                on_published(
-                    Path(out) / plan_id,
-                    lambda: write_manifest(Path(out), plan_id, member.key, options, sources, paths),
-                )
-                return {"plan": plan_id, "file": member.key, "feeds": len(paths), "skipped": False}
+                return published(plan_id, publish_feeds(Path(out) / plan_id, files, sweep=False))
         loaded = load_member(session, member)
         plan_id = loaded.plan.id
         claim(plan_id)
-        fresh = reuse and not (Path(out) / plan_id / STATE_FILE).exists()
-        captured: dict[str, bytes] | None = {} if fresh else None
+        captured: dict[str, bytes] | None = {} if reuse and fresh(plan_id) else None
         paths = export_feeds(
             loaded.plan,
             Path(out) / plan_id,
@@ -242,15 +248,10 @@ def export_one(
             capture=captured,
             sweep=False,
         )
-        sources = session.cache.sources(member.key)
-        on_published(
-            Path(out) / plan_id,
-            lambda: write_manifest(Path(out), plan_id, member.key, options, sources, paths),
-        )
         if captured is not None:
             blob = feed_cache.pack(plan_id, captured)
             session.cache.put_result(member.key, "feeds", tuple(options), blob)
-        return {"plan": plan_id, "file": member.key, "feeds": len(paths), "skipped": False}
+        return published(plan_id, paths)
 
     return _guarded(member, work)
 
