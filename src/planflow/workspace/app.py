@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 # the single-plan app's path guard: the same 404 for paths no feed has
+from planflow.feeds.server import FeedServer
 from planflow.feeds.server.app import _http_error, _PathGuard
 from planflow.feeds.server.http_cache import feed_response, not_found, unavailable
 from planflow.feeds.server.index_page import index_html
@@ -24,6 +25,8 @@ from planflow.jobs.pages import UnitPages, page_routes
 from planflow.workspace.server import MAX_PLANS, RESCAN_INTERVAL, WorkspaceServer, parse_feed_path
 
 __all__ = ["create_workspace_app"]
+
+T = TypeVar("T")
 
 _HTML_HEADERS = {
     "Cache-Control": "no-cache",
@@ -60,23 +63,21 @@ def create_workspace_app(
         clock=clock,
     )
 
-    async def plan_server(request: Request) -> Any:
+    async def of_plan(
+        request: Request, in_memory: Callable[[str], T], load: Callable[[str], T]
+    ) -> T:
+        """What the request's plan has in memory, else loaded (off the event loop)."""
         if ws.due():
             await run_in_threadpool(ws.refresh)
         plan_id = request.path_params["plan"]
-        server = ws.in_memory(plan_id)
-        if server is None:
-            server = await run_in_threadpool(ws.plan, plan_id)
-        return server
+        found = in_memory(plan_id)
+        return found if found is not None else await run_in_threadpool(load, plan_id)
+
+    async def plan_server(request: Request) -> FeedServer | None:
+        return await of_plan(request, ws.in_memory, ws.plan)
 
     async def plan_pages(request: Request) -> UnitPages | None:
-        if ws.due():
-            await run_in_threadpool(ws.refresh)
-        plan_id = request.path_params["plan"]
-        pages = ws.pages_in_memory(plan_id)
-        if pages is None:
-            pages = await run_in_threadpool(ws.unit_pages, plan_id)
-        return pages
+        return await of_plan(request, ws.pages_in_memory, ws.unit_pages)
 
     async def feed(request: Request) -> Response:
         server = await plan_server(request)
