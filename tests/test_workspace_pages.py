@@ -7,7 +7,6 @@ itself (what was recorded, under which plan id) and the tokens written here.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,7 +25,7 @@ from planflow.jobs.pages import csrf_token, page_key
 from planflow.jobs.year import Year
 from planflow.run.store import Store
 from planflow.workspace.app import create_workspace_app
-from year_support import plan_text, write_plan
+from year_support import open_occurrences, page_csrf, plan_text, write_plan
 
 NOW = datetime(2025, 3, 20, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 PLANS = ("xa-a", "xa-b", "xa-c")  # folders; plan ids xa-a-2025 …; xa-c has no tokens
@@ -51,17 +50,6 @@ def _app(province: dict[str, object], **options: object) -> TestClient:
     return TestClient(app, follow_redirects=False)
 
 
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
-    assert found is not None
-    return found.group(1)
-
-
-def _open_list(html: str) -> list[str]:
-    block = html.split('<ul id="open">', 1)[1].split("</ul>", 1)[0]
-    return re.findall(r'data-occurrence="([^"]+)"', block)
-
-
 def _done(path: Path, db: str | None = None) -> list[tuple[str, str | None]]:
     with Year.open(path, db) as year:
         return sorted((r.occurrence, r.who) for r in year.store.history(year.plan.id))
@@ -77,9 +65,9 @@ def test_each_plan_has_its_own_pages_and_state(province: dict[str, object]) -> N
     base = f"/xa-a-2025/pages/{secret_a}/units/vhxh"
     page = client.get(base)
     assert page.status_code == 200 and "Phòng Văn hóa - Xã hội" in page.text
-    assert "viec-1#3" in _open_list(page.text)
+    assert "viec-1#3" in open_occurrences(page.text)
     # the key of A's folder, as the single-plan server keeps it
-    csrf = _csrf(page.text)
+    csrf = page_csrf(page.text)
     assert csrf == csrf_token(page_key(root / "xa-a"), token_a, "vhxh")
     for path in (
         f"/xa-b-2025/pages/{secret_a}/units/vhxh",  # A's token, B's page
@@ -93,7 +81,7 @@ def test_each_plan_has_its_own_pages_and_state(province: dict[str, object]) -> N
     ok = client.post(base + "/done", data={"csrf": csrf, "occurrence": "viec-1#3"})
     assert ok.status_code == 303
     assert ok.headers["location"] == base + "?ghi-nhan=viec-1%233"
-    assert "viec-1#3" not in _open_list(client.get(ok.headers["location"]).text)
+    assert "viec-1#3" not in open_occurrences(client.get(ok.headers["location"]).text)
     assert _done(root / "xa-a" / "plan.yaml") == [("viec-1#3", "VH-XH xa-a (trang đơn vị)")]
     assert _done(root / "xa-b" / "plan.yaml") == []
     # the command line records into the same store: the page shows it done
@@ -101,7 +89,7 @@ def test_each_plan_has_its_own_pages_and_state(province: dict[str, object]) -> N
                                       "2025-03-20T09:00"])  # fmt: skip
     assert result.exit_code == 0, result.output
     page_b = client.get(f"/xa-b-2025/pages/{secret_b}/units/vhxh").text
-    assert "viec-1#3" in _open_list(page_b) and "viec-1#2" not in _open_list(page_b)
+    assert "viec-1#3" in open_occurrences(page_b) and "viec-1#2" not in open_occurrences(page_b)
 
 
 def test_one_database_for_every_plan(province: dict[str, object], db_url: str) -> None:
@@ -111,7 +99,7 @@ def test_one_database_for_every_plan(province: dict[str, object], db_url: str) -
     for folder, occurrence in (("xa-a", "viec-4#2"), ("xa-b", "viec-1#1")):
         _, secret = province[folder]  # type: ignore[misc]
         base = f"/{folder}-2025/pages/{secret}/units/vhxh"
-        csrf = _csrf(client.get(base).text)
+        csrf = page_csrf(client.get(base).text)
         answer = client.post(base + "/done", data={"csrf": csrf, "occurrence": occurrence})
         assert answer.status_code == 303
     with Store(db_url) as store:
@@ -130,7 +118,7 @@ def test_the_feeds_mark_what_the_pages_record(province: dict[str, object]) -> No
     # and coordinates (viec-3) are overdue
     assert f"SUMMARY:{DONE}" not in before and before.count(f"SUMMARY:{OVERDUE}") == 3
     base = f"/xa-a-2025/pages/{secret}/units/vhxh"
-    csrf = _csrf(client.get(base).text)
+    csrf = page_csrf(client.get(base).text)
     answer = client.post(base + "/done", data={"csrf": csrf, "occurrence": "viec-1#3"})
     assert answer.status_code == 303
     after = client.get(feed).content.decode()
@@ -144,7 +132,7 @@ def test_a_broken_tokens_file_closes_that_plan_only(province: dict[str, object])
     _, secret_a = province["xa-a"]  # type: ignore[misc]
     _, secret_b = province["xa-b"]  # type: ignore[misc]
     base = f"/xa-a-2025/pages/{secret_a}/units/vhxh"
-    csrf = _csrf(client.get(base).text)
+    csrf = page_csrf(client.get(base).text)
     tokens = root / "xa-a" / "plan.tokens.json"
     good = tokens.read_bytes()
     tokens.write_text("{ not json", encoding="utf-8")
@@ -186,7 +174,7 @@ def test_an_edited_plan_and_an_evicted_one(province: dict[str, object]) -> None:
     _, secret_a = province["xa-a"]  # type: ignore[misc]
     _, secret_b = province["xa-b"]  # type: ignore[misc]
     base = f"/xa-a-2025/pages/{secret_a}/units/vhxh"
-    csrf = _csrf(client.get(base).text)
+    csrf = page_csrf(client.get(base).text)
     plan = root / "xa-a" / "plan.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("Việc số 1:", "Việc số 1 (sửa):"),
                     encoding="utf-8")  # fmt: skip

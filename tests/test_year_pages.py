@@ -22,7 +22,7 @@ from planflow.feeds.server import create_app
 from planflow.feeds.tokens import TokenStore
 from planflow.jobs.pages import add_unit_pages
 from planflow.jobs.year import Year
-from year_support import write_plan
+from year_support import open_occurrences, page_csrf, write_plan
 
 NOW = datetime(2025, 3, 20, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
@@ -60,17 +60,6 @@ def server(site: dict[str, object]) -> Iterator[str]:
         thread.join(10)
 
 
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
-    assert found is not None
-    return found.group(1)
-
-
-def _open_list(html: str) -> list[str]:
-    block = html.split('<ul id="open">', 1)[1].split("</ul>", 1)[0]
-    return re.findall(r'data-occurrence="([^"]+)"', block)
-
-
 def test_tokens_open_only_their_units_pages(site: dict[str, object], server: str) -> None:
     client = httpx.Client(base_url=server)
     vhxh, office = site["vhxh"], site["office"]
@@ -78,8 +67,8 @@ def test_tokens_open_only_their_units_pages(site: dict[str, object], server: str
     assert page.status_code == 200
     assert "Phòng Văn hóa - Xã hội" in page.text and "Tình hình đến ngày 20/03/2025" in page.text
     # overdue first: viec-1 is due 14/03 and led by vhxh; nothing of the other units' duties
-    assert _open_list(page.text)[0] == "viec-1#3"
-    assert all(o.startswith("viec-1#") for o in _open_list(page.text))
+    assert open_occurrences(page.text)[0] == "viec-1#3"
+    assert all(o.startswith("viec-1#") for o in open_occurrences(page.text))
     assert client.get(f"/pages/{vhxh}/units/radio").status_code == 404
     assert client.get("/pages/" + "x" * 43 + "/units/vhxh").status_code == 404
     assert client.get(f"/pages/{office}/units/radio").status_code == 200
@@ -92,7 +81,7 @@ def test_forged_forms_are_refused_and_real_ones_recorded(
     client = httpx.Client(base_url=server, follow_redirects=False)
     vhxh = site["vhxh"]
     base = f"/pages/{vhxh}/units/vhxh"
-    csrf = _csrf(client.get(base).text)
+    csrf = page_csrf(client.get(base).text)
     forged = client.post(base + "/done", data={"occurrence": "viec-1#3", "note": "giả"})
     assert forged.status_code == 403
     wrong = client.post(base + "/done", data={"occurrence": "viec-1#3", "csrf": "0" * 64})
@@ -108,7 +97,7 @@ def test_forged_forms_are_refused_and_real_ones_recorded(
     assert ok.status_code == 303
     assert ok.headers["location"] == base + "?ghi-nhan=viec-1%233"
     after = client.get(ok.headers["location"]).text
-    assert "viec-1#3" not in _open_list(after)
+    assert "viec-1#3" not in open_occurrences(after)
     assert "Đã ghi nhận hoàn thành viec-1#3." in after
     with Year.open(site["path"]) as year:  # type: ignore[arg-type]
         (row,) = year.store.history(year.plan.id)

@@ -20,6 +20,7 @@ from planflow.feeds.tokens import TokenStore
 from planflow.jobs.pages import add_unit_pages
 from planflow.jobs.year import Year
 from test_year_kpi import PLAN
+from year_support import page_csrf
 
 NOW = datetime(2025, 10, 6, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
@@ -37,12 +38,6 @@ def site(tmp_path: Path) -> dict[str, object]:
     app = create_app(path, tokens_path=tokens_path, check_interval=0)
     add_unit_pages(app, path, tokens_path=tokens_path, clock=lambda: NOW)
     return {"client": TestClient(app), "path": path, "tokens": tokens_path, **secrets}
-
-
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
-    assert found is not None
-    return found.group(1)
 
 
 def _options(html: str) -> list[str]:
@@ -63,7 +58,7 @@ def test_a_unit_records_only_the_indicators_it_owns(site: dict[str, object]) -> 
     assert page.status_code == 200
     # radio: a member of cap-xa (dvc), and dai-cu's successor (tin-bai); not ho-so-mang
     assert _options(page.text) == ["dvc", "tin-bai"]
-    csrf = _csrf(page.text)
+    csrf = page_csrf(page.text)
     theirs = client.post(base + "/record", data={"csrf": csrf, "target": "ho-so-mang",
                                                  "value": "90"})  # fmt: skip
     assert theirs.status_code == 400
@@ -86,7 +81,7 @@ def test_the_office_records_any_indicator_on_its_owners_page(site: dict[str, obj
     base = f"/pages/{site['office']}/units/vp"
     page = client.get(base)
     assert _options(page.text) == ["ho-so-mang"]
-    ok = client.post(base + "/record", data={"csrf": _csrf(page.text), "target": "ho-so-mang",
+    ok = client.post(base + "/record", data={"csrf": page_csrf(page.text), "target": "ho-so-mang",
                                              "value": "100", "day": "2025-09-30"})  # fmt: skip
     assert ok.status_code == 200
     assert "Đến ngày 30/09/2025: 100 · Đạt" in ok.text
@@ -102,7 +97,7 @@ def test_a_broken_tokens_file_closes_the_pages(site: dict[str, object]) -> None:
     client: TestClient = site["client"]  # type: ignore[assignment]
     tokens: Path = site["tokens"]  # type: ignore[assignment]
     base = f"/pages/{site['vp']}/units/vp"
-    csrf = _csrf(client.get(base).text)
+    csrf = page_csrf(client.get(base).text)
     good = tokens.read_bytes()
     tokens.write_text("{ not json", encoding="utf-8")
     assert client.get(base).status_code == 503

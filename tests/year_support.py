@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -74,6 +75,19 @@ def plan_text(tasks: int = 3, *, day: int = 15, plan_id: str = "thu-2025", extra
         for n in range(tasks)
     )
     return PLAN_HEAD.format(plan_id=plan_id) + body + extra
+
+
+def page_csrf(html: str) -> str:
+    """The CSRF field of a unit page's forms."""
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def open_occurrences(html: str) -> list[str]:
+    """The occurrences a unit page lists as still open."""
+    block = html.split('<ul id="open">', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'data-occurrence="([^"]+)"', block)
 
 
 def write_plan(folder: Path, text: str | None = None) -> Path:
