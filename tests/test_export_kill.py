@@ -91,6 +91,16 @@ def running(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+def kill_and_reap(proc: subprocess.Popen[bytes], workers: set[int]) -> None:
+    """SIGKILL the export, then check that its ``workers`` end with it (within 5 s)."""
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    until = time.monotonic() + 5
+    while any(running(w) for w in workers) and time.monotonic() < until:
+        time.sleep(0.02)
+    assert not [w for w in workers if running(w)], "orphan workers"
+
+
 def events(feed: str) -> dict[tuple[str, int], str]:
     """(UID, SEQUENCE) → the event's other lines (DTSTAMP left out)."""
     out = {}
@@ -152,12 +162,7 @@ def test_sigkill_at_random_points(tmp_path: Path) -> None:
             workers.update(children_of(proc.pid))
             time.sleep(0.02)
         workers.update(children_of(proc.pid))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        until = time.monotonic() + 5
-        while any(running(w) for w in workers) and time.monotonic() < until:
-            time.sleep(0.02)
-        assert not [w for w in workers if running(w)], "orphan workers"
+        kill_and_reap(proc, workers)
         with_workers += len(workers) >= 2
         outcomes[check_published(out, published) or "A"] += 1
     # on a loaded machine the random kills may all fall before a switch: then a few kills
@@ -192,12 +197,7 @@ def test_sigkill_at_random_points(tmp_path: Path) -> None:
         while time.monotonic() < until and proc.poll() is None and len(workers) < 2:
             workers.update(children_of(proc.pid))
             time.sleep(0.01)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        until = time.monotonic() + 5
-        while any(running(w) for w in workers) and time.monotonic() < until:
-            time.sleep(0.02)
-        assert not [w for w in workers if running(w)], "orphan workers"
+        kill_and_reap(proc, workers)
         with_workers += len(workers) >= 2
         outcomes[check_published(out, published) or "A"] += 1
     # the next export cleans up what the killed ones left

@@ -7,14 +7,13 @@ import json
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from tests.test_export_kill import children_of, events, running
+from tests.test_export_kill import children_of, events, kill_and_reap
 from tests.workspaces import commune, write
 
 import planflow.feeds.publish as publish
@@ -142,12 +141,7 @@ def test_a_workspace_export_killed_at_random_points(tmp_path: Path) -> None:
         while time.monotonic() < deadline and proc.poll() is None:
             workers.update(children_of(proc.pid))
             time.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        until = time.monotonic() + 5
-        while any(running(w) for w in workers) and time.monotonic() < until:
-            time.sleep(0.02)
-        assert not [w for w in workers if running(w)], "orphan workers"
+        kill_and_reap(proc, workers)
         _check_plans(out, published)
     subprocess.run(command, env=env, check=True, capture_output=True)
     assert _check_plans(out, published) == {"AB"[(runs - 1) % 2]}
