@@ -85,6 +85,27 @@ def test_a_folder_that_cannot_be_switched_is_named_and_the_others_go_on(
     assert sorted(os.listdir(tmp_path / "out")) == [".a.lock", ".b.lock", "b"]
 
 
+def test_alone_a_folder_that_cannot_be_switched_raises_and_keeps_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a batch the switch error reaches the caller; the old folder stays, the
+    new one is removed and the lock released."""
+    a = tmp_path / "out" / "a"
+    _build(a, "a1")
+
+    def refuse(new: Path, target: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish, "_switch", refuse)
+    with pytest.raises(OSError, match="No space left"):
+        _build(a, "a2")
+    assert (a / "plan.ics").read_text() == "a1"
+    assert sorted(os.listdir(tmp_path / "out")) == [".a.lock", "a"]
+    monkeypatch.undo()
+    _build(a, "a3")
+    assert (a / "plan.ics").read_text() == "a3"
+
+
 def _workspace_version(root: Path, marker: str, plans: int) -> None:
     write(
         root,

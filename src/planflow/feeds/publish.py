@@ -105,13 +105,14 @@ def staged(out_dir: str | os.PathLike[str], *, sweep: bool = True) -> Iterator[S
             os.chmod(path, 0o777 & ~_umask())
         yield Stage(target, path)
         _carry_over(target, path)
-        if _BATCHES:  # complete and locked: switched into place with its batch
-            _BATCHES[-1].waiting.append((lock, path, target))
-            waiting = True
-            return
-        _sync(path)
-        _switch(path, target)
-        _fsync_dir(target.parent)
+        # complete and locked: switched into place with the open batch, or now alone
+        batch = _BATCHES[-1] if _BATCHES else Batch()
+        batch.waiting.append((lock, path, target))
+        waiting = True
+        if not _BATCHES:
+            batch.publish()
+            for error in batch.failed.values():
+                raise error
     finally:
         if not waiting:
             if path is not None and path.exists():  # new folder on failure, old one after a swap
@@ -129,25 +130,30 @@ class Batch:
         self.failed: dict[Path, OSError] = {}
 
     def publish(self) -> None:
-        """Flush every waiting folder to disk at once, then switch each into place."""
-        devices: dict[int, Path] = {}
-        for _lock_fd, path, _target in self.waiting:
-            devices.setdefault(os.stat(path).st_dev, path)
-        for path in devices.values():
-            _sync(path)
-        parents: set[Path] = set()
-        for lock, path, target in self.waiting:
-            try:
-                _switch(path, target)
-                parents.add(target.parent)
-            except OSError as exc:
-                self.failed[target] = exc
-            finally:
-                shutil.rmtree(path, ignore_errors=True)
-                os.close(lock)
-        self.waiting.clear()
-        for parent in parents:
-            _fsync_dir(parent)
+        """Flush every waiting folder to disk at once, then switch each into place; each
+        folder is unlocked and the old version removed as it goes (and if the flush
+        fails, every waiting folder is removed, none published)."""
+        try:
+            devices: dict[int, Path] = {}
+            for _lock_fd, path, _target in self.waiting:
+                devices.setdefault(os.stat(path).st_dev, path)
+            for path in devices.values():
+                _sync(path)
+            parents: set[Path] = set()
+            while self.waiting:
+                lock, path, target = self.waiting.pop(0)
+                try:
+                    _switch(path, target)
+                    parents.add(target.parent)
+                except OSError as exc:
+                    self.failed[target] = exc
+                finally:
+                    shutil.rmtree(path, ignore_errors=True)  # the old version, after a switch
+                    os.close(lock)
+            for parent in parents:
+                _fsync_dir(parent)
+        finally:
+            self.discard()
         for target, calls in self.after.items():
             if target not in self.failed:
                 for call in calls:
