@@ -32,3 +32,16 @@ def test_english_keeps_its_forms() -> None:
     out = _screen("en")
     assert "Q1 2025" in out and "2025-W12 (1)" in out
     assert "report-bcd: done on time" in out
+
+
+def test_the_summary_counts_are_written_as_numbers_are_in_each_language() -> None:
+    """The summary line's counts: 1.340 in Vietnamese, 1,340 in English (the event count
+    is taken from --json, where it is a plain number)."""
+    import json
+
+    data = json.loads(CliRunner().invoke(cli, ["simulate", BOY, "--json"]).output)
+    events = sum(data["events"].values())
+    assert events >= 1000  # enough digits to need a separator
+    grouped = f"{events:,}"
+    assert f"; {grouped.replace(',', '.')} sự kiện" in _screen("vi")
+    assert f"; {grouped} events" in _screen("en")

@@ -49,12 +49,12 @@ def print_result(result: Any) -> None:
             start=format_date(result.start),
             end=format_date(result.end),
             stop=stop,
-            planned=t["planned"],
-            on_time=t["on_time"],
-            late=t["late"],
-            missed=t["missed"],
-            pending=t["pending"],
-            events=sum(result.event_counts.values()),
+            planned=format_number(t["planned"]),
+            on_time=format_number(t["on_time"]),
+            late=format_number(t["late"]),
+            missed=format_number(t["missed"]),
+            pending=format_number(t["pending"]),
+            events=format_number(sum(result.event_counts.values())),
         )
     )
     units = Table(
